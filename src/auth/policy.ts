@@ -1,0 +1,172 @@
+import { sql, raw, or, Sql, FALSE } from '../db/sql';
+import type { Viewer } from './viewer';
+import type { OrganizationKind } from '../modules/organizations/organization.entity';
+
+/**
+ * The rulebook's views (DESIGN.md §3). Pure: it yields SQL conditions over an incident row aliased
+ * `i`, and decisions over rows already fetched; it never queries the database itself.
+ */
+export const ACCESS_LEVELS = ['FULL', 'REPORTER', 'RECIPIENT', 'DOMAIN_FEED', 'SUMMARY'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+/** Kinds that see SUMMARY views of CLEAR/GREEN incidents (row 7). */
+export const SUMMARY_KINDS: readonly OrganizationKind[] = ['REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER', 'LAW_ENFORCEMENT', 'REGULATOR'];
+/** Network members: every kind but the constituents and the regulator. */
+export const NETWORK_MEMBER_KINDS: readonly OrganizationKind[] = ['COORDINATOR', 'REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER', 'LAW_ENFORCEMENT'];
+
+interface ViewBranch {
+  level: AccessLevel;
+  when: Sql;
+}
+
+/** A DOMAIN indicator of incident `i` matching one of `zones`, label-aligned (`evil.vn` ∉ `devil.vn`). */
+export function domainInZonesSql(zones: readonly string[]): Sql {
+  if (zones.length === 0) return FALSE;
+  return sql`exists (select 1 from indicator x where x.incident_id = i.id and x.type = 'DOMAIN'
+    and (x.value = any(${zones}::text[]) or exists (select 1 from unnest(${zones}::text[]) z(zone) where reverse(x.value) like reverse(z.zone) || '.%')))`;
+}
+
+/** The table of DESIGN.md §3, first matching row wins. */
+function viewBranches(viewer: Viewer): ViewBranch[] {
+  const org = viewer.organization;
+  const kind = org.kind;
+  // Row 1: the coordinator sees everything.
+  if (kind === 'COORDINATOR') return [{ level: 'FULL', when: raw('true') }];
+  // Constituents see only their own organization's reports (row 3), whatever the TLP.
+  if (kind === 'CONSTITUENT') return [{ level: 'REPORTER', when: sql`i.reporting_org_id = ${org.id}` }];
+  const branches: ViewBranch[] = [
+    // Row 2: handling, shared, referred.
+    {
+      level: 'FULL',
+      when: sql`(i.handler_org_id = ${org.id} or exists (select 1 from incident_participant p where p.incident_id = i.id and p.organization_id = ${org.id}))`,
+    },
+    // Row 4: a network member that reported it.
+    { level: 'FULL', when: sql`i.reporting_org_id = ${org.id}` },
+    // Row 5: a directive recipient with no other link; confidential switches it off.
+    {
+      level: 'RECIPIENT',
+      when: sql`(not i.confidential and exists (select 1 from directive d where d.incident_id = i.id and d.recipient_org_id = ${org.id}))`,
+    },
+  ];
+  // Row 6: the registry's domain feed.
+  if (kind === 'REGISTRY') {
+    const anyDomain = sql`exists (select 1 from indicator x where x.incident_id = i.id and x.type = 'DOMAIN')`;
+    branches.push({
+      level: 'DOMAIN_FEED',
+      when: sql`(not i.confidential and i.status <> 'REJECTED' and (
+        (i.tlp in ('CLEAR','GREEN') and ${anyDomain}) or (i.tlp = 'AMBER' and ${domainInZonesSql(org.zones)})))`,
+    });
+  }
+  // Row 7: summaries of CLEAR/GREEN incidents to other network members and the regulator.
+  if (SUMMARY_KINDS.includes(kind)) {
+    branches.push({ level: 'SUMMARY', when: raw(`(i.tlp in ('CLEAR','GREEN') and not i.confidential)`) });
+  }
+  return branches;
+}
+
+/** SQL expression: the viewer's access level to incident `i`, or NULL when it is invisible. */
+export function incidentAccessSql(viewer: Viewer): Sql {
+  const branches = viewBranches(viewer);
+  const parts = branches.map((b) => sql`when ${b.when} then ${raw(`'${b.level}'`)}`);
+  return sql`(case ${joinSpace(parts)} end)`;
+}
+
+/** SQL condition: incident `i` is visible to the viewer (in any view). */
+export function incidentVisibleSql(viewer: Viewer): Sql {
+  return or(viewBranches(viewer).map((b) => b.when));
+}
+
+function joinSpace(parts: Sql[]): Sql {
+  return parts.reduce((acc, p) => sql`${acc} ${p}`, raw(''));
+}
+
+/** Incident fields each view shows (DESIGN.md §3). Relations and rule-bound fields are decided below. */
+const SUMMARY_FIELDS = [
+  'id', 'reference', 'title', 'classification', 'severity', 'serious', 'scope', 'status', 'tlp', 'pap',
+  'confidential', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'version',
+] as const;
+const REPORTER_FIELDS = [
+  'id', 'reference', 'version', 'title', 'description', 'indicators', 'domains', 'reporterContact', 'affectedSystem',
+  'tlp', 'confidential', 'scope', 'status', 'handler', 'detectedAt', 'occurredAt', 'reportedAt', 'updatedAt',
+  'resolvedAt', 'closedAt', 'rejectionReason', 'resolutionSummary', 'notes', 'timeline', 'lateNotification',
+] as const;
+export type IncidentField =
+  | (typeof SUMMARY_FIELDS)[number]
+  | (typeof REPORTER_FIELDS)[number]
+  | 'reportingOrganization' | 'coordinator' | 'participants' | 'directives' | 'finalReport' | 'escalationReason'
+  | 'duplicateOf' | 'triagedAt' | 'escalatedAt' | 'finalReportDueAt' | 'affectedSystem';
+
+const VIEW_FIELDS: Record<Exclude<AccessLevel, 'FULL'>, ReadonlySet<string>> = {
+  SUMMARY: new Set<string>([...SUMMARY_FIELDS, 'timeline']),
+  RECIPIENT: new Set<string>([...SUMMARY_FIELDS, 'directives']),
+  DOMAIN_FEED: new Set<string>([...SUMMARY_FIELDS, 'domains', 'indicators']),
+  REPORTER: new Set<string>(REPORTER_FIELDS),
+};
+
+/** Whether the view shows the field at all (field rules then narrow FULL further). */
+export function viewShows(access: AccessLevel, field: IncidentField): boolean {
+  return access === 'FULL' || VIEW_FIELDS[access].has(field);
+}
+
+/** The facts about one incident that field rules need. */
+export interface IncidentFacts {
+  handlerOrgId: string;
+  reportingOrgId: string;
+  reportingOrgKind: OrganizationKind;
+  reportingOrgPerson: boolean;
+  coordinatorOrgId: string | null;
+}
+
+/** Reporter contact and a person reporter: coordinator, handling organization, the reporting organization itself. */
+export function canSeeReporterIdentity(viewer: Viewer, facts: IncidentFacts): boolean {
+  const org = viewer.organization;
+  return org.kind === 'COORDINATOR' || org.id === facts.handlerOrgId || org.id === facts.reportingOrgId;
+}
+
+/** `reportingOrganization`: FULL (or the reporter itself); a person only to those entitled to its identity. */
+export function canSeeReportingOrganization(viewer: Viewer, access: AccessLevel, facts: IncidentFacts): boolean {
+  if (facts.reportingOrgPerson) return canSeeReporterIdentity(viewer, facts);
+  return access === 'FULL' || viewer.organization.id === facts.reportingOrgId;
+}
+
+/** Which indicators a view shows: all, only DOMAIN (registry feed), or none. */
+export function visibleIndicatorTypes(access: AccessLevel): 'ALL' | 'DOMAIN' | 'NONE' {
+  if (access === 'FULL' || access === 'REPORTER') return 'ALL';
+  if (access === 'DOMAIN_FEED') return 'DOMAIN';
+  return 'NONE';
+}
+
+/**
+ * Organization visibility (DESIGN.md §2): every non-constituent organization is visible to every
+ * account; a constituent to itself and the coordinator (and, as a reporting organization, by the
+ * incident field rule above). Returns a condition over an organization row aliased `o`.
+ */
+export function organizationVisibleSql(viewer: Viewer): Sql {
+  if (viewer.organization.kind === 'COORDINATOR') return raw('true');
+  return sql`(o.kind <> 'CONSTITUENT' or o.id = ${viewer.organization.id})`;
+}
+
+export function canSeeOrganization(viewer: Viewer, org: { id: string; kind: OrganizationKind }): boolean {
+  return viewer.organization.kind === 'COORDINATOR' || org.kind !== 'CONSTITUENT' || org.id === viewer.organization.id;
+}
+
+/** Contact fields of an organization: to network members only. */
+export function canSeeOrganizationContact(viewer: Viewer, org: { id: string }): boolean {
+  return NETWORK_MEMBER_KINDS.includes(viewer.organization.kind) || org.id === viewer.organization.id;
+}
+
+/** Accounts: within their own organization and to the coordinator. */
+export function accountVisibleSql(viewer: Viewer): Sql {
+  if (viewer.organization.kind === 'COORDINATOR') return raw('true');
+  return sql`a.organization_id = ${viewer.organization.id}`;
+}
+
+/** Actor and author accounts: their own organization and the coordinator; others see the organization only. */
+export function canSeeActorAccount(viewer: Viewer, actorOrgId: string | null): boolean {
+  return viewer.organization.kind === 'COORDINATOR' || actorOrgId === viewer.organization.id;
+}
+
+/** Filters may only use fields the row's view shows: severity and classification are hidden from REPORTER rows. */
+export function filterableByClassification(access: AccessLevel): boolean {
+  return access !== 'REPORTER';
+}

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+/** Settings read from the environment once, validated, and passed down explicitly (no global process.env reads elsewhere). */
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number;
+  jwt: JwtConfig;
+  logLevel: string;
+  /** Switches that tests flip to run with production behaviour. */
+  security: {
+    maskErrors: boolean;
+    introspection: 'authenticated' | 'all' | 'none';
+    csrfPrevention: boolean;
+    rateLimit: { enabled: boolean; perMinute: number; burst: number };
+  };
+  deadlines: DeadlineConfig;
+  loadDemoData: boolean;
+  maxPageSize: number;
+}
+
+export type JwtConfig =
+  | { mode: 'hs256'; secret: Uint8Array; issuer?: string; audience?: string }
+  | { mode: 'jwks'; jwksUrl: string; issuer?: string; audience?: string };
+
+export interface DeadlineConfig {
+  /** Directive due time by action, in hours (DESIGN.md §2: VNCERT's practice for takedowns). */
+  directiveDueHours: Record<string, number>;
+  acknowledgementHours: number;
+  finalReportHours: number;
+  lateNotificationHours: number;
+}
+
+export const DEFAULT_DEADLINES: DeadlineConfig = {
+  directiveDueHours: {
+    TAKE_DOWN_CONTENT: 24,
+    BLOCK_IP: 24,
+    BLOCK_DOMAIN: 24,
+    SUSPEND_DOMAIN: 24,
+    PRESERVE_EVIDENCE: 24,
+    PROVIDE_INFORMATION: 72,
+    DEFAULT: 120,
+  },
+  acknowledgementHours: 2,
+  finalReportHours: 120,
+  lateNotificationHours: 120,
+};
+
+export class ConfigError extends Error {}
+
+function int(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+/** The development secret lives in the data folder so that `npm run token` and the server agree without configuration. */
+export function developmentSecret(dataDir: string): Uint8Array {
+  const file = path.join(dataDir, 'dev-jwt-secret');
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return new TextEncoder().encode(fs.readFileSync(file, 'utf8').trim());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const dataDir = path.resolve(env.HUB_DATA_DIR ?? '.data');
+  const issuer = env.JWT_ISSUER || undefined;
+  const audience = env.JWT_AUDIENCE || undefined;
+  let jwt: JwtConfig;
+  // Never both: accepting HS256 next to a JWKS would let a public key be used as an HMAC secret.
+  if (env.JWT_SECRET && env.JWT_JWKS_URL) throw new ConfigError('Set JWT_SECRET or JWT_JWKS_URL, not both');
+  if (env.JWT_JWKS_URL) {
+    jwt = { mode: 'jwks', jwksUrl: env.JWT_JWKS_URL, issuer, audience };
+  } else if (env.JWT_SECRET) {
+    if (env.JWT_SECRET.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+    jwt = { mode: 'hs256', secret: new TextEncoder().encode(env.JWT_SECRET), issuer, audience };
+  } else if (nodeEnv === 'production') {
+    throw new ConfigError('In production set JWT_SECRET or JWT_JWKS_URL (with JWT_ISSUER and JWT_AUDIENCE)');
+  } else {
+    jwt = { mode: 'hs256', secret: developmentSecret(dataDir), issuer, audience };
+  }
+  const production = nodeEnv === 'production';
+  const introspection = (env.INTROSPECTION ?? 'authenticated') as Config['security']['introspection'];
+  if (!['authenticated', 'all', 'none'].includes(introspection)) throw new ConfigError('INTROSPECTION must be authenticated, all or none');
+  return {
+    env: nodeEnv,
+    port: int('PORT', env.PORT, 4000),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir,
+    embeddedPgPort: int('EMBEDDED_PG_PORT', env.EMBEDDED_PG_PORT, 54329),
+    jwt,
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    security: {
+      maskErrors: bool(env.MASK_ERRORS, production),
+      introspection,
+      csrfPrevention: bool(env.CSRF_PREVENTION, true),
+      rateLimit: {
+        enabled: bool(env.RATE_LIMIT, production),
+        perMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 600),
+        burst: int('RATE_LIMIT_BURST', env.RATE_LIMIT_BURST, 120),
+      },
+    },
+    deadlines: DEFAULT_DEADLINES,
+    loadDemoData: bool(env.LOAD_DEMO_DATA, !production),
+    maxPageSize: 100,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * A composable SQL fragment: `sql\`select … where id = ${id} and ${otherFragment}\``.
+ * Values become `$n` parameters; nested fragments are inlined with their own values renumbered.
+ * The policy module builds its visibility conditions with it, so they stay pure data.
+ */
+export class Sql {
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly unknown[],
+  ) {}
+
+  /** Text with `$1…$n` placeholders, and the flat parameter list. */
+  toQuery(): { text: string; values: unknown[] } {
+    const values: unknown[] = [];
+    const text = this.render(values);
+    return { text, values };
+  }
+
+  private render(out: unknown[]): string {
+    let text = this.strings[0];
+    this.values.forEach((value, i) => {
+      if (value instanceof Sql) text += value.render(out);
+      else {
+        out.push(value);
+        text += `$${out.length}`;
+      }
+      text += this.strings[i + 1];
+    });
+    return text;
+  }
+}
+
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
+  return new Sql(strings, values);
+}
+
+/** Trusted SQL text (identifiers, keywords chosen by code, never user input). */
+export function raw(text: string): Sql {
+  return new Sql([text], []);
+}
+
+export function join(parts: readonly Sql[], separator = ', '): Sql {
+  if (parts.length === 0) return raw('');
+  const strings = [''];
+  for (let i = 1; i < parts.length; i++) strings.push(separator);
+  strings.push('');
+  return new Sql(strings, parts);
+}
+
+export const TRUE = raw('true');
+export const FALSE = raw('false');
+
+export function and(parts: readonly Sql[]): Sql {
+  return parts.length === 0 ? TRUE : sql`(${join(parts, ' and ')})`;
+}
+
+export function or(parts: readonly Sql[]): Sql {
+  return parts.length === 0 ? FALSE : sql`(${join(parts, ' or ')})`;
+}

@@ -1,0 +1,55 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import type { ValidationError } from 'class-validator';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from 'pino';
+import { HubError } from './errors';
+import { DatabaseUnavailableError } from '../db/db';
+
+function firstConstraint(errors: ValidationError[], prefix: string): { field: string; message: string } | null {
+  for (const e of errors) {
+    const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
+    if (e.constraints) {
+      const message = Object.values(e.constraints)[0];
+      return { field: path, message: `${path}: ${message}` };
+    }
+    const nested = firstConstraint(e.children ?? [], path);
+    if (nested) return nested;
+  }
+  return null;
+}
+
+/**
+ * Every error leaves with a code from DESIGN.md §4. Errors meant for the client (HubError, input
+ * validation) keep their message; anything unexpected is logged and, in production, masked down to
+ * a request id.
+ */
+export function formatError(opts: { mask: boolean; log: Logger }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof HubError) {
+      // `http` only sets the response status; it is not part of the error clients read.
+      const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
+      return { ...formatted, message: original.message, extensions };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const found = firstConstraint(original.extensions.validationErrors as ValidationError[], 'input');
+      return {
+        ...formatted,
+        message: found?.message ?? 'Invalid input',
+        extensions: { code: 'BAD_USER_INPUT', field: found?.field ?? null },
+      };
+    }
+    if (original instanceof DatabaseUnavailableError) {
+      return { ...formatted, message: 'The database is unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    }
+    const code = formatted.extensions?.code;
+    // Parse, validation and variable-coercion errors from graphql-js / Apollo are the client's, not ours.
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    opts.log.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'internal error');
+    if (opts.mask) {
+      return { message: 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

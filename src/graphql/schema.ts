@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { buildSchema } from 'type-graphql';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import './enums';
+import { IncidentResolver } from '../modules/incidents/incident.resolver';
+import { OrganizationResolver } from '../modules/organizations/organization.resolver';
+import { ViewerResolver } from '../modules/accounts/account.resolver';
+import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
+
+export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver] as const;
+
+let cached: GraphQLSchema | null = null;
+
+/**
+ * Builds the schema once per process. It refuses to build when a root field declares no rule
+ * (deny by default, like OpenCTI's auth directive check).
+ */
+export async function buildHubSchema(): Promise<GraphQLSchema> {
+  if (cached) return cached;
+  const schema = await buildSchema({
+    resolvers: [...RESOLVERS],
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+  });
+  const missing = undeclaredRootFields(schema, declaredRootRules());
+  if (missing.length) throw new Error(`Root fields without an authorization rule: ${missing.join(', ')}`);
+  cached = schema;
+  return schema;
+}
+
+/** The committed artifact `schema/schema.graphql`: sorted, so it changes only when the API does. */
+export function printHubSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,156 @@
+import type { Queryable, Row } from '../../db/db';
+import { sql, raw, and, Sql } from '../../db/sql';
+import type { Viewer } from '../../auth/viewer';
+import { incidentAccessSql, incidentVisibleSql, type AccessLevel } from '../../auth/policy';
+import type { OrganizationKind } from '../organizations/organization.entity';
+import type { IncidentStatus, Severity, Tlp, Pap, IncidentScope, ReporterContact, AffectedSystem } from './incident.entity';
+
+export interface IncidentRow extends Row {
+  id: string;
+  reference: string;
+  title: string;
+  description: string;
+  rsit_class: string | null;
+  rsit_type: string | null;
+  national_category: string | null;
+  severity: Severity | null;
+  serious: boolean;
+  scope: IncidentScope;
+  status: IncidentStatus;
+  tlp: Tlp;
+  pap: Pap | null;
+  confidential: boolean;
+  reporter_contact: ReporterContact;
+  reporting_org_id: string;
+  handler_org_id: string;
+  addressee_org_id: string | null;
+  coordinator_org_id: string | null;
+  coordinator_owns: boolean;
+  affected_system: AffectedSystem | null;
+  occurred_at: Date | null;
+  detected_at: Date;
+  reported_at: Date;
+  triaged_at: Date | null;
+  escalated_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  rejection_reason: string | null;
+  duplicate_of_id: string | null;
+  escalation_reason: string | null;
+  resolution_summary: string | null;
+  final_report: Record<string, unknown> | null;
+  final_report_at: Date | null;
+  version: number;
+  updated_at: Date;
+  access_level: AccessLevel;
+  reporting_org_kind: OrganizationKind;
+  reporting_org_person: boolean;
+}
+
+export interface IndicatorRow extends Row {
+  incident_id: string;
+  type: string;
+  value: string;
+  display_value: string;
+}
+
+const INCIDENT_COLUMNS = raw(`i.id, i.reference, i.title, i.description, i.rsit_class, i.rsit_type, i.national_category,
+  i.severity, i.serious, i.scope, i.status, i.tlp, i.pap, i.confidential, i.reporter_contact, i.reporting_org_id,
+  i.handler_org_id, i.addressee_org_id, i.coordinator_org_id, i.coordinator_owns, i.affected_system, i.occurred_at,
+  i.detected_at, i.reported_at, i.triaged_at, i.escalated_at, i.resolved_at, i.closed_at, i.rejection_reason,
+  i.duplicate_of_id, i.escalation_reason, i.resolution_summary, i.final_report, i.final_report_at, i.version,
+  i.updated_at, i.severity_rank`);
+
+/** The incidents the viewer may see, each with its access level, as a subquery aliased by the caller. */
+export function visibleIncidentsSql(viewer: Viewer): Sql {
+  return sql`select ${INCIDENT_COLUMNS}, ${incidentAccessSql(viewer)} as access_level,
+      ro.kind as reporting_org_kind, ro.person as reporting_org_person
+    from incident i join organization ro on ro.id = i.reporting_org_id
+    where ${incidentVisibleSql(viewer)}`;
+}
+
+export async function visibleIncidentsByIds(db: Queryable, viewer: Viewer, ids: readonly string[]): Promise<IncidentRow[]> {
+  return db.query<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)} and i.id = any(${ids}::uuid[])) v`);
+}
+
+export async function visibleIncidentByReference(db: Queryable, viewer: Viewer, reference: string): Promise<IncidentRow | undefined> {
+  return db.one<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)} and i.reference = ${reference}) v`);
+}
+
+export async function indicatorsByIncidentIds(db: Queryable, ids: readonly string[]): Promise<IndicatorRow[]> {
+  return db.query<IndicatorRow>(sql`select incident_id, type, value, display_value from indicator
+    where incident_id = any(${ids}::uuid[]) order by incident_id, id`);
+}
+
+export type IncidentOrder = 'REPORTED_AT_DESC' | 'REPORTED_AT_ASC' | 'UPDATED_AT_DESC' | 'SEVERITY_DESC';
+
+export interface IncidentListFilter {
+  status?: IncidentStatus[] | null;
+  severity?: Severity[] | null;
+  rsitClass?: string | null;
+  tlp?: Tlp[] | null;
+  handlerOrgId?: string | null;
+  reportedFrom?: Date | null;
+  reportedTo?: Date | null;
+  text?: string | null;
+}
+
+/** Sort keys per order. Severity is hidden from REPORTER rows, so it sorts them as "unknown" (0). */
+const ORDER_KEYS: Record<IncidentOrder, { columns: string[]; dir: 'asc' | 'desc' }> = {
+  REPORTED_AT_DESC: { columns: ['reported_at', 'id'], dir: 'desc' },
+  REPORTED_AT_ASC: { columns: ['reported_at', 'id'], dir: 'asc' },
+  UPDATED_AT_DESC: { columns: ['updated_at', 'id'], dir: 'desc' },
+  SEVERITY_DESC: { columns: ['sort_severity', 'reported_at', 'id'], dir: 'desc' },
+};
+
+export function cursorKeyOf(row: IncidentRow & { sort_severity?: number }, order: IncidentOrder): unknown[] {
+  return ORDER_KEYS[order].columns.map((c) => {
+    const v = row[c];
+    return v instanceof Date ? v.toISOString() : v;
+  });
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function listVisibleIncidents(
+  db: Queryable,
+  viewer: Viewer,
+  opts: { filter: IncidentListFilter; order: IncidentOrder; after: unknown[] | null; limit: number },
+): Promise<(IncidentRow & { sort_severity: number })[]> {
+  const f = opts.filter;
+  const conds: Sql[] = [];
+  if (f.status?.length) conds.push(sql`v.status = any(${f.status}::text[])`);
+  // Filters only use what the row's view shows: classification and severity are not in the REPORTER view.
+  if (f.severity?.length) conds.push(sql`(v.access_level <> 'REPORTER' and v.severity = any(${f.severity}::text[]))`);
+  if (f.rsitClass) conds.push(sql`(v.access_level <> 'REPORTER' and v.rsit_class = ${f.rsitClass})`);
+  if (f.tlp?.length) conds.push(sql`v.tlp = any(${f.tlp}::text[])`);
+  if (f.handlerOrgId) conds.push(sql`v.handler_org_id = ${f.handlerOrgId}`);
+  if (f.reportedFrom) conds.push(sql`v.reported_at >= ${f.reportedFrom}`);
+  if (f.reportedTo) conds.push(sql`v.reported_at < ${f.reportedTo}`);
+  if (f.text) {
+    const t = escapeLike(f.text.trim());
+    conds.push(sql`(v.title ilike ${'%' + t + '%'} or v.reference ilike ${t + '%'})`);
+  }
+  const keys = ORDER_KEYS[opts.order];
+  if (opts.after) {
+    const cols = raw(keys.columns.map((c) => `v.${c}`).join(', '));
+    const params = opts.after.map((value, i) => {
+      const col = keys.columns[i];
+      if (col === 'id') return sql`${String(value)}::uuid`;
+      if (col === 'sort_severity') return sql`${Number(value)}::int`;
+      return sql`${String(value)}::timestamptz`;
+    });
+    const tuple = params.reduce((acc, p, i) => (i === 0 ? p : sql`${acc}, ${p}`), raw(''));
+    conds.push(keys.dir === 'desc' ? sql`(${cols}) < (${tuple})` : sql`(${cols}) > (${tuple})`);
+  }
+  const orderBy = raw(keys.columns.map((c) => `v.${c} ${keys.dir}`).join(', '));
+  return db.query(sql`select v.* from (
+      select w.*, case when w.access_level = 'REPORTER' then 0 else w.severity_rank end::int as sort_severity
+      from (${visibleIncidentsSql(viewer)}) w
+    ) v
+    where ${and(conds)}
+    order by ${orderBy}
+    limit ${opts.limit}`);
+}

@@ -1,0 +1,95 @@
+import { Resolver, Query, Mutation, Arg, Ctx, FieldResolver, Root, Int, ID, ObjectType, Field } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import { Rule } from '../../auth/rules';
+import { IncidentOrderEnum } from '../../graphql/enums';
+import { canSeeReportingOrganization, visibleIndicatorTypes, viewShows } from '../../auth/policy';
+import { Organization, toOrganization } from '../organizations/organization.types';
+import {
+  Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload, incidentFacts,
+} from './incident.types';
+import { incidentById, incidentByReference, listIncidents, presentIncident } from './incident.service';
+import { reportIncident } from './report.service';
+import type { IncidentOrder } from './incident.repo';
+import { notFound } from '../../graphql/errors';
+
+@ObjectType({ description: 'A DOMAIN indicator as an entity a registry subgraph can extend.' })
+export class Domain {
+  @Field({ description: 'ASCII (punycode) name' }) name!: string;
+  @Field({ description: 'Unicode name for display' }) unicodeName!: string;
+}
+
+@Resolver(() => Incident)
+export class IncidentResolver {
+  @Query(() => Incident, { nullable: true, description: 'null when missing or not visible to the viewer' })
+  @Rule({ capability: 'INCIDENT_READ' })
+  incident(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Incident | null> {
+    return incidentById(ctx, id);
+  }
+
+  @Query(() => Incident, { nullable: true })
+  @Rule({ capability: 'INCIDENT_READ' })
+  incidentByReference(@Arg('reference') reference: string, @Ctx() ctx: Context): Promise<Incident | null> {
+    return incidentByReference(ctx, reference);
+  }
+
+  @Query(() => IncidentConnection)
+  @Rule({ capability: 'INCIDENT_READ' })
+  incidents(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => IncidentFilter, { nullable: true }) filter?: IncidentFilter,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('orderBy', () => IncidentOrderEnum, { nullable: true }) orderBy?: IncidentOrder,
+  ) {
+    return listIncidents(ctx, { filter, first, after, orderBy });
+  }
+
+  @Mutation(() => ReportIncidentPayload, { description: 'Report an incident; the receipt reference is returned at once.' })
+  @Rule({ capability: 'INCIDENT_REPORT' })
+  async reportIncident(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: Context): Promise<ReportIncidentPayload> {
+    const result = await reportIncident(ctx, input);
+    const row = await ctx.loaders.incident.load(result.incidentId);
+    // The reporting organization always sees its own report; anything else is a bug, not a leak to paper over.
+    if (!row) throw notFound('Incident');
+    return { incident: presentIncident(ctx, row), reference: result.reference, duplicate: result.duplicate };
+  }
+
+  @FieldResolver(() => Organization, { description: 'The handling organization' })
+  async handler(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization> {
+    const org = await ctx.loaders.organization.load(incident.row.handler_org_id);
+    return toOrganization(viewerOf(ctx), org!);
+  }
+
+  @FieldResolver(() => Organization, { nullable: true })
+  async reportingOrganization(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization | null> {
+    const viewer = viewerOf(ctx);
+    if (!canSeeReportingOrganization(viewer, incident.accessLevel, incidentFacts(incident.row))) return null;
+    const org = await ctx.loaders.organization.load(incident.row.reporting_org_id);
+    return org ? toOrganization(viewer, org) : null;
+  }
+
+  @FieldResolver(() => Organization, { nullable: true, description: 'The coordinator, once it took part' })
+  async coordinator(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization | null> {
+    if (!viewShows(incident.accessLevel, 'coordinator') || !incident.row.coordinator_org_id) return null;
+    const org = await ctx.loaders.organization.load(incident.row.coordinator_org_id);
+    return org ? toOrganization(viewerOf(ctx), org) : null;
+  }
+
+  @FieldResolver(() => [Indicator])
+  async indicators(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Indicator[]> {
+    const which = visibleIndicatorTypes(incident.accessLevel);
+    if (which === 'NONE') return [];
+    const rows = await ctx.loaders.indicators.load(incident.row.id);
+    return rows
+      .filter((r) => which === 'ALL' || r.type === 'DOMAIN')
+      .map((r) => ({ type: r.type as Indicator['type'], value: r.value, displayValue: r.display_value }));
+  }
+
+  @FieldResolver(() => [Domain], { description: 'The DOMAIN indicators as entities' })
+  async domains(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Domain[]> {
+    if (visibleIndicatorTypes(incident.accessLevel) === 'NONE') return [];
+    const rows = await ctx.loaders.indicators.load(incident.row.id);
+    return rows.filter((r) => r.type === 'DOMAIN').map((r) => ({ name: r.value, unicodeName: r.display_value }));
+  }
+}

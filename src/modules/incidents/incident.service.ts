@@ -1,0 +1,61 @@
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import { badInput } from '../../graphql/errors';
+import { decodeId, decodeCursor, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { organizationByCode } from '../organizations/organization.repo';
+import { listVisibleIncidents, visibleIncidentByReference, cursorKeyOf, type IncidentOrder, type IncidentRow } from './incident.repo';
+import { toIncident, type Incident, type IncidentFilter } from './incident.types';
+
+export function clampFirst(ctx: Context, first: number | null | undefined, field = 'first'): number {
+  const n = first ?? 20;
+  if (!Number.isInteger(n) || n < 0 || n > ctx.config.maxPageSize) {
+    throw badInput(field, `first must be between 0 and ${ctx.config.maxPageSize}`);
+  }
+  return n;
+}
+
+export function presentIncident(ctx: Context, row: IncidentRow): Incident {
+  return toIncident(viewerOf(ctx), row, ctx.config.deadlines.lateNotificationHours);
+}
+
+/** `incident(id)` and `node(id)`: invisible, missing and undecodable all answer null. */
+export async function incidentById(ctx: Context, globalId: string): Promise<Incident | null> {
+  ctx.authz.require('INCIDENT_READ', 'reading incidents');
+  const id = decodeId(globalId, 'Incident');
+  if (!id) return null;
+  const row = await ctx.loaders.incident.load(id);
+  return row ? presentIncident(ctx, row) : null;
+}
+
+export async function incidentByReference(ctx: Context, reference: string): Promise<Incident | null> {
+  ctx.authz.require('INCIDENT_READ', 'reading incidents');
+  const row = await visibleIncidentByReference(ctx.db, viewerOf(ctx), reference.trim().toUpperCase());
+  return row ? presentIncident(ctx, row) : null;
+}
+
+export async function listIncidents(
+  ctx: Context,
+  args: { filter?: IncidentFilter | null; first?: number | null; after?: string | null; orderBy?: IncidentOrder | null },
+): Promise<Connection<Incident>> {
+  const first = clampFirst(ctx, args.first);
+  const order = args.orderBy ?? 'REPORTED_AT_DESC';
+  const after = args.after ? decodeCursor(args.after) : null;
+  if (args.after && (!after || after.length !== (order === 'SEVERITY_DESC' ? 3 : 2))) throw badInput('after', 'after is not a cursor of this list');
+  const filter = args.filter ?? {};
+  let handlerOrgId: string | null = null;
+  if (filter.handler) {
+    const org = await organizationByCode(ctx.db, filter.handler);
+    if (!org) throw badInput('filter.handler', `unknown organization "${filter.handler}"`);
+    handlerOrgId = org.id;
+  }
+  ctx.authz.require('INCIDENT_READ', 'reading incidents');
+  const rows = await listVisibleIncidents(ctx.db, viewerOf(ctx), {
+    filter: { ...filter, handlerOrgId },
+    order,
+    after,
+    limit: first + 1,
+  });
+  for (const row of rows) ctx.loaders.incident.prime(row.id, row);
+  const page = pageOf(rows, first, (r) => encodeCursor(cursorKeyOf(r, order)));
+  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: presentIncident(ctx, e.node) })) };
+}

@@ -1,0 +1,196 @@
+import { Field, ObjectType, InputType, Int } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { IsEmail, IsOptional, Length, MaxLength, Min, Max, ArrayMaxSize, ValidateNested, IsInt } from 'class-validator';
+import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
+import {
+  IncidentStatusEnum, SeverityEnum, TlpEnum, PapEnum, IncidentScopeEnum, IndicatorTypeEnum, AccessLevelEnum,
+} from '../../graphql/enums';
+import type { IncidentStatus, Severity, Tlp, Pap, IncidentScope } from './incident.entity';
+import type { IndicatorType } from '../indicators/normalize';
+import type { AccessLevel } from '../../auth/policy';
+import { viewShows, canSeeReporterIdentity, type IncidentFacts } from '../../auth/policy';
+import type { Viewer } from '../../auth/viewer';
+import type { IncidentRow } from './incident.repo';
+
+@ObjectType()
+export class Classification {
+  @Field(() => String, { nullable: true }) rsitClass!: string | null;
+  @Field(() => String, { nullable: true }) rsitType!: string | null;
+  @Field(() => String, { nullable: true, description: 'Row of the national form 05' }) nationalCategory!: string | null;
+}
+
+@ObjectType()
+export class Contact {
+  @Field() name!: string;
+  @Field(() => String, { nullable: true }) email!: string | null;
+  @Field(() => String, { nullable: true }) phone!: string | null;
+  @Field(() => String, { nullable: true }) organizationName!: string | null;
+}
+
+@ObjectType()
+export class AffectedSystemInfo {
+  @Field(() => String, { nullable: true }) name!: string | null;
+  @Field(() => Int, { nullable: true, description: 'System level 1–5' }) level!: number | null;
+  @Field(() => String, { nullable: true }) operator!: string | null;
+  @Field(() => [String]) publicIps!: string[];
+  @Field(() => String, { nullable: true, description: 'Organization code of the connectivity provider' }) connectivityProvider!: string | null;
+}
+
+@ObjectType()
+export class Indicator {
+  @Field(() => IndicatorTypeEnum) type!: IndicatorType;
+  @Field({ description: 'Normalized value (punycode for IDNs)' }) value!: string;
+  @Field({ description: 'For display (Unicode for IDNs)' }) displayValue!: string;
+}
+
+@ObjectType({ implements: Node })
+export class Incident extends Node {
+  /** The row and the facts field resolvers need; not exposed. */
+  row!: IncidentRow;
+
+  @Field({ description: 'Receipt number VN-YYYY-NNNNNN' }) reference!: string;
+  @Field() title!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => IncidentStatusEnum) status!: IncidentStatus;
+  @Field(() => SeverityEnum, { nullable: true }) severity!: Severity | null;
+  @Field(() => IncidentScopeEnum) scope!: IncidentScope;
+  @Field({ description: 'National emergency tier (Decision 05/2017)' }) serious!: boolean;
+  @Field(() => TlpEnum) tlp!: Tlp;
+  @Field(() => PapEnum, { nullable: true }) pap!: Pap | null;
+  @Field() confidential!: boolean;
+  @Field(() => Classification, { nullable: true }) classification!: Classification | null;
+  @Field(() => Contact, { nullable: true, description: 'Personal data: null where the viewer is not entitled' }) reporterContact!: Contact | null;
+  @Field(() => AffectedSystemInfo, { nullable: true }) affectedSystem!: AffectedSystemInfo | null;
+  @Field(() => Boolean, { description: 'Reported more than 120 h after detection' }) lateNotification!: boolean;
+  @Field(() => AccessLevelEnum) accessLevel!: AccessLevel;
+  @Field(() => GraphQLDateTime) detectedAt!: Date;
+  @Field(() => GraphQLDateTime, { nullable: true }) occurredAt!: Date | null;
+  @Field(() => GraphQLDateTime) reportedAt!: Date;
+  @Field(() => GraphQLDateTime) updatedAt!: Date;
+  @Field(() => Int) version!: number;
+}
+
+export const IncidentConnection = ConnectionType('Incident', Incident);
+
+export function incidentFacts(row: IncidentRow): IncidentFacts {
+  return {
+    handlerOrgId: row.handler_org_id,
+    reportingOrgId: row.reporting_org_id,
+    reportingOrgKind: row.reporting_org_kind,
+    reportingOrgPerson: row.reporting_org_person,
+    coordinatorOrgId: row.coordinator_org_id,
+  };
+}
+
+/** Applies the viewer's view and the field rules: what the view does not show is null. */
+export function toIncident(viewer: Viewer, row: IncidentRow, lateNotificationHours: number): Incident {
+  const a = row.access_level;
+  const inc = new Incident();
+  inc.row = row;
+  inc.id = toGlobalId('Incident', row.id);
+  inc.reference = row.reference;
+  inc.title = row.title;
+  inc.status = row.status;
+  inc.scope = row.scope;
+  inc.tlp = row.tlp;
+  inc.confidential = row.confidential;
+  inc.version = row.version;
+  inc.detectedAt = row.detected_at;
+  inc.reportedAt = row.reported_at;
+  inc.updatedAt = row.updated_at;
+  inc.accessLevel = a;
+  inc.description = viewShows(a, 'description') ? row.description : null;
+  inc.severity = viewShows(a, 'severity') ? row.severity : null;
+  inc.serious = viewShows(a, 'serious') ? row.serious : false;
+  inc.pap = viewShows(a, 'pap') ? row.pap : null;
+  inc.classification = viewShows(a, 'classification')
+    ? { rsitClass: row.rsit_class, rsitType: row.rsit_type, nationalCategory: row.national_category }
+    : null;
+  inc.reporterContact =
+    viewShows(a, 'reporterContact') && canSeeReporterIdentity(viewer, incidentFacts(row))
+      ? {
+          name: row.reporter_contact.name,
+          email: row.reporter_contact.email ?? null,
+          phone: row.reporter_contact.phone ?? null,
+          organizationName: row.reporter_contact.organizationName ?? null,
+        }
+      : null;
+  inc.affectedSystem =
+    viewShows(a, 'affectedSystem') && row.affected_system
+      ? {
+          name: row.affected_system.name ?? null,
+          level: row.affected_system.level ?? null,
+          operator: row.affected_system.operator ?? null,
+          publicIps: row.affected_system.publicIps ?? [],
+          connectivityProvider: row.affected_system.connectivityProvider ?? null,
+        }
+      : null;
+  inc.occurredAt = viewShows(a, 'occurredAt') ? row.occurred_at : null;
+  inc.lateNotification =
+    viewShows(a, 'lateNotification') && row.reported_at.getTime() - row.detected_at.getTime() > lateNotificationHours * 3_600_000;
+  return inc;
+}
+
+// ---- inputs ----
+
+@InputType()
+export class IndicatorInput {
+  @Field(() => IndicatorTypeEnum) type!: IndicatorType;
+  @Field() @MaxLength(2048) value!: string;
+}
+
+@InputType()
+export class ContactInput {
+  @Field() @Length(1, 200) name!: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsEmail() @MaxLength(254) email?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(3, 40) phone?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(300) organizationName?: string | null;
+}
+
+@InputType()
+export class AffectedSystemInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(300) name?: string | null;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(5) level?: number | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(300) operator?: string | null;
+  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(256) publicIps?: string[] | null;
+  @Field(() => String, { nullable: true, description: 'Organization code of the ISP' }) @IsOptional() @MaxLength(32) connectivityProvider?: string | null;
+}
+
+@InputType()
+export class ReportIncidentInput {
+  @Field() @Length(1, 300) title!: string;
+  @Field() @Length(1, 20000) description!: string;
+  @Field(() => GraphQLDateTime) detectedAt!: Date;
+  @Field(() => GraphQLDateTime, { nullable: true }) occurredAt?: Date | null;
+  @Field(() => IncidentScopeEnum, { defaultValue: 'LOCAL' }) scope!: IncidentScope;
+  @Field(() => String, { nullable: true, description: 'Organization code: an ISP, an agency unit or VNCERT; omitted → routed' })
+  @IsOptional() @MaxLength(32) reportTo?: string | null;
+  @Field(() => [IndicatorInput], { defaultValue: [] }) @ArrayMaxSize(1000) @ValidateNested({ each: true })
+  indicators!: IndicatorInput[];
+  @Field(() => ContactInput) @ValidateNested() reporterContact!: ContactInput;
+  @Field(() => AffectedSystemInput, { nullable: true }) @IsOptional() @ValidateNested()
+  affectedSystem?: AffectedSystemInput | null;
+  @Field(() => TlpEnum, { defaultValue: 'AMBER' }) tlp!: Tlp;
+  @Field({ defaultValue: false, description: 'Form 03 "keep confidential"' }) confidential!: boolean;
+  @Field(() => String, { nullable: true, description: 'Scoped to the account or API key; same key + other input → CONFLICT' })
+  @IsOptional() @Length(1, 200) idempotencyKey?: string | null;
+}
+
+@ObjectType()
+export class ReportIncidentPayload {
+  @Field(() => Incident) incident!: Incident;
+  @Field() reference!: string;
+  @Field({ description: 'true when an idempotent retry returned the first report' }) duplicate!: boolean;
+}
+
+@InputType()
+export class IncidentFilter {
+  @Field(() => [IncidentStatusEnum], { nullable: true }) status?: IncidentStatus[] | null;
+  @Field(() => [SeverityEnum], { nullable: true }) severity?: Severity[] | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) rsitClass?: string | null;
+  @Field(() => [TlpEnum], { nullable: true }) tlp?: Tlp[] | null;
+  @Field(() => String, { nullable: true, description: 'Handling organization code' }) @IsOptional() @MaxLength(32) handler?: string | null;
+  @Field(() => GraphQLDateTime, { nullable: true }) reportedFrom?: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true }) reportedTo?: Date | null;
+  @Field(() => String, { nullable: true, description: 'Title or reference' }) @IsOptional() @MaxLength(200) text?: string | null;
+}

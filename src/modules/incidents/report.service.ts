@@ -1,0 +1,172 @@
+import crypto from 'node:crypto';
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import type { Queryable } from '../../db/db';
+import { sql, join } from '../../db/sql';
+import { badInput, conflict } from '../../graphql/errors';
+import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
+import { vnDateParts } from '../../clock';
+import { principalKey } from '../../auth/viewer';
+import { appendEvents } from '../timeline/events';
+import { resolveAddressee, resolveConnectivityProvider, normalizePublicIps, routeReport } from './routing';
+import type { ReportIncidentInput } from './incident.types';
+import type { OrganizationRow } from '../organizations/organization.repo';
+import { ORG_COLUMNS } from '../organizations/organization.repo';
+
+/** Thrown inside the transaction to roll it back (returning the taken number) when the key was used before. */
+class IdempotentReplay extends Error {
+  constructor(readonly incidentId: string, readonly sameInput: boolean) {
+    super('idempotent replay');
+  }
+}
+
+export interface ReportResult {
+  incidentId: string;
+  reference: string;
+  duplicate: boolean;
+}
+
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+function canonicalJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** The request fingerprint an idempotency key is bound to (everything but the key itself). */
+function requestHash(input: ReportIncidentInput): string {
+  const { idempotencyKey: _ignored, ...rest } = input;
+  return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+/** Takes the next receipt number of the year. The row lock is held until commit and a rollback returns the number: gap-free. */
+async function takeReference(q: Queryable, at: Date): Promise<string> {
+  const { year } = vnDateParts(at);
+  const row = await q.one<{ last_value: number }>(sql`insert into reference_counter (year, last_value) values (${year}, 1)
+    on conflict (year) do update set last_value = reference_counter.last_value + 1 returning last_value`);
+  return `VN-${year}-${String(row!.last_value).padStart(6, '0')}`;
+}
+
+async function coordinatorOrg(q: Queryable): Promise<OrganizationRow> {
+  const row = await q.one<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.kind = 'COORDINATOR'`);
+  if (!row) throw new Error('no COORDINATOR organization is configured');
+  return row;
+}
+
+export async function reportIncident(ctx: Context, input: ReportIncidentInput): Promise<ReportResult> {
+  const viewer = viewerOf(ctx);
+  const now = ctx.clock.now();
+  // BAD_USER_INPUT first (DESIGN.md §3 precedence): everything judged without a target object.
+  let indicators: NormalizedIndicator[];
+  try {
+    indicators = normalizeIndicators(input.indicators ?? []);
+  } catch (err) {
+    if (err instanceof IndicatorError) throw badInput(err.index >= 0 ? `indicators[${err.index}].value` : 'indicators', err.message);
+    throw err;
+  }
+  if (!input.title.trim()) throw badInput('title', 'title must not be blank');
+  if (!input.description.trim()) throw badInput('description', 'description must not be blank');
+  if (!input.reporterContact.name.trim()) throw badInput('reporterContact.name', 'name must not be blank');
+  if (input.detectedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw badInput('detectedAt', 'detectedAt is in the future');
+  if (input.occurredAt && input.occurredAt.getTime() > input.detectedAt.getTime()) {
+    throw badInput('occurredAt', 'occurredAt must not be after detectedAt');
+  }
+  const publicIps = normalizePublicIps(input.affectedSystem?.publicIps);
+  const reportTo = await resolveAddressee(ctx.db, input.reportTo);
+  const provider = await resolveConnectivityProvider(ctx.db, input.affectedSystem?.connectivityProvider);
+  ctx.authz.require('INCIDENT_REPORT', 'reporting an incident');
+
+  const hash = requestHash(input);
+  const principal = principalKey(viewer);
+  const idempotencyKey = input.idempotencyKey ?? null;
+
+  const lookupExisting = async (q: Queryable) => {
+    if (!idempotencyKey) return;
+    const existing = await q.one<{ id: string; request_hash: string }>(sql`select id, request_hash from incident
+      where idempotency_principal = ${principal} and idempotency_key = ${idempotencyKey}`);
+    if (existing) throw new IdempotentReplay(existing.id, existing.request_hash === hash);
+  };
+
+  try {
+    return await ctx.db.tx(async (q) => {
+      const coordinator = await coordinatorOrg(q);
+      const routing = await routeReport(q, { scope: input.scope, reportTo, publicIps, connectivityProvider: provider }, coordinator);
+      const reference = await takeReference(q, now);
+      // Checked after the counter's row lock: concurrent retries with one key are serialized by it.
+      await lookupExisting(q);
+      const toCoordinator = routing.handler.id === coordinator.id;
+      const affectedSystem = input.affectedSystem
+        ? {
+            name: input.affectedSystem.name ?? null,
+            level: input.affectedSystem.level ?? null,
+            operator: input.affectedSystem.operator ?? null,
+            publicIps,
+            connectivityProvider: provider?.code ?? null,
+          }
+        : null;
+      const contact = {
+        name: input.reporterContact.name.trim(),
+        email: input.reporterContact.email ?? null,
+        phone: input.reporterContact.phone ?? null,
+        organizationName: input.reporterContact.organizationName ?? null,
+      };
+      const inserted = await q.one<{ id: string }>(sql`insert into incident (
+          reference, title, description, scope, status, tlp, confidential, reporter_contact, reporting_org_id,
+          reporter_account_id, reporter_api_key_id, handler_org_id, addressee_org_id, coordinator_org_id, coordinator_owns,
+          affected_system, occurred_at, detected_at, reported_at, idempotency_principal, idempotency_key, request_hash,
+          version, updated_at)
+        values (${reference}, ${input.title.trim()}, ${input.description}, ${input.scope}, 'REPORTED', ${input.tlp},
+          ${input.confidential}, ${JSON.stringify(contact)}::jsonb, ${viewer.organization.id},
+          ${viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null}, ${viewer.principal.type === 'API_KEY' ? viewer.principal.id : null},
+          ${routing.handler.id}, ${reportTo?.id ?? null}, ${toCoordinator ? coordinator.id : null}, ${toCoordinator},
+          ${affectedSystem ? JSON.stringify(affectedSystem) : null}::jsonb, ${input.occurredAt ?? null}, ${input.detectedAt}, ${now},
+          ${idempotencyKey ? principal : null}, ${idempotencyKey}, ${idempotencyKey ? hash : null}, 1, ${now})
+        returning id`);
+      const incidentId = inserted!.id;
+      if (indicators.length) {
+        await q.query(sql`insert into indicator (incident_id, type, value, display_value, added_at) values ${join(
+          indicators.map((ind) => sql`(${incidentId}, ${ind.type}, ${ind.value}, ${ind.displayValue}, ${now})`),
+        )}`);
+      }
+      await appendEvents(q, viewer, now, [
+        {
+          incidentId,
+          type: 'REPORTED',
+          data: {
+            reference,
+            status: 'REPORTED',
+            handler: routing.handler.code,
+            routing: routing.rule,
+            addressee: reportTo?.code ?? null,
+            indicators: indicators.length,
+          },
+        },
+      ]);
+      return { incidentId, reference, duplicate: false };
+    });
+  } catch (err) {
+    if (err instanceof IdempotentReplay) return replay(ctx, err);
+    // Two first attempts with one key racing across a year boundary: the unique index decides.
+    if ((err as { code?: string; constraint?: string }).constraint === 'incident_idempotency') {
+      const existing = await ctx.db.one<{ id: string; request_hash: string }>(sql`select id, request_hash from incident
+        where idempotency_principal = ${principal} and idempotency_key = ${idempotencyKey}`);
+      if (existing) return replay(ctx, new IdempotentReplay(existing.id, existing.request_hash === hash));
+    }
+    throw err;
+  }
+}
+
+async function replay(ctx: Context, r: IdempotentReplay): Promise<ReportResult> {
+  if (!r.sameInput) {
+    throw conflict('This idempotencyKey was already used with a different report', { field: 'idempotencyKey' });
+  }
+  const row = await ctx.db.one<{ reference: string }>(sql`select reference from incident where id = ${r.incidentId}`);
+  return { incidentId: r.incidentId, reference: row!.reference, duplicate: true };
+}

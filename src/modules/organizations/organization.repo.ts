@@ -1,0 +1,31 @@
+import type { Queryable, Row } from '../../db/db';
+import { sql } from '../../db/sql';
+import type { OrganizationKind, OrganizationContact } from './organization.entity';
+
+export interface OrganizationRow extends Row {
+  id: string;
+  code: string;
+  name: string;
+  kind: OrganizationKind;
+  person: boolean;
+  country: string;
+  contact: OrganizationContact;
+  ip_ranges: string[];
+  asns: string[];
+  zones: string[];
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+// cidr[] arrives as text '{…}' unless cast; ask for text[] so pg parses the array.
+export const ORG_COLUMNS = sql`o.id, o.code, o.name, o.kind, o.person, o.country, o.contact, o.ip_ranges::text[] as ip_ranges,
+  o.asns::text[] as asns, o.zones, o.active, o.created_at, o.updated_at`;
+
+export async function organizationsByIds(db: Queryable, ids: readonly string[]): Promise<OrganizationRow[]> {
+  return db.query<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.id = any(${ids}::uuid[])`);
+}
+
+export async function organizationByCode(db: Queryable, code: string): Promise<OrganizationRow | undefined> {
+  return db.one<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.code = ${code.toUpperCase()}`);
+}

@@ -1,0 +1,36 @@
+import { Resolver, Query, Arg, Ctx, Int } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import { Rule } from '../../auth/rules';
+import { OrganizationKindEnum } from '../../graphql/enums';
+import { sql, and, type Sql } from '../../db/sql';
+import { organizationVisibleSql } from '../../auth/policy';
+import { badInput } from '../../graphql/errors';
+import { decodeCursor, encodeCursor, pageOf } from '../../graphql/relay';
+import { clampFirst } from '../incidents/incident.service';
+import { Organization, OrganizationConnection, toOrganization } from './organization.types';
+import { ORG_COLUMNS, type OrganizationRow } from './organization.repo';
+import type { OrganizationKind } from './organization.entity';
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @Query(() => OrganizationConnection, { description: 'Organizations visible to the viewer, by code' })
+  @Rule({ anyViewer: 'the directory of the response network is visible to every account (DESIGN.md §2)' })
+  async organizations(
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('kind', () => OrganizationKindEnum, { nullable: true }) kind?: OrganizationKind,
+  ) {
+    const n = clampFirst(ctx, first);
+    const cursor = after ? decodeCursor(after) : null;
+    if (after && (!cursor || typeof cursor[0] !== 'string')) throw badInput('after', 'after is not a cursor of this list');
+    const viewer = viewerOf(ctx);
+    const conds: Sql[] = [organizationVisibleSql(viewer)];
+    if (kind) conds.push(sql`o.kind = ${kind}`);
+    if (cursor) conds.push(sql`o.code > ${cursor[0]}`);
+    const rows = await ctx.db.query<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where ${and(conds)} order by o.code limit ${n + 1}`);
+    const page = pageOf(rows, n, (r) => encodeCursor([r.code]));
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toOrganization(viewer, e.node) })) };
+  }
+}

@@ -1,0 +1,48 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config';
+import type { Clock } from '../clock';
+import { Db } from '../db/db';
+import { prepareDatabase } from '../db/prepare';
+import { buildHubSchema } from '../graphql/schema';
+import { startHub, type Hub } from './app';
+import type { Services } from '../graphql/context';
+
+export interface RunningHub extends Hub {
+  services: Services;
+  seeded: boolean;
+  /** Drains the server, then closes the pool. */
+  shutdown: () => Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'incident-hub' },
+    // Never log credentials, even by accident.
+    redact: { paths: ['req.headers.authorization', 'authorization', '*.authorization', 'secret', '*.secret', 'token'], censor: '[redacted]' },
+  });
+}
+
+/** Database pool → migrations and demo data → schema → HTTP and WebSocket server. */
+export async function bootHub(opts: { config: Config; databaseUrl: string; clock: Clock; log?: Logger; port?: number }): Promise<RunningHub> {
+  const log = opts.log ?? createLogger(opts.config);
+  const db = new Db(opts.databaseUrl, log);
+  const services: Services = { db, clock: opts.clock, config: opts.config, log };
+  try {
+    const { seeded } = await prepareDatabase(services, { demoData: opts.config.loadDemoData });
+    const schema = await buildHubSchema();
+    const hub = await startHub(services, schema, { port: opts.port ?? opts.config.port, host: opts.config.host });
+    return {
+      ...hub,
+      services,
+      seeded,
+      shutdown: async () => {
+        await hub.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
