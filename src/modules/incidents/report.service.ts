@@ -68,15 +68,15 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
   try {
     indicators = normalizeIndicators(input.indicators ?? []);
   } catch (err) {
-    if (err instanceof IndicatorError) throw badInput(err.index >= 0 ? `indicators[${err.index}].value` : 'indicators', err.message);
+    if (err instanceof IndicatorError) throw badInput(err.index >= 0 ? `input.indicators[${err.index}].value` : 'input.indicators', err.message);
     throw err;
   }
-  if (!input.title.trim()) throw badInput('title', 'title must not be blank');
-  if (!input.description.trim()) throw badInput('description', 'description must not be blank');
-  if (!input.reporterContact.name.trim()) throw badInput('reporterContact.name', 'name must not be blank');
-  if (input.detectedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw badInput('detectedAt', 'detectedAt is in the future');
+  if (!input.title.trim()) throw badInput('input.title', 'title must not be blank');
+  if (!input.description.trim()) throw badInput('input.description', 'description must not be blank');
+  if (!input.reporterContact.name.trim()) throw badInput('input.reporterContact.name', 'name must not be blank');
+  if (input.detectedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw badInput('input.detectedAt', 'detectedAt is in the future');
   if (input.occurredAt && input.occurredAt.getTime() > input.detectedAt.getTime()) {
-    throw badInput('occurredAt', 'occurredAt must not be after detectedAt');
+    throw badInput('input.occurredAt', 'occurredAt must not be after detectedAt');
   }
   const publicIps = normalizePublicIps(input.affectedSystem?.publicIps);
   const reportTo = await resolveAddressee(ctx.db, input.reportTo);
@@ -165,7 +165,7 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
 
 async function replay(ctx: Context, r: IdempotentReplay): Promise<ReportResult> {
   if (!r.sameInput) {
-    throw conflict('This idempotencyKey was already used with a different report', { field: 'idempotencyKey' });
+    throw conflict('This idempotencyKey was already used with a different report', { field: 'input.idempotencyKey' });
   }
   const row = await ctx.db.one<{ reference: string }>(sql`select reference from incident where id = ${r.incidentId}`);
   return { incidentId: r.incidentId, reference: row!.reference, duplicate: true };

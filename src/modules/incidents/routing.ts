@@ -26,7 +26,7 @@ export async function resolveAddressee(db: Queryable, code: string | null | unde
   if (!code) return null;
   const org = await organizationByCode(db, code);
   if (!org || !org.active || !(ADDRESSABLE_KINDS as readonly string[]).includes(org.kind)) {
-    throw badInput('reportTo', `reportTo must be the code of an active ISP, agency IT unit or the coordinator; "${code}" is not`);
+    throw badInput('input.reportTo', `reportTo must be the code of an active ISP, agency IT unit or the coordinator; "${code}" is not`);
   }
   return org;
 }
@@ -38,12 +38,12 @@ export async function resolveConnectivityProvider(db: Queryable, value: string |
   if (asn) {
     const rows = await db.query<OrganizationRow & { id: string }>(sql`select o.id, o.code, o.kind, o.active from organization o
       where o.active and o.kind in ('ISP','AGENCY_IT') and ${asn[1]}::bigint = any(o.asns)`);
-    if (rows.length !== 1) throw badInput('affectedSystem.connectivityProvider', `no single active ISP or agency unit announces ${value}`);
+    if (rows.length !== 1) throw badInput('input.affectedSystem.connectivityProvider', `no single active ISP or agency unit announces ${value}`);
     return rows[0];
   }
   const org = await organizationByCode(db, value);
   if (!org || !org.active || !['ISP', 'AGENCY_IT'].includes(org.kind)) {
-    throw badInput('affectedSystem.connectivityProvider', `connectivityProvider must be the code or ASN of an active ISP or agency IT unit; "${value}" is not`);
+    throw badInput('input.affectedSystem.connectivityProvider', `connectivityProvider must be the code or ASN of an active ISP or agency IT unit; "${value}" is not`);
   }
   return org;
 }
@@ -54,7 +54,7 @@ export function normalizePublicIps(values: string[] | null | undefined): string[
   (values ?? []).forEach((v, i) => {
     const text = v.trim();
     if (!ipaddr.isValid(text) || (ipaddr.IPv4.isValid(text) && !ipaddr.IPv4.isValidFourPartDecimal(text))) {
-      throw badInput(`affectedSystem.publicIps[${i}]`, `"${v}" is not an IP address`);
+      throw badInput(`input.affectedSystem.publicIps[${i}]`, `"${v}" is not an IP address`);
     }
     const addr = ipaddr.parse(text);
     out.add(addr.kind() === 'ipv6' ? (addr as ipaddr.IPv6).toRFC5952String() : addr.toString());

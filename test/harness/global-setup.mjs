@@ -1,0 +1,51 @@
+// Starts one PostgreSQL for the whole run (embedded unless DATABASE_URL is set) and prepares a
+// template database with the migrations and the demo data; each test file clones it.
+import path from 'node:path';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+export default async function globalSetup() {
+  const { loadConfig } = require(path.join(root, 'dist/config.js'));
+  const { Db } = require(path.join(root, 'dist/db/db.js'));
+  const { prepareDatabase } = require(path.join(root, 'dist/db/prepare.js'));
+  const { createLogger } = require(path.join(root, 'dist/server/bootstrap.js'));
+  const { systemClock } = require(path.join(root, 'dist/clock.js'));
+  const pg = require('pg');
+
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const { startEmbeddedPostgres } = require(path.join(root, 'dist/db/embedded.js'));
+    const dataDir = path.join(root, '.data', 'test');
+    const port = Number(process.env.TEST_PG_PORT ?? 54339);
+    const embedded = await startEmbeddedPostgres({ dataDir, port });
+    adminUrl = embedded.url('postgres');
+    globalThis.__embeddedPg = embedded;
+  }
+  const template = `hub_template_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  // Leftovers of runs that were killed.
+  const old = await admin.query(`select datname from pg_database where datname like 'hub_template_%' or datname like 'hub_test_%'`);
+  for (const { datname } of old.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+  await admin.query(`create database "${template}"`);
+  await admin.end();
+
+  const templateUrl = withDatabase(adminUrl, template);
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), LOG_LEVEL: 'warn', HUB_DATA_DIR: path.join(root, '.data', 'test-hub') });
+  const db = new Db(templateUrl, createLogger(config));
+  await prepareDatabase({ db, clock: systemClock, config, log: createLogger(config) }, { demoData: true });
+  await db.close();
+
+  process.env.TEST_ADMIN_DATABASE_URL = adminUrl;
+  process.env.TEST_TEMPLATE_DATABASE = template;
+  fs.mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
+}
+
+export function withDatabase(url, database) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
