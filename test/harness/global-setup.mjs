@@ -3,6 +3,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -19,7 +20,7 @@ export default async function globalSetup() {
   if (!adminUrl) {
     const { startEmbeddedPostgres } = require(path.join(root, 'dist/db/embedded.js'));
     const dataDir = path.join(root, '.data', 'test');
-    const port = Number(process.env.TEST_PG_PORT ?? 54339);
+    const port = Number(process.env.TEST_PG_PORT ?? (await freePort()));
     const embedded = await startEmbeddedPostgres({ dataDir, port });
     adminUrl = embedded.url('postgres');
     globalThis.__embeddedPg = embedded;
@@ -48,4 +49,14 @@ export function withDatabase(url, database) {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
 }
