@@ -149,14 +149,14 @@ export type IncidentByIdQueryVariables = Exact<{
 }>;
 
 
-export type IncidentByIdQuery = { __typename?: 'Query', incident?: { __typename?: 'Incident', id: string, reference: string, title: string, accessLevel: AccessLevel, status: IncidentStatus, tlp: Tlp, handler: { __typename?: 'Organization', code: string } } | null };
+export type IncidentByIdQuery = { incident?: { id: string, reference: string, title: string, accessLevel: AccessLevel, status: IncidentStatus, tlp: Tlp, handler: { code: string } } | null };
 
 export type IncidentByReferenceQueryVariables = Exact<{
   reference: Scalars['String']['input'];
 }>;
 
 
-export type IncidentByReferenceQuery = { __typename?: 'Query', incidentByReference?: { __typename?: 'Incident', id: string, reference: string, title: string, accessLevel: AccessLevel, status: IncidentStatus, tlp: Tlp, handler: { __typename?: 'Organization', code: string }, reportingOrganization?: { __typename?: 'Organization', code: string } | null } | null };
+export type IncidentByReferenceQuery = { incidentByReference?: { id: string, reference: string, title: string, accessLevel: AccessLevel, status: IncidentStatus, tlp: Tlp, handler: { code: string }, reportingOrganization?: { code: string } | null } | null };
 
 export type IncidentsQueryVariables = Exact<{
   filter?: InputMaybe<IncidentFilter>;
@@ -166,14 +166,14 @@ export type IncidentsQueryVariables = Exact<{
 }>;
 
 
-export type IncidentsQuery = { __typename?: 'Query', incidents: { __typename?: 'IncidentConnection', totalCount?: number | null, edges: Array<{ __typename?: 'IncidentEdge', cursor: string, node: { __typename?: 'Incident', id: string, reference: string, title: string, status: IncidentStatus, tlp: Tlp, severity?: Severity | null, accessLevel: AccessLevel, reportedAt: string, handler: { __typename?: 'Organization', code: string }, indicators: Array<{ __typename?: 'Indicator', type: IndicatorType, value: string, displayValue: string }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } };
+export type IncidentsQuery = { incidents: { totalCount?: number | null, edges: Array<{ cursor: string, node: { id: string, reference: string, title: string, status: IncidentStatus, tlp: Tlp, severity?: Severity | null, accessLevel: AccessLevel, reportedAt: string, handler: { code: string }, indicators: Array<{ type: IndicatorType, value: string, displayValue: string }> } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } };
 
 export type NodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type NodeQuery = { __typename?: 'Query', node?:
+export type NodeQuery = { node?:
     | { __typename: 'Account', id: string }
     | { __typename: 'Incident', reference: string, accessLevel: AccessLevel, id: string }
     | { __typename: 'Organization', code: string, id: string }
@@ -186,21 +186,21 @@ export type OrganizationsQueryVariables = Exact<{
 }>;
 
 
-export type OrganizationsQuery = { __typename?: 'Query', organizations: { __typename?: 'OrganizationConnection', totalCount?: number | null, edges: Array<{ __typename?: 'OrganizationEdge', cursor: string, node: { __typename?: 'Organization', id: string, code: string, name: string, kind: OrganizationKind } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type OrganizationsQuery = { organizations: { totalCount?: number | null, edges: Array<{ cursor: string, node: { id: string, code: string, name: string, kind: OrganizationKind } }>, pageInfo: { hasNextPage: boolean, endCursor?: string | null } } };
 
 export type ReportIncidentMutationVariables = Exact<{
   input: ReportIncidentInput;
 }>;
 
 
-export type ReportIncidentMutation = { __typename?: 'Mutation', reportIncident: { __typename?: 'ReportIncidentPayload', reference: string, duplicate: boolean, incident: { __typename?: 'Incident', id: string, reference: string, status: IncidentStatus, accessLevel: AccessLevel, handler: { __typename?: 'Organization', code: string } } } };
+export type ReportIncidentMutation = { reportIncident: { reference: string, duplicate: boolean, incident: { id: string, reference: string, status: IncidentStatus, accessLevel: AccessLevel, handler: { code: string } } } };
 
 export type RolesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RolesQuery = { __typename?: 'Query', roles: Array<{ __typename?: 'Role', organizationKind: OrganizationKind, memberRole: MemberRole, capabilities: Array<string> }> };
+export type RolesQuery = { roles: Array<{ organizationKind: OrganizationKind, memberRole: MemberRole, capabilities: Array<string> }> };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { __typename?: 'Query', viewer: { __typename?: 'Viewer', capabilities: Array<string>, account?: { __typename?: 'Account', email: string } | null, organization: { __typename?: 'Organization', code: string, kind: OrganizationKind }, role: { __typename?: 'Role', organizationKind: OrganizationKind, memberRole: MemberRole, capabilities: Array<string> } } };
+export type ViewerQuery = { viewer: { capabilities: Array<string>, account?: { email: string } | null, organization: { code: string, kind: OrganizationKind }, role: { organizationKind: OrganizationKind, memberRole: MemberRole, capabilities: Array<string> } } };

@@ -56,11 +56,14 @@ const DAY = 86_400_000;
 /** A few incidents in different states and TLPs, with domain indicators, reported through the real service. */
 export async function insertDemoIncidents(services: Services): Promise<void> {
   const auth = new Authenticator(services.config.jwt, services.db, services.clock);
+  const now = services.clock.now();
+  let order = 0;
+  // Each demo report gets its own minute, so list order is stable (never a tie within a millisecond).
   const as = async (email: string) => {
     const row = await services.db.one<{ id: string }>(sql`select id from account where email = ${email}`);
-    return createContext(services, await auth.accountViewer(row!.id), 'demo-data');
+    const at = new Date(now.getTime() - (10 - order++) * 60_000);
+    return createContext({ ...services, clock: { now: () => at } }, await auth.accountViewer(row!.id), 'demo-data');
   };
-  const now = services.clock.now();
   const base = (over: Partial<ReportIncidentInput>): ReportIncidentInput =>
     ({
       scope: 'LOCAL',
