@@ -166,7 +166,10 @@ export function canSeeActorAccount(viewer: Viewer, actorOrgId: string | null): b
   return viewer.organization.kind === 'COORDINATOR' || actorOrgId === viewer.organization.id;
 }
 
-/** Filters may only use fields the row's view shows: severity and classification are hidden from REPORTER rows. */
-export function filterableByClassification(access: AccessLevel): boolean {
-  return access !== 'REPORTER';
+/**
+ * Filters and orders may only use fields the row's view shows: severity and classification are not
+ * in the REPORTER view, so over a row set aliased `v` (with `access_level`) they apply only where shown.
+ */
+export function classificationShownSql(): Sql {
+  return raw(`v.access_level <> 'REPORTER'`);
 }

@@ -1,7 +1,7 @@
 import type { Queryable, Row } from '../../db/db';
 import { sql, raw, and, Sql } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
-import { incidentAccessSql, incidentVisibleSql, type AccessLevel } from '../../auth/policy';
+import { incidentAccessSql, incidentVisibleSql, classificationShownSql, type AccessLevel } from '../../auth/policy';
 import type { OrganizationKind } from '../organizations/organization.entity';
 import type { IncidentStatus, Severity, Tlp, Pap, IncidentScope, ReporterContact, AffectedSystem } from './incident.entity';
 
@@ -123,8 +123,8 @@ export async function listVisibleIncidents(
   const conds: Sql[] = [];
   if (f.status?.length) conds.push(sql`v.status = any(${f.status}::text[])`);
   // Filters only use what the row's view shows: classification and severity are not in the REPORTER view.
-  if (f.severity?.length) conds.push(sql`(v.access_level <> 'REPORTER' and v.severity = any(${f.severity}::text[]))`);
-  if (f.rsitClass) conds.push(sql`(v.access_level <> 'REPORTER' and v.rsit_class = ${f.rsitClass})`);
+  if (f.severity?.length) conds.push(sql`(${classificationShownSql()} and v.severity = any(${f.severity}::text[]))`);
+  if (f.rsitClass) conds.push(sql`(${classificationShownSql()} and v.rsit_class = ${f.rsitClass})`);
   if (f.tlp?.length) conds.push(sql`v.tlp = any(${f.tlp}::text[])`);
   if (f.handlerOrgId) conds.push(sql`v.handler_org_id = ${f.handlerOrgId}`);
   if (f.reportedFrom) conds.push(sql`v.reported_at >= ${f.reportedFrom}`);
@@ -147,8 +147,8 @@ export async function listVisibleIncidents(
   }
   const orderBy = raw(keys.columns.map((c) => `v.${c} ${keys.dir}`).join(', '));
   return db.query(sql`select v.* from (
-      select w.*, case when w.access_level = 'REPORTER' then 0 else w.severity_rank end::int as sort_severity
-      from (${visibleIncidentsSql(viewer)}) w
+      select v.*, case when ${classificationShownSql()} then v.severity_rank else 0 end::int as sort_severity
+      from (${visibleIncidentsSql(viewer)}) v
     ) v
     where ${and(conds)}
     order by ${orderBy}
