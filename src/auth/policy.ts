@@ -1,6 +1,7 @@
 import { sql, raw, or, Sql, FALSE } from '../db/sql';
 import type { Viewer } from './viewer';
 import type { OrganizationKind } from '../modules/organizations/organization.entity';
+import type { IncidentActor } from '../modules/incidents/workflow';
 
 /**
  * The rulebook's views (DESIGN.md §3). Pure: it yields SQL conditions over an incident row aliased
@@ -172,4 +173,18 @@ export function canSeeActorAccount(viewer: Viewer, actorOrgId: string | null): b
  */
 export function classificationShownSql(): Sql {
   return raw(`v.access_level <> 'REPORTER'`);
+}
+
+/** The parts the viewer plays in an incident, for the workflow table (DESIGN.md §3 "Who may act"). */
+export function incidentActors(viewer: Viewer, facts: IncidentFacts & { coordinatorOwns: boolean }): Set<IncidentActor> {
+  const actors = new Set<IncidentActor>();
+  const org = viewer.organization;
+  const handler = org.id === facts.handlerOrgId && viewer.capabilities.has('INCIDENT_HANDLE');
+  const coordinator = org.kind === 'COORDINATOR' && viewer.capabilities.has('INCIDENT_COORDINATE');
+  if (handler) actors.add('HANDLER');
+  if (handler && org.kind !== 'COORDINATOR') actors.add('HANDLER_NOT_COORDINATOR');
+  if (coordinator) actors.add('COORDINATOR');
+  if (facts.coordinatorOwns ? coordinator : handler) actors.add('OWNER');
+  if (org.id === facts.reportingOrgId && viewer.capabilities.has('INCIDENT_REPORT')) actors.add('REPORTER');
+  return actors;
 }
