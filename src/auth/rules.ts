@@ -13,7 +13,12 @@ import { forbidden, unauthenticated, HubError } from '../graphql/errors';
  */
 export type RuleSpec =
   | { capability: Capability }
+  /** Decided per object by a named rulebook function (e.g. the viewer's parts in an incident). */
+  | { object: ObjectRule }
   | { anyViewer: string };
+
+/** Object rules of the rulebook; services record which one they applied. */
+export type ObjectRule = 'incidentActors';
 
 export interface RuleContext {
   viewer: Viewer | null;
@@ -22,7 +27,7 @@ export interface RuleContext {
 
 /** Records which capabilities a request's services checked; throws FORBIDDEN when one is missing. */
 export class AuthzRecorder {
-  readonly checked = new Set<Capability>();
+  readonly checked = new Set<Capability | ObjectRule>();
   constructor(private readonly viewer: Viewer | null) {}
   require(capability: Capability, what = 'this operation'): Viewer {
     const viewer = this.viewer;
@@ -37,6 +42,10 @@ export class AuthzRecorder {
     this.checked.add(capability);
     return this.viewer?.capabilities.has(capability) ?? false;
   }
+  /** Marks that an object rule was evaluated (the service then throws FORBIDDEN itself where it denies). */
+  applied(rule: ObjectRule): void {
+    this.checked.add(rule);
+  }
 }
 
 const RULES = new Map<Function, Map<string, RuleSpec>>();
@@ -45,8 +54,9 @@ function ruleMiddleware(spec: RuleSpec, field: string): MiddlewareFn<RuleContext
   return async ({ context }, next) => {
     if (!context.viewer) throw unauthenticated();
     const result: unknown = await next();
-    if ('capability' in spec && !context.authz.checked.has(spec.capability)) {
-      throw new HubError('INTERNAL_SERVER_ERROR', `rule of ${field} (${spec.capability}) was not enforced`);
+    const declared = 'capability' in spec ? spec.capability : 'object' in spec ? spec.object : null;
+    if (declared && !context.authz.checked.has(declared)) {
+      throw new HubError('INTERNAL_SERVER_ERROR', `rule of ${field} (${declared}) was not enforced`);
     }
     return result;
   };

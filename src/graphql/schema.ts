@@ -4,11 +4,12 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import './enums';
 import { IncidentResolver } from '../modules/incidents/incident.resolver';
+import { WorkflowResolver } from '../modules/incidents/workflow.resolver';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 
-export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver] as const;
+export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 

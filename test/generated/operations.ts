@@ -41,6 +41,28 @@ export type ContactInput = {
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Escalate, return or withdraw: a move with a reason */
+export type EscalateIncidentInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** Form 04: final report of the response */
+export type FinalReportInput = {
+  estimatedDamage?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  prevention: Scalars['String']['input'];
+  remediation: Scalars['String']['input'];
+  result: Scalars['String']['input'];
+};
+
+export type IncidentActionInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+};
+
 export type IncidentFilter = {
   /** Handling organization code */
   handler?: InputMaybe<Scalars['String']['input']>;
@@ -112,6 +134,14 @@ export type Pap =
   | 'GREEN'
   | 'RED';
 
+export type RejectIncidentInput = {
+  /** The incident this one duplicates (must be visible to you) */
+  duplicateOf?: InputMaybe<Scalars['ID']['input']>;
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
 export type ReportIncidentInput = {
   affectedSystem?: InputMaybe<AffectedSystemInput>;
   /** Form 03 "keep confidential" */
@@ -130,6 +160,14 @@ export type ReportIncidentInput = {
   tlp?: Tlp;
 };
 
+export type ResolveIncidentInput = {
+  /** Coordinator only: cancel the open directives in the same transaction */
+  cancelOpenDirectives?: Scalars['Boolean']['input'];
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  summary: Scalars['String']['input'];
+};
+
 export type Severity =
   | 'CRITICAL'
   | 'HIGH'
@@ -143,6 +181,15 @@ export type Tlp =
   | 'CLEAR'
   | 'GREEN'
   | 'RED';
+
+export type TriageIncidentInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  nationalCategory?: InputMaybe<Scalars['String']['input']>;
+  rsitClass: Scalars['String']['input'];
+  rsitType?: InputMaybe<Scalars['String']['input']>;
+  severity: Severity;
+};
 
 export type IncidentByIdQueryVariables = Exact<{
   id: Scalars['ID']['input'];
