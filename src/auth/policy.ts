@@ -188,3 +188,90 @@ export function incidentActors(viewer: Viewer, facts: IncidentFacts & { coordina
   if (org.id === facts.reportingOrgId && viewer.capabilities.has('INCIDENT_REPORT')) actors.add('REPORTER');
   return actors;
 }
+
+// ---- notes, timeline, participants (DESIGN.md §2 "Timeline, notes", §3 field rules) ----
+
+export const NOTE_AUDIENCE_VIEWS: Record<'INTERNAL' | 'PARTICIPANTS' | 'WITH_REPORTER', readonly AccessLevel[]> = {
+  INTERNAL: ['FULL', 'REPORTER'],
+  PARTICIPANTS: ['FULL'],
+  WITH_REPORTER: ['FULL', 'REPORTER'],
+};
+
+/** A note row aliased `n` on an incident row `v` (with access_level) is visible to the viewer. */
+export function noteVisibleSql(viewer: Viewer): Sql {
+  return sql`((n.visibility = 'INTERNAL' and n.author_org_id = ${viewer.organization.id})
+    or (n.visibility = 'PARTICIPANTS' and v.access_level = 'FULL')
+    or (n.visibility = 'WITH_REPORTER' and v.access_level in ('FULL','REPORTER')))`;
+}
+
+/**
+ * Who may add a note of this visibility: HANDLER, ADMIN and REPORTER accounts (NOTE_ADD) of an
+ * organization that belongs to the note's audience; constituents only WITH_REPORTER.
+ */
+export function mayAddNote(viewer: Viewer, access: AccessLevel, visibility: keyof typeof NOTE_AUDIENCE_VIEWS): boolean {
+  if (!viewer.capabilities.has('NOTE_ADD')) return false;
+  if (viewer.organization.kind === 'CONSTITUENT' && visibility !== 'WITH_REPORTER') return false;
+  if (visibility === 'INTERNAL') return access === 'FULL';
+  return NOTE_AUDIENCE_VIEWS[visibility].includes(access);
+}
+
+/** Redaction: the author's organization or the coordinator (among those who can see the note). */
+export function mayRedactNote(viewer: Viewer, authorOrgId: string): boolean {
+  return viewer.capabilities.has('NOTE_ADD') && (viewer.organization.kind === 'COORDINATOR' || viewer.organization.id === authorOrgId);
+}
+
+/** Timeline event classes (§3). Status changes reach every view but DOMAIN_FEED and RECIPIENT. */
+export const STATUS_EVENT_TYPES = [
+  'REPORTED', 'TRIAGED', 'RESPONSE_STARTED', 'ESCALATED', 'COORDINATION_STARTED', 'RETURNED', 'REJECTED', 'WITHDRAWN',
+  'REOPENED', 'RESOLVED', 'CLOSED',
+] as const;
+export const FULL_EVENT_TYPES = ['SHARED', 'UNSHARED', 'REFERRED', 'TLP_CHANGED', 'INDICATORS_ADDED', 'FINAL_REPORT_SUBMITTED', 'UPDATED'] as const;
+
+/**
+ * An event row `e` of incident `v` (with access_level) is visible to the viewer. Referrals (and their
+ * undoing) are visible to the coordinator and the referred organization only; directive events to
+ * whoever may see the directive (coordinator, recipient, handling organization); note events to the
+ * note's audience.
+ */
+export function eventVisibleSql(viewer: Viewer): Sql {
+  const org = viewer.organization.id;
+  const coordinator = viewer.organization.kind === 'COORDINATOR';
+  const referral = coordinator ? raw('true') : sql`(e.data->>'organizationId') = ${org}`;
+  return sql`(
+    (e.type = any(${[...STATUS_EVENT_TYPES]}::text[]) and v.access_level in ('FULL','REPORTER','SUMMARY'))
+    or (e.type = any(${[...FULL_EVENT_TYPES]}::text[]) and v.access_level = 'FULL'
+        and (coalesce(e.data->>'participation', '') <> 'REFERRED' or ${referral}))
+    or (e.type like 'NOTE\\_%' and exists (select 1 from note n where n.id = e.note_id and ${noteVisibleSql(viewer)}))
+    or (e.type like 'DIRECTIVE\\_%' and exists (select 1 from directive d where d.id = e.directive_id
+        and (${coordinator ? raw('true') : sql`d.recipient_org_id = ${org} or v.handler_org_id = ${org}`}))))`;
+}
+
+/** The keys of an event's "what changed" payload each view may read; FULL reads everything. */
+const EVENT_PAYLOAD_KEYS: Record<Exclude<AccessLevel, 'FULL'>, readonly string[]> = {
+  REPORTER: ['from', 'to', 'reference', 'status', 'handler', 'summary', 'reason'],
+  SUMMARY: ['from', 'to', 'reference', 'status', 'handler'],
+  RECIPIENT: ['from', 'to', 'status'],
+  DOMAIN_FEED: [],
+};
+
+/** Masks an event payload by the view (rejection reason and resolution summary also reach REPORTER; escalation reasons do not). */
+export function maskEventData(access: AccessLevel, type: string, data: Record<string, unknown>): Record<string, unknown> {
+  if (access === 'FULL') return data;
+  // A reason on a status event is a rejection/withdrawal reason only for those types.
+  const allowed = EVENT_PAYLOAD_KEYS[access].filter((k) => k !== 'reason' || ['REJECTED', 'WITHDRAWN'].includes(type));
+  return Object.fromEntries(Object.entries(data).filter(([k]) => allowed.includes(k)));
+}
+
+/** Participants (§3): coordinator and handling organization see all; others see the public core and themselves. */
+export function visibleParticipant(
+  viewer: Viewer,
+  facts: IncidentFacts,
+  p: { organizationId: string; role: 'REPORTING' | 'HANDLING' | 'COORDINATOR' | 'SHARED' | 'REFERRED' | 'RECIPIENT'; person: boolean },
+): boolean {
+  const org = viewer.organization;
+  if (p.role === 'REFERRED') return org.kind === 'COORDINATOR' || org.id === p.organizationId;
+  if (org.kind === 'COORDINATOR' || org.id === facts.handlerOrgId) return true;
+  if (p.organizationId === org.id) return true;
+  if (p.role === 'REPORTING') return !p.person;
+  return p.role === 'HANDLING' || p.role === 'COORDINATOR';
+}

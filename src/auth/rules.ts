@@ -18,7 +18,7 @@ export type RuleSpec =
   | { anyViewer: string };
 
 /** Object rules of the rulebook; services record which one they applied. */
-export type ObjectRule = 'incidentActors';
+export type ObjectRule = 'incidentActors' | 'noteAudience' | 'directiveParts';
 
 export interface RuleContext {
   viewer: Viewer | null;

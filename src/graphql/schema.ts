@@ -5,13 +5,14 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import './enums';
 import { IncidentResolver } from '../modules/incidents/incident.resolver';
 import { WorkflowResolver } from '../modules/incidents/workflow.resolver';
+import { CollaborationResolver } from '../modules/incidents/collaboration.resolver';
 import { DirectiveResolver } from '../modules/directives/directive.resolver';
 import { AdminResolver } from '../modules/accounts/admin.resolver';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 
-export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, DirectiveResolver, AdminResolver] as const;
+export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 

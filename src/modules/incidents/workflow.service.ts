@@ -63,8 +63,8 @@ export function checkVersion(row: { version: number }, expectedVersion: number):
 }
 
 /** Version-checked update in the database: zero rows means someone else won the race. */
-export async function updateIncidentRow(q: Queryable, id: string, expectedVersion: number, set: Sql, now: Date): Promise<void> {
-  const updated = await q.query(sql`update incident set ${set}, version = version + 1, updated_at = ${now}
+export async function updateIncidentRow(q: Queryable, id: string, expectedVersion: number, set: Sql | null, now: Date): Promise<void> {
+  const updated = await q.query(sql`update incident set ${set ? sql`${set}, ` : raw('')}version = version + 1, updated_at = ${now}
     where id = ${id} and version = ${expectedVersion} returning id`);
   if (updated.length !== 1) throw conflict('The incident changed since you read it; reload and retry');
 }

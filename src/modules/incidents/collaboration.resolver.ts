@@ -1,0 +1,132 @@
+import { Resolver, Mutation, Arg, Ctx, FieldResolver, Root, Int, Field, ObjectType } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import { Rule } from '../../auth/rules';
+import { notFound } from '../../graphql/errors';
+import { sql } from '../../db/sql';
+import { viewShows, visibleParticipant } from '../../auth/policy';
+import { Incident, incidentFacts } from './incident.types';
+import { presentIncident, clampFirst } from './incident.service';
+import { IncidentPayload } from './workflow.types';
+import { UpdateIncidentInput, AddIndicatorsInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
+import * as collab from './collaboration.commands';
+import { Organization, toOrganization } from '../organizations/organization.types';
+import { IncidentEventConnection, timelineOf } from '../timeline/timeline';
+import { NoteConnection, NotePayload, AddNoteInput, RedactNoteInput, notesOf, addNote, redactNote } from '../notes/note';
+
+const RULE = { object: 'incidentActors' } as const;
+
+async function payload(ctx: Context, id: string): Promise<IncidentPayload> {
+  ctx.loaders.incident.clear(id);
+  const row = await ctx.loaders.incident.load(id);
+  if (!row) throw notFound('Incident');
+  return { incident: presentIncident(ctx, row) };
+}
+
+@ObjectType({ description: 'An organization taking part in an incident, and how' })
+export class Participant {
+  @Field(() => Organization) organization!: Organization;
+  @Field({ description: 'REPORTING, HANDLING, COORDINATOR, SHARED, REFERRED or RECIPIENT' }) role!: string;
+}
+
+@Resolver(() => Incident)
+export class CollaborationResolver {
+  @Mutation(() => IncidentPayload, { description: 'Handling organization while open, coordinator always' })
+  @Rule(RULE)
+  async updateIncident(@Arg('input', () => UpdateIncidentInput) input: UpdateIncidentInput, @Ctx() ctx: Context) {
+    return payload(ctx, await collab.updateIncident(ctx, input));
+  }
+
+  @Mutation(() => IncidentPayload, { description: 'Adds indicators (normalized; duplicates merge). Only adds: no expectedVersion' })
+  @Rule(RULE)
+  async addIndicators(@Arg('input', () => AddIndicatorsInput) input: AddIndicatorsInput, @Ctx() ctx: Context) {
+    return payload(ctx, await collab.addIndicators(ctx, input.incidentId, input.indicators));
+  }
+
+  @Mutation(() => IncidentPayload, { description: 'Coordinator: share with an active REGISTRY, ISP, AGENCY_IT, RESPONSE_PARTNER or REGULATOR' })
+  @Rule(RULE)
+  async shareIncident(@Arg('input', () => ShareIncidentInput) input: ShareIncidentInput, @Ctx() ctx: Context) {
+    return payload(ctx, await collab.shareIncident(ctx, input));
+  }
+
+  @Mutation(() => IncidentPayload, { description: 'Coordinator: refer to law enforcement, with a reason' })
+  @Rule(RULE)
+  async referIncident(@Arg('input', () => ReferIncidentInput) input: ReferIncidentInput, @Ctx() ctx: Context) {
+    return payload(ctx, await collab.referIncident(ctx, input));
+  }
+
+  @Mutation(() => IncidentPayload, { description: 'Coordinator: undo a share or a referral' })
+  @Rule(RULE)
+  async unshareIncident(@Arg('input', () => ShareIncidentInput) input: ShareIncidentInput, @Ctx() ctx: Context) {
+    return payload(ctx, await collab.unshareIncident(ctx, input));
+  }
+
+  @Mutation(() => IncidentPayload, { description: 'Coordinator: any TLP; handling organization: only raise it' })
+  @Rule(RULE)
+  async setIncidentTlp(@Arg('input', () => SetTlpInput) input: SetTlpInput, @Ctx() ctx: Context) {
+    return payload(ctx, await collab.setIncidentTlp(ctx, input));
+  }
+
+  @Mutation(() => NotePayload)
+  @Rule({ object: 'noteAudience' })
+  async addNote(@Arg('input', () => AddNoteInput) input: AddNoteInput, @Ctx() ctx: Context): Promise<NotePayload> {
+    return { note: await addNote(ctx, input) };
+  }
+
+  @Mutation(() => NotePayload, { description: 'Author’s organization or coordinator: replace the body with a tombstone' })
+  @Rule({ object: 'noteAudience' })
+  async redactNote(@Arg('input', () => RedactNoteInput) input: RedactNoteInput, @Ctx() ctx: Context): Promise<NotePayload> {
+    return { note: await redactNote(ctx, input) };
+  }
+
+  @FieldResolver(() => IncidentEventConnection, { description: 'Events your view shows, in commit order' })
+  timeline(
+    @Root() incident: Incident,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return timelineOf(ctx, incident.row, clampFirst(ctx, first), after);
+  }
+
+  @FieldResolver(() => NoteConnection, { description: 'Notes whose audience includes you' })
+  notes(
+    @Root() incident: Incident,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return notesOf(ctx, incident.row, clampFirst(ctx, first), after);
+  }
+
+  @FieldResolver(() => [Organization], { description: 'Coordinator and handling organization see all; others the public core and themselves' })
+  async participants(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization[]> {
+    const unique = new Map<string, Organization>();
+    for (const p of await this.participantRoles(incident, ctx)) unique.set(p.organization.id, p.organization);
+    return [...unique.values()];
+  }
+
+  @FieldResolver(() => [Participant], { description: 'participants, with the part each plays' })
+  async participantRoles(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Participant[]> {
+    if (!viewShows(incident.accessLevel, 'participants')) return [];
+    const viewer = viewerOf(ctx);
+    const row = incident.row;
+    const rows = await ctx.db.query<{ organization_id: string; role: Participant['role'] }>(sql`
+      select ${row.reporting_org_id}::uuid as organization_id, 'REPORTING' as role
+      union all select ${row.handler_org_id}::uuid, 'HANDLING'
+      union all select ${row.coordinator_org_id}::uuid, 'COORDINATOR' where ${row.coordinator_org_id}::uuid is not null
+      union all select organization_id, kind from incident_participant where incident_id = ${row.id}
+      union all select distinct recipient_org_id, 'RECIPIENT' from directive where incident_id = ${row.id}`);
+    const out: Participant[] = [];
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const org = await ctx.loaders.organization.load(r.organization_id);
+      if (!org || seen.has(`${org.id}:${r.role}`)) continue;
+      const role = r.role as 'REPORTING' | 'HANDLING' | 'COORDINATOR' | 'SHARED' | 'REFERRED' | 'RECIPIENT';
+      if (!visibleParticipant(viewer, incidentFacts(row), { organizationId: org.id, role, person: org.person })) continue;
+      seen.add(`${org.id}:${r.role}`);
+      out.push({ organization: toOrganization(viewer, org), role });
+    }
+    return out;
+  }
+}

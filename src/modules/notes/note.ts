@@ -1,0 +1,149 @@
+import { Field, ObjectType, InputType, ID } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Length, MaxLength } from 'class-validator';
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import { sql } from '../../db/sql';
+import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { badInput, forbidden, notFound } from '../../graphql/errors';
+import { NoteVisibilityEnum } from '../../graphql/enums';
+import { noteVisibleSql, mayAddNote, mayRedactNote, canSeeActorAccount } from '../../auth/policy';
+import { appendEvents } from '../timeline/events';
+import { lockVisibleIncident } from '../incidents/workflow.service';
+import { visibleIncidentsSql, type IncidentRow } from '../incidents/incident.repo';
+import type { NoteVisibility } from './note.entity';
+import { Organization, toOrganization } from '../organizations/organization.types';
+
+export const REDACTED_BODY = '[redacted]';
+
+@ObjectType({ implements: Node })
+export class Note extends Node {
+  authorOrgId!: string;
+  @Field() body!: string;
+  @Field(() => NoteVisibilityEnum) visibility!: NoteVisibility;
+  @Field(() => GraphQLDateTime) createdAt!: Date;
+  @Field(() => String, { nullable: true, description: 'Author e-mail: the author’s organization and the coordinator only' }) authorEmail!: string | null;
+  @Field(() => Organization, { nullable: true }) authorOrganization!: Organization | null;
+  @Field() redacted!: boolean;
+  @Field(() => GraphQLDateTime, { nullable: true }) redactedAt!: Date | null;
+  @Field(() => String, { nullable: true }) redactionReason!: string | null;
+}
+export const NoteConnection = ConnectionType('Note', Note);
+
+@InputType()
+export class AddNoteInput {
+  @Field(() => ID) incidentId!: string;
+  @Field() @Length(1, 20000) body!: string;
+  @Field(() => NoteVisibilityEnum) visibility!: NoteVisibility;
+}
+
+@InputType()
+export class RedactNoteInput {
+  @Field(() => ID) id!: string;
+  @Field() @MaxLength(5000) reason!: string;
+}
+
+@ObjectType()
+export class NotePayload {
+  @Field(() => Note) note!: Note;
+}
+
+interface NoteRow extends Record<string, unknown> {
+  id: string;
+  body: string;
+  visibility: NoteVisibility;
+  created_at: Date;
+  author_org_id: string;
+  author_email: string | null;
+  redacted_at: Date | null;
+  redaction_reason: string | null;
+}
+
+const NOTE_COLUMNS = sql`n.id, n.body, n.visibility, n.created_at, n.author_org_id, a.email as author_email, n.redacted_at, n.redaction_reason`;
+
+async function present(ctx: Context, r: NoteRow): Promise<Note> {
+  const viewer = viewerOf(ctx);
+  const note = new Note();
+  note.id = toGlobalId('Note', r.id);
+  note.authorOrgId = r.author_org_id;
+  note.body = r.redacted_at ? REDACTED_BODY : r.body;
+  note.visibility = r.visibility;
+  note.createdAt = r.created_at;
+  note.authorEmail = canSeeActorAccount(viewer, r.author_org_id) ? r.author_email : null;
+  const org = await ctx.loaders.organization.load(r.author_org_id);
+  note.authorOrganization = org && (!org.person || org.id === viewer.organization.id || viewer.organization.kind === 'COORDINATOR') ? toOrganization(viewer, org) : null;
+  note.redacted = !!r.redacted_at;
+  note.redactedAt = r.redacted_at;
+  note.redactionReason = r.redaction_reason;
+  return note;
+}
+
+export async function notesOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<Note>> {
+  const cursor = after ? decodeCursor(after) : null;
+  if (after && (!cursor || cursor.length !== 2)) throw badInput('after', 'after is not a cursor of these notes');
+  const rows = await ctx.db.query<NoteRow>(sql`select ${NOTE_COLUMNS}
+    from note n cross join (select ${incident.access_level}::text as access_level) v
+    left join account a on a.id = n.author_account_id
+    where n.incident_id = ${incident.id} and ${noteVisibleSql(viewerOf(ctx))}
+      ${cursor ? sql`and (n.created_at, n.id) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)` : sql``}
+    order by n.created_at, n.id limit ${first + 1}`);
+  const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));
+  return { ...page, edges: await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await present(ctx, e.node) }))) };
+}
+
+export async function addNote(ctx: Context, input: AddNoteInput): Promise<Note> {
+  const viewer = viewerOf(ctx);
+  if (!input.body.trim()) throw badInput('input.body', 'body must not be blank');
+  ctx.authz.applied('noteAudience');
+  const id = await ctx.db.tx(async (q) => {
+    const { row } = await lockVisibleIncident(ctx, q, input.incidentId);
+    if (!mayAddNote(viewer, row.access_level, input.visibility)) {
+      throw forbidden(`You may not add a ${input.visibility} note to this incident`);
+    }
+    const now = ctx.clock.now();
+    const note = await q.one<{ id: string }>(sql`insert into note (incident_id, author_account_id, author_api_key_id, author_org_id, visibility, body, created_at)
+      values (${row.id}, ${viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null}, ${viewer.principal.type === 'API_KEY' ? viewer.principal.id : null},
+        ${viewer.organization.id}, ${input.visibility}, ${input.body}, ${now}) returning id`);
+    await appendEvents(q, viewer, now, [{ incidentId: row.id, noteId: note!.id, type: 'NOTE_ADDED', data: { visibility: input.visibility } }]);
+    return note!.id;
+  });
+  return (await visibleNote(ctx, id))!;
+}
+
+/** A note by id through its incident's view and its own audience; invisible = missing. */
+async function visibleNote(ctx: Context, noteId: string): Promise<(Note & { incidentId: string }) | null> {
+  const viewer = viewerOf(ctx);
+  const row = await ctx.db.one<NoteRow & { incident_id: string }>(sql`select ${NOTE_COLUMNS}, n.incident_id
+    from note n join (${visibleIncidentsSql(viewer)}) v on v.id = n.incident_id
+    left join account a on a.id = n.author_account_id
+    where n.id = ${noteId} and ${noteVisibleSql(viewer)}`);
+  return row ? Object.assign(await present(ctx, row), { incidentId: row.incident_id }) : null;
+}
+
+export async function noteById(ctx: Context, globalId: string): Promise<Note | null> {
+  const id = decodeId(globalId, 'Note');
+  return id ? visibleNote(ctx, id) : null;
+}
+
+/** Replaces the body with a tombstone and records who redacted it and why (author's organization or coordinator). */
+export async function redactNote(ctx: Context, input: RedactNoteInput): Promise<Note> {
+  const viewer = viewerOf(ctx);
+  const reason = input.reason.trim();
+  if (!reason) throw badInput('input.reason', 'a reason is required');
+  ctx.authz.applied('noteAudience');
+  const id = decodeId(input.id, 'Note');
+  if (!id) throw notFound('Note');
+  await ctx.db.tx(async (q) => {
+    await q.query(sql`select 1 from note where id = ${id} for update`);
+    const note = await visibleNote(ctx, id);
+    if (!note) throw notFound('Note');
+    if (!mayRedactNote(viewer, note.authorOrgId)) throw forbidden('Only the author’s organization or the coordinator redacts a note');
+    if (note.redacted) throw badInput('input.id', 'the note is already redacted');
+    const now = ctx.clock.now();
+    await q.query(sql`update note set body = ${REDACTED_BODY}, redacted_at = ${now}, redacted_by_account_id = ${viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null},
+      redacted_by_api_key_id = ${viewer.principal.type === 'API_KEY' ? viewer.principal.id : null}, redacted_by_org_id = ${viewer.organization.id}, redaction_reason = ${reason}
+      where id = ${id}`);
+    await appendEvents(q, viewer, now, [{ incidentId: note.incidentId, noteId: id, type: 'NOTE_REDACTED', data: { reason } }]);
+  });
+  return (await visibleNote(ctx, id))!;
+}

@@ -1,0 +1,85 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import { sql } from '../../db/sql';
+import { Node, ConnectionType, toGlobalId, encodeCursor, decodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { badInput } from '../../graphql/errors';
+import { eventVisibleSql, maskEventData, canSeeActorAccount, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel } from '../../auth/policy';
+import { Organization, toOrganization } from '../organizations/organization.types';
+import type { IncidentRow } from '../incidents/incident.repo';
+
+export const EVENT_TYPES = [
+  ...STATUS_EVENT_TYPES, ...FULL_EVENT_TYPES,
+  'NOTE_ADDED', 'NOTE_REDACTED',
+  'DIRECTIVE_ISSUED', 'DIRECTIVE_ACKNOWLEDGED', 'DIRECTIVE_STARTED', 'DIRECTIVE_COMPLETED', 'DIRECTIVE_DECLINED', 'DIRECTIVE_CANCELLED',
+  // Only subscriptions deliver these two (DESIGN.md §4).
+  'ACCESS_REVOKED', 'ACCESS_GRANTED',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+const EventTypeEnum = Object.fromEntries(EVENT_TYPES.map((t) => [t, t])) as Record<EventType, EventType>;
+registerEnumType(EventTypeEnum, { name: 'IncidentEventType' });
+
+@ObjectType({ implements: Node, description: 'One entry of the append-only timeline (the audit trail)' })
+export class IncidentEvent extends Node {
+  incidentId!: string;
+  actorOrgId!: string | null;
+  @Field({ description: 'Commit-ordered position (resume subscriptions from it)' }) cursor!: string;
+  @Field(() => EventTypeEnum) type!: EventType;
+  @Field(() => GraphQLDateTime) occurredAt!: Date;
+  @Field(() => GraphQLJSONObject, { description: 'What changed, masked by your view' }) changes!: Record<string, unknown>;
+  @Field(() => String, { nullable: true, description: 'Actor account e-mail: your own organization and the coordinator only' }) actorAccountEmail!: string | null;
+  @Field(() => Organization, { nullable: true }) actorOrganization!: Organization | null;
+}
+
+export const IncidentEventConnection = ConnectionType('IncidentEvent', IncidentEvent);
+
+interface EventRow extends Record<string, unknown> {
+  id: string;
+  position: string;
+  type: EventType;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+  actor_org_id: string | null;
+  actor_email: string | null;
+  actor_key_name: string | null;
+}
+
+/** `Incident.timeline`: the events the viewer's view shows, in commit order, masked. */
+export async function timelineOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<IncidentEvent>> {
+  const viewer = viewerOf(ctx);
+  const cursor = after ? decodeCursor(after) : null;
+  if (after && (!cursor || typeof cursor[0] !== 'string' || !/^\d+$/.test(cursor[0]))) throw badInput('after', 'after is not a cursor of this timeline');
+  const rows = await ctx.db.query<EventRow>(sql`
+    select e.id, e.position, e.type, e.occurred_at, e.data, e.actor_org_id, a.email as actor_email, k.name as actor_key_name
+    from incident_event e
+    cross join (select ${incident.access_level}::text as access_level, ${incident.handler_org_id}::uuid as handler_org_id) v
+    left join account a on a.id = e.actor_account_id
+    left join api_key k on k.id = e.actor_api_key_id
+    where e.incident_id = ${incident.id} and ${eventVisibleSql(viewer)}
+      ${cursor ? sql`and e.position > ${cursor[0]}::bigint` : sql``}
+    order by e.position limit ${first + 1}`);
+  const page = pageOf(rows, first, (r) => encodeCursor([r.position]));
+  const access: AccessLevel = incident.access_level;
+  const edges = await Promise.all(
+    page.edges.map(async (e) => {
+      const r = e.node;
+      const ev = new IncidentEvent();
+      ev.id = toGlobalId('IncidentEvent', r.id);
+      ev.incidentId = incident.id;
+      ev.actorOrgId = r.actor_org_id;
+      ev.cursor = r.position;
+      ev.type = r.type;
+      ev.occurredAt = r.occurred_at;
+      ev.changes = maskEventData(access, r.type, r.data);
+      ev.actorAccountEmail = canSeeActorAccount(viewer, r.actor_org_id) ? (r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null)) : null;
+      const org = r.actor_org_id ? await ctx.loaders.organization.load(r.actor_org_id) : null;
+      // A person reporting is shown only to those entitled to its identity; others see no actor organization.
+      ev.actorOrganization = org && (!org.person || access === 'FULL' || org.id === viewer.organization.id) && (org.kind !== 'CONSTITUENT' || access === 'FULL' || org.id === viewer.organization.id)
+        ? toOrganization(viewer, org)
+        : null;
+      return { cursor: e.cursor, node: ev };
+    }),
+  );
+  return { ...page, edges };
+}
