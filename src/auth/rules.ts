@@ -23,7 +23,18 @@ export type ObjectRule = 'incidentActors' | 'noteAudience' | 'directiveParts';
 export interface RuleContext {
   viewer: Viewer | null;
   authz: AuthzRecorder;
+  requestId: string;
+  log: { warn: (obj: object, msg: string) => void };
 }
+
+/** The id an operation targets, for the denial log: `id`, `incidentId`, or the same inside `input`. */
+function targetOf(args: Record<string, unknown>): string | null {
+  const input = (args.input ?? {}) as Record<string, unknown>;
+  for (const v of [args.id, args.incidentId, input.id, input.incidentId, args.reference, args.name]) if (typeof v === 'string') return v;
+  return null;
+}
+
+const DENIALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED']);
 
 /** Records which capabilities a request's services checked; throws FORBIDDEN when one is missing. */
 export class AuthzRecorder {
@@ -51,9 +62,31 @@ export class AuthzRecorder {
 const RULES = new Map<Function, Map<string, RuleSpec>>();
 
 function ruleMiddleware(spec: RuleSpec, field: string): MiddlewareFn<RuleContext> {
-  return async ({ context }, next) => {
+  return async ({ context, info, args }, next) => {
     if (!context.viewer) throw unauthenticated();
-    const result: unknown = await next();
+    let result: unknown;
+    try {
+      result = await next();
+    } catch (err) {
+      // Denied attempts go to the log (not the timeline): who, from where, what, on which object.
+      const code = (err as { extensions?: { code?: unknown } }).extensions?.code;
+      if (typeof code === 'string' && DENIALS.has(code)) {
+        const v = context.viewer;
+        context.log.warn(
+          {
+            event: 'authorization_denied',
+            code,
+            requestId: context.requestId,
+            principal: `${v.principal.type}:${v.principal.id}`,
+            organization: v.organization.code,
+            operation: `${info.parentType.name}.${info.fieldName}`,
+            target: targetOf(args as Record<string, unknown>),
+          },
+          'denied',
+        );
+      }
+      throw err;
+    }
     const declared = 'capability' in spec ? spec.capability : 'object' in spec ? spec.object : null;
     if (declared && !context.authz.checked.has(declared)) {
       throw new HubError('INTERNAL_SERVER_ERROR', `rule of ${field} (${declared}) was not enforced`);

@@ -5,6 +5,8 @@ import { loadConfig, type Config } from '../../src/config';
 import { AdjustableClock } from '../../src/clock';
 import { bootHub, createLogger, type RunningHub } from '../../src/server/bootstrap';
 import { signDevToken } from '../../src/auth/tokens';
+import pino from 'pino';
+import { Writable } from 'node:stream';
 
 export const TEST_JWT_SECRET = 'x'.repeat(32);
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -50,11 +52,13 @@ export interface TestHub {
   gql<T = Record<string, unknown>>(auth: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   as<T = Record<string, unknown>>(email: string, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]>;
+  /** Structured log lines written so far (with `captureLogs`). */
+  logs(): Record<string, unknown>[];
   close(): Promise<void>;
 }
 
 /** The real server on a free port, over a cloned database, with production-like switches unless overridden. */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(env: Record<string, string> = {}, opts: { captureLogs?: boolean } = {}): Promise<TestHub> {
   const databaseUrl = await cloneDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -66,7 +70,11 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const clock = new AdjustableClock();
-  const hub = await bootHub({ config, databaseUrl, clock, port: 0, log: createLogger(config) });
+  const lines: Record<string, unknown>[] = [];
+  const log = opts.captureLogs
+    ? pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _enc, cb) { for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>); cb(); } }))
+    : createLogger(config);
+  const hub = await bootHub({ config, databaseUrl, clock, port: 0, log });
   const url = `http://127.0.0.1:${hub.port}/graphql`;
   const direct = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const accountIds = new Map<string, string>();
@@ -97,6 +105,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     gql,
     as: async (email, query, variables) => gql(await token(email), query, variables),
     sql: async (text, values) => (await direct.query(text, values)).rows,
+    logs: () => lines,
     close: async () => {
       await direct.end();
       await hub.shutdown();
