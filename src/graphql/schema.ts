@@ -8,11 +8,12 @@ import { WorkflowResolver } from '../modules/incidents/workflow.resolver';
 import { CollaborationResolver } from '../modules/incidents/collaboration.resolver';
 import { DirectiveResolver } from '../modules/directives/directive.resolver';
 import { AdminResolver } from '../modules/accounts/admin.resolver';
+import { StatisticsResolver } from '../modules/statistics/statistics';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 
-export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver] as const;
+export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 
