@@ -2,6 +2,7 @@ import { sql, raw, or, Sql, FALSE } from '../db/sql';
 import type { Viewer } from './viewer';
 import type { OrganizationKind } from '../modules/organizations/organization.entity';
 import type { IncidentActor } from '../modules/incidents/workflow';
+import { directiveVisibleSql } from './directive-policy';
 
 /**
  * The rulebook's views (DESIGN.md §3). Pure: it yields SQL conditions over an incident row aliased
@@ -242,8 +243,8 @@ export function eventVisibleSql(viewer: Viewer): Sql {
     or (e.type = any(${[...FULL_EVENT_TYPES]}::text[]) and v.access_level = 'FULL'
         and (coalesce(e.data->>'participation', '') <> 'REFERRED' or ${referral}))
     or (e.type like 'NOTE\\_%' and exists (select 1 from note n where n.id = e.note_id and ${noteVisibleSql(viewer)}))
-    or (e.type like 'DIRECTIVE\\_%' and exists (select 1 from directive d where d.id = e.directive_id
-        and (${coordinator ? raw('true') : sql`d.recipient_org_id = ${org} or v.handler_org_id = ${org}`}))))`;
+    or (e.type like 'DIRECTIVE\\_%' and exists (select 1 from directive d join incident i on i.id = d.incident_id
+        where d.id = e.directive_id and ${directiveVisibleSql(viewer)})))`;
 }
 
 /** The keys of an event's "what changed" payload each view may read; FULL reads everything. */

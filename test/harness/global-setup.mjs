@@ -19,7 +19,15 @@ export default async function globalSetup() {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const { startEmbeddedPostgres } = require(path.join(root, 'dist/db/embedded.js'));
-    const dataDir = path.join(root, '.data', 'test');
+    // One data folder per run: two runs at once (two terminals, two checkouts) must not stop each other's database.
+    const runs = path.join(root, '.data', 'test-runs');
+    fs.mkdirSync(runs, { recursive: true });
+    for (const name of fs.readdirSync(runs)) {
+      const pid = Number(name);
+      if (Number.isInteger(pid) && !alive(pid)) fs.rmSync(path.join(runs, name), { recursive: true, force: true });
+    }
+    const dataDir = path.join(runs, String(process.pid));
+    globalThis.__embeddedPgDir = dataDir;
     const port = Number(process.env.TEST_PG_PORT ?? (await freePort()));
     const embedded = await startEmbeddedPostgres({ dataDir, port });
     adminUrl = embedded.url('postgres');
@@ -29,8 +37,12 @@ export default async function globalSetup() {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   // Leftovers of runs that were killed.
-  const old = await admin.query(`select datname from pg_database where datname like 'hub_template_%' or datname like 'hub_test_%'`);
-  for (const { datname } of old.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+  // Leftovers of runs that were killed (their pid is in the name); a concurrent run's databases stay.
+  const old = await admin.query(`select datname from pg_database where datname ~ '^hub_(template|test)_[0-9]+'`);
+  for (const { datname } of old.rows) {
+    const pid = Number(/^hub_(?:template|test)_(\d+)/.exec(datname)[1]);
+    if (!alive(pid)) await admin.query(`drop database if exists "${datname}" with (force)`);
+  }
   await admin.query(`create database "${template}"`);
   await admin.end();
 
@@ -49,6 +61,15 @@ export function withDatabase(url, database) {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
 }
 
 function freePort() {

@@ -25,7 +25,9 @@ export function withDatabase(url: string, database: string): string {
 
 /** A fresh database cloned from the template (migrations and demo data already applied). */
 export async function cloneDatabase(): Promise<string> {
-  const name = `hub_test_${crypto.randomBytes(6).toString('hex')}`;
+  // hub_test_<pid of the run>_<random>: the run's teardown (or a later run, if this one was killed) drops it.
+  const runPid = /_(\d+)$/.exec(process.env.TEST_TEMPLATE_DATABASE ?? '')?.[1] ?? '0';
+  const name = `hub_test_${runPid}_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {

@@ -9,34 +9,13 @@ import { ORGANIZATION_KINDS } from '../organizations/organization.entity';
 import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
 import { toOrganization } from '../organizations/organization.types';
 import { incidentById } from '../incidents/incident.service';
+import { directiveNode } from '../directives/directive.service';
+import { visibleApiKey, presentAccount, ACCOUNT_COLUMNS, type AccountRow } from './admin.service';
 import { Account, Role, ViewerInfo, toRole } from './account.types';
-import type { MemberRole } from './account.entity';
-
-interface AccountRow extends Record<string, unknown> {
-  id: string;
-  email: string;
-  display_name: string;
-  member_role: MemberRole;
-  active: boolean;
-  organization_id: string;
-}
 
 async function visibleAccount(ctx: Context, id: string): Promise<Account | null> {
-  const viewer = viewerOf(ctx);
-  const row = await ctx.db.one<AccountRow>(sql`select a.id, a.email, a.display_name, a.member_role, a.active, a.organization_id
-    from account a where a.id = ${id} and ${accountVisibleSql(viewer)}`);
-  if (!row) return null;
-  const org = await ctx.loaders.organization.load(row.organization_id);
-  if (!org) return null;
-  // A class instance, so the Node interface resolves its type.
-  return Object.assign(new Account(), {
-    id: toGlobalId('Account', row.id),
-    email: row.email,
-    displayName: row.display_name,
-    active: row.active,
-    role: toRole(org.kind, row.member_role),
-    organization: toOrganization(viewer, org),
-  });
+  const row = await ctx.db.one<AccountRow>(sql`select ${ACCOUNT_COLUMNS} from account a where a.id = ${id} and ${accountVisibleSql(viewerOf(ctx))}`);
+  return row ? presentAccount(ctx, row) : null;
 }
 
 @Resolver()
@@ -76,6 +55,10 @@ export class ViewerResolver {
       }
       case 'Account':
         return visibleAccount(ctx, decoded.id);
+      case 'ApiKey':
+        return visibleApiKey(ctx, decoded.id);
+      case 'Directive':
+        return directiveNode(ctx, id);
       default:
         return null;
     }

@@ -5,6 +5,7 @@ import type { Queryable } from '../../db/db';
 import { badInput, forbidden, invalidTransition } from '../../graphql/errors';
 import { appendEvents } from '../timeline/events';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
+import { insertIndicators } from '../indicators/indicator.repo';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
 import type { OrganizationKind } from '../organizations/organization.entity';
 import { OPEN_STATUSES, TLPS, type Tlp } from './incident.entity';
@@ -96,15 +97,6 @@ export async function addIndicators(ctx: Context, incidentId: string, values: { 
     }
     return locked.row.id;
   });
-}
-
-/** Inserts indicators not yet on the incident; returns those that were new (`TYPE value`). Shared with directives' targets. */
-export async function insertIndicators(q: Queryable, incidentId: string, indicators: NormalizedIndicator[], at: Date): Promise<string[]> {
-  if (indicators.length === 0) return [];
-  const rows = await q.query<{ type: string; value: string }>(sql`insert into indicator (incident_id, type, value, display_value, added_at)
-    values ${join(indicators.map((i) => sql`(${incidentId}, ${i.type}, ${i.value}, ${i.displayValue}, ${at})`))}
-    on conflict (incident_id, type, value) do nothing returning type, value`);
-  return rows.map((r) => `${r.type} ${r.value}`);
 }
 
 async function targetOrganization(ctx: Context, code: string, kinds: readonly OrganizationKind[], what: string): Promise<OrganizationRow> {

@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable } from '../../db/db';
-import { sql, join } from '../../db/sql';
+import { sql } from '../../db/sql';
 import { badInput, conflict } from '../../graphql/errors';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
 import { vnDateParts } from '../../clock';
 import { principalKey } from '../../auth/viewer';
 import { appendEvents } from '../timeline/events';
+import { insertIndicators } from '../indicators/indicator.repo';
 import { resolveAddressee, resolveConnectivityProvider, normalizePublicIps, routeReport } from './routing';
 import type { ReportIncidentInput } from './incident.types';
 import type { OrganizationRow } from '../organizations/organization.repo';
@@ -130,11 +131,7 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
           ${idempotencyKey ? principal : null}, ${idempotencyKey}, ${idempotencyKey ? hash : null}, 1, ${now})
         returning id`);
       const incidentId = inserted!.id;
-      if (indicators.length) {
-        await q.query(sql`insert into indicator (incident_id, type, value, display_value, added_at) values ${join(
-          indicators.map((ind) => sql`(${incidentId}, ${ind.type}, ${ind.value}, ${ind.displayValue}, ${now})`),
-        )}`);
-      }
+      await insertIndicators(q, incidentId, indicators, now);
       await appendEvents(q, viewer, now, [
         {
           incidentId,

@@ -21,6 +21,7 @@ export class Organization extends Node {
   @Field(() => OrganizationKindEnum) kind!: OrganizationKind;
   @Field({ description: 'ISO 3166-1 alpha-2 (form 05 "foreign help" column)' }) country!: string;
   @Field() active!: boolean;
+  @Field({ description: 'A person who reports on their own (a CONSTITUENT)' }) person!: boolean;
   @Field(() => OrganizationContactInfo, { nullable: true, description: 'Network members only' }) contact!: OrganizationContactInfo | null;
   @Field(() => [String], { description: 'Announced IP ranges (CIDR), used for routing' }) ipRanges!: string[];
   @Field(() => [String], { description: 'Announced ASNs (AS<n>)' }) asns!: string[];
@@ -37,6 +38,7 @@ export function toOrganization(viewer: Viewer, row: OrganizationRow): Organizati
   org.kind = row.kind;
   org.country = row.country;
   org.active = row.active;
+  org.person = row.person;
   org.contact = canSeeOrganizationContact(viewer, row)
     ? {
         focalPoint: row.contact.focalPoint ?? null,
