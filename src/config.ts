@@ -53,6 +53,27 @@ export const DEFAULT_DEADLINES: DeadlineConfig = {
 
 export class ConfigError extends Error {}
 
+/** Deadlines of the regulation, each overridable: DEADLINE_DIRECTIVE_HOURS is JSON by action, e.g. {"TAKE_DOWN_CONTENT": 12}. */
+function deadlines(env: NodeJS.ProcessEnv): DeadlineConfig {
+  let byAction: Record<string, number> = {};
+  if (env.DEADLINE_DIRECTIVE_HOURS) {
+    try {
+      byAction = JSON.parse(env.DEADLINE_DIRECTIVE_HOURS) as Record<string, number>;
+    } catch {
+      throw new ConfigError('DEADLINE_DIRECTIVE_HOURS must be a JSON object of hours by action');
+    }
+    for (const [action, hours] of Object.entries(byAction)) {
+      if (!(typeof hours === 'number' && hours > 0)) throw new ConfigError(`DEADLINE_DIRECTIVE_HOURS.${action} must be a positive number of hours`);
+    }
+  }
+  return {
+    directiveDueHours: { ...DEFAULT_DEADLINES.directiveDueHours, ...byAction },
+    acknowledgementHours: int('DEADLINE_ACKNOWLEDGEMENT_HOURS', env.DEADLINE_ACKNOWLEDGEMENT_HOURS, DEFAULT_DEADLINES.acknowledgementHours),
+    finalReportHours: int('DEADLINE_FINAL_REPORT_HOURS', env.DEADLINE_FINAL_REPORT_HOURS, DEFAULT_DEADLINES.finalReportHours),
+    lateNotificationHours: int('DEADLINE_LATE_NOTIFICATION_HOURS', env.DEADLINE_LATE_NOTIFICATION_HOURS, DEFAULT_DEADLINES.lateNotificationHours),
+  };
+}
+
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
@@ -115,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         burst: int('RATE_LIMIT_BURST', env.RATE_LIMIT_BURST, 120),
       },
     },
-    deadlines: DEFAULT_DEADLINES,
+    deadlines: deadlines(env),
     loadDemoData: bool(env.LOAD_DEMO_DATA, !production),
     maxPageSize: 100,
   };

@@ -256,8 +256,10 @@ const EVENT_PAYLOAD_KEYS: Record<Exclude<AccessLevel, 'FULL'>, readonly string[]
 };
 
 /** Masks an event payload by the view (rejection reason and resolution summary also reach REPORTER; escalation reasons do not). */
-export function maskEventData(access: AccessLevel, type: string, data: Record<string, unknown>): Record<string, unknown> {
-  if (access === 'FULL') return data;
+export function maskEventData(access: AccessLevel | null, type: string, data: Record<string, unknown>): Record<string, unknown> {
+  // Directive events reach only those who may see the directive, and its result and reasons are directive fields.
+  if (access === 'FULL' || type.startsWith('DIRECTIVE_')) return data;
+  if (access === null) return {};
   // A reason on a status event is a rejection/withdrawal reason only for those types.
   const allowed = EVENT_PAYLOAD_KEYS[access].filter((k) => k !== 'reason' || ['REJECTED', 'WITHDRAWN'].includes(type));
   return Object.fromEntries(Object.entries(data).filter(([k]) => allowed.includes(k)));

@@ -7,7 +7,10 @@ import { reportIncident } from '../../modules/incidents/report.service';
 import type { ReportIncidentInput } from '../../modules/incidents/incident.types';
 import type { OrganizationKind, OrganizationContact } from '../../modules/organizations/organization.entity';
 import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
-import { appendEvents } from '../../modules/timeline/events';
+import { toGlobalId } from '../../graphql/relay';
+import { triage, simpleMove } from '../../modules/incidents/workflow.commands';
+import { issueDirective } from '../../modules/directives/directive.commands';
+import type { IssueDirectiveInput } from '../../modules/directives/directive.types';
 
 interface DemoOrg {
   code: string;
@@ -93,7 +96,7 @@ export async function insertDemoIncidents(services: Services): Promise<void> {
     indicators: [{ type: 'DOMAIN', value: 'quan-demo.hanoi.gov.vn' }],
     reporterContact: { name: 'Viettel SOC', email: 'soc@viettel.test' },
   }));
-  await reportIncident(await as('reporter@person-0001.test'), base({
+  const malware = await reportIncident(await as('reporter@person-0001.test'), base({
     title: 'Malware spreading through a fake software update site',
     description: 'Many users report a fake browser update that installs a banking trojan.',
     scope: 'WIDESPREAD',
@@ -122,18 +125,17 @@ export async function insertDemoIncidents(services: Services): Promise<void> {
     indicators: [{ type: 'DOMAIN', value: 'mail.khachhang-demo.vn' }],
     reporterContact: { name: 'FPT NOC', email: 'noc@fpt.test' },
   }));
-  // Two moves of the workflow, written as the handling organization would, so the demo shows more than one state.
-  await services.db.tx(async (q) => {
-    const vnpt = await as('handler@vnpt.test');
-    await q.query(sql`update incident set status = 'TRIAGED', severity = 'HIGH', rsit_class = 'fraud', rsit_type = 'phishing',
-      national_category = 'SPOOFING', triaged_at = ${now}, version = version + 1, updated_at = ${now} where id = ${phishing.incidentId}`);
-    await appendEvents(q, vnpt.viewer, now, [{ incidentId: phishing.incidentId, type: 'TRIAGED', data: { from: 'REPORTED', to: 'TRIAGED', severity: 'HIGH' } }]);
-    const fpt = await as('handler@fpt.test');
-    await q.query(sql`update incident set status = 'RESPONDING', severity = 'MEDIUM', rsit_class = 'abusive-content', rsit_type = 'spam',
-      national_category = 'OTHER', triaged_at = ${now}, version = version + 2, updated_at = ${now} where id = ${spam.incidentId}`);
-    await appendEvents(q, fpt.viewer, now, [
-      { incidentId: spam.incidentId, type: 'TRIAGED', data: { from: 'REPORTED', to: 'TRIAGED', severity: 'MEDIUM' } },
-      { incidentId: spam.incidentId, type: 'RESPONSE_STARTED', data: { from: 'TRIAGED', to: 'RESPONDING' } },
-    ]);
-  });
+  // Moves through the real workflow, so the demo shows several states with their timelines.
+  const gid = (id: string) => toGlobalId('Incident', id);
+  await triage(await as('handler@vnpt.test'), { id: gid(phishing.incidentId), expectedVersion: 1, severity: 'HIGH', rsitClass: 'fraud', rsitType: 'phishing' });
+  await triage(await as('handler@fpt.test'), { id: gid(spam.incidentId), expectedVersion: 1, severity: 'MEDIUM', rsitClass: 'abusive-content', rsitType: 'spam' });
+  await simpleMove(await as('handler@fpt.test'), { id: gid(spam.incidentId), expectedVersion: 2 }, 'START_RESPONSE');
+  // VNCERT coordinates the widespread malware case and orders VNNIC to suspend the distribution domain.
+  await issueDirective(await as('handler@vncert.test'), {
+    incidentId: gid(malware.incidentId),
+    recipient: 'VNNIC',
+    action: 'SUSPEND_DOMAIN',
+    instructions: 'Suspend update-trinhduyet.vn pending investigation.',
+    targets: [{ type: 'DOMAIN', value: 'update-trinhduyet.vn' }],
+  } as IssueDirectiveInput);
 }

@@ -1,3 +1,5 @@
+import { sql } from '../../db/sql';
+import { IncidentEvent, presentEvent, EVENT_COLUMNS, type EventRow } from '../timeline/timeline';
 import { Field, ObjectType, InputType, Int, ID, Ctx } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArrayMaxSize, IsOptional, MaxLength, Min, ValidateNested, Length } from 'class-validator';
@@ -90,6 +92,15 @@ export class Directive extends Node {
   @Field(() => DirectivePermissions)
   viewerCan(@Ctx() ctx: Context): DirectivePermissions {
     return directivePermissions(ctx, this.row);
+  }
+
+  @Field(() => [IncidentEvent], { description: 'The directive’s history, read from the incident timeline' })
+  async history(@Ctx() ctx: Context): Promise<IncidentEvent[]> {
+    const rows = await ctx.db.query<EventRow>(sql`select ${EVENT_COLUMNS} from incident_event e
+      left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id
+      where e.directive_id = ${this.row.id} order by e.position`);
+    const incident = await ctx.loaders.incident.load(this.row.incident_id);
+    return Promise.all(rows.map((r) => presentEvent(ctx, r, this.row.incident_id, incident?.access_level ?? null)));
   }
 }
 

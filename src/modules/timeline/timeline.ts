@@ -34,7 +34,7 @@ export class IncidentEvent extends Node {
 
 export const IncidentEventConnection = ConnectionType('IncidentEvent', IncidentEvent);
 
-interface EventRow extends Record<string, unknown> {
+export interface EventRow extends Record<string, unknown> {
   id: string;
   position: string;
   type: EventType;
@@ -45,13 +45,33 @@ interface EventRow extends Record<string, unknown> {
   actor_key_name: string | null;
 }
 
+/** One event as the viewer may read it: payload masked by the view, actor account by the field rule. */
+export async function presentEvent(ctx: Context, r: EventRow, incidentId: string, access: AccessLevel | null): Promise<IncidentEvent> {
+  const viewer = viewerOf(ctx);
+  const ev = new IncidentEvent();
+  ev.id = toGlobalId('IncidentEvent', r.id);
+  ev.incidentId = incidentId;
+  ev.actorOrgId = r.actor_org_id;
+  ev.cursor = r.position;
+  ev.type = r.type;
+  ev.occurredAt = r.occurred_at;
+  ev.changes = maskEventData(access, r.type, r.data);
+  ev.actorAccountEmail = canSeeActorAccount(viewer, r.actor_org_id) ? (r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null)) : null;
+  const org = r.actor_org_id ? await ctx.loaders.organization.load(r.actor_org_id) : null;
+  // A constituent actor (a reporting company or person) is shown to FULL viewers and to itself only.
+  ev.actorOrganization = org && (org.kind !== 'CONSTITUENT' || access === 'FULL' || org.id === viewer.organization.id) ? toOrganization(viewer, org) : null;
+  return ev;
+}
+
+export const EVENT_COLUMNS = sql`e.id, e.position, e.type, e.occurred_at, e.data, e.actor_org_id, a.email as actor_email, k.name as actor_key_name`;
+
 /** `Incident.timeline`: the events the viewer's view shows, in commit order, masked. */
 export async function timelineOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<IncidentEvent>> {
   const viewer = viewerOf(ctx);
   const cursor = after ? decodeCursor(after) : null;
   if (after && (!cursor || typeof cursor[0] !== 'string' || !/^\d+$/.test(cursor[0]))) throw badInput('after', 'after is not a cursor of this timeline');
   const rows = await ctx.db.query<EventRow>(sql`
-    select e.id, e.position, e.type, e.occurred_at, e.data, e.actor_org_id, a.email as actor_email, k.name as actor_key_name
+    select ${EVENT_COLUMNS}
     from incident_event e
     cross join (select ${incident.access_level}::text as access_level, ${incident.handler_org_id}::uuid as handler_org_id) v
     left join account a on a.id = e.actor_account_id
@@ -60,26 +80,6 @@ export async function timelineOf(ctx: Context, incident: IncidentRow, first: num
       ${cursor ? sql`and e.position > ${cursor[0]}::bigint` : sql``}
     order by e.position limit ${first + 1}`);
   const page = pageOf(rows, first, (r) => encodeCursor([r.position]));
-  const access: AccessLevel = incident.access_level;
-  const edges = await Promise.all(
-    page.edges.map(async (e) => {
-      const r = e.node;
-      const ev = new IncidentEvent();
-      ev.id = toGlobalId('IncidentEvent', r.id);
-      ev.incidentId = incident.id;
-      ev.actorOrgId = r.actor_org_id;
-      ev.cursor = r.position;
-      ev.type = r.type;
-      ev.occurredAt = r.occurred_at;
-      ev.changes = maskEventData(access, r.type, r.data);
-      ev.actorAccountEmail = canSeeActorAccount(viewer, r.actor_org_id) ? (r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null)) : null;
-      const org = r.actor_org_id ? await ctx.loaders.organization.load(r.actor_org_id) : null;
-      // A person reporting is shown only to those entitled to its identity; others see no actor organization.
-      ev.actorOrganization = org && (!org.person || access === 'FULL' || org.id === viewer.organization.id) && (org.kind !== 'CONSTITUENT' || access === 'FULL' || org.id === viewer.organization.id)
-        ? toOrganization(viewer, org)
-        : null;
-      return { cursor: e.cursor, node: ev };
-    }),
-  );
+  const edges = await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentEvent(ctx, e.node, incident.id, incident.access_level) })));
   return { ...page, edges };
 }
