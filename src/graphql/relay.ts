@@ -1,4 +1,5 @@
 import { Field, InterfaceType, ID, ObjectType, ClassType, Int } from 'type-graphql';
+import { HubError } from './errors';
 
 /** Opaque global ids: base64url("Type:uuid"). Anything that does not decode is simply not found. */
 export function toGlobalId(type: string, id: string): string {
@@ -90,4 +91,28 @@ export function pageOf<T>(rows: T[], first: number, cursorOf: (row: T) => string
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export type KeyKind = 'timestamp' | 'uuid' | 'int' | 'bigint' | 'string';
+const KEY_CHECK: Record<KeyKind, (v: unknown) => boolean> = {
+  timestamp: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  uuid: (v) => typeof v === 'string' && UUID_RE.test(v),
+  int: (v) => typeof v === 'number' && Number.isInteger(v),
+  bigint: (v) => typeof v === 'string' && /^\d{1,19}$/.test(v),
+  string: (v) => typeof v === 'string' && v.length <= 500,
+};
+
+/**
+ * The keyset cursor of a list, checked against the list's key shape. A cursor that is not one of
+ * this list's (tampered, from another list) is BAD_USER_INPUT on `after`, never a database error.
+ * Where it points does not matter: rows are still filtered by visibility, so it lands nowhere hidden.
+ */
+export function decodeKeyset(after: string | null | undefined, shape: readonly KeyKind[]): string[] | null {
+  if (!after) return null;
+  const key = decodeCursor(after);
+  if (!key || key.length !== shape.length || !shape.every((kind, i) => KEY_CHECK[kind](key[i]))) {
+    throw new HubError('BAD_USER_INPUT', 'after is not a cursor of this list', { field: 'after' });
+  }
+  return key.map(String);
 }

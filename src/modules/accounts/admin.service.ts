@@ -4,7 +4,7 @@ import { viewerOf } from '../../graphql/context';
 import type { Queryable, Row } from '../../db/db';
 import { sql, and, type Sql } from '../../db/sql';
 import { HubError, badInput, forbidden, notFound } from '../../graphql/errors';
-import { decodeCursor, decodeId, encodeCursor, pageOf, toGlobalId, type Connection } from '../../graphql/relay';
+import { decodeKeyset, decodeId, encodeCursor, pageOf, toGlobalId, type Connection } from '../../graphql/relay';
 import { accountVisibleSql } from '../../auth/policy';
 import { MEMBER_ROLES_BY_KIND, grantableKeyCapabilities, isCapability, type Capability } from '../../auth/capabilities';
 import { generateApiKey, hashApiKey, apiKeyHint } from '../../auth/apiKeys';
@@ -192,11 +192,10 @@ export async function organizationAccounts(
   args: { first?: number | null; after?: string | null },
 ): Promise<Connection<Account>> {
   const first = clampFirst(ctx, args.first);
-  const cursor = args.after ? decodeCursor(args.after) : null;
-  if (args.after && (!cursor || cursor.length !== 1 || typeof cursor[0] !== 'string')) throw badInput('after', 'after is not a cursor of this list');
+  const cursor = decodeKeyset(args.after, ['string']);
   const orgId = decodeId(orgGlobalId, 'Organization');
   if (!orgId) return pageOf([], first, () => '');
-  const rows = await accountPageLoader(ctx).load({ orgId, first, afterEmail: cursor ? (cursor[0] as string) : null });
+  const rows = await accountPageLoader(ctx).load({ orgId, first, afterEmail: cursor ? cursor[0] : null });
   const page = pageOf(rows, first, (r) => encodeCursor([r.email]));
   return { ...page, edges: await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentAccount(ctx, e.node) }))) };
 }
@@ -290,20 +289,14 @@ export async function revokeApiKey(ctx: Context, input: RevokeApiKeyInput): Prom
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** `apiKeys`: the caller's organization's keys, newest first, to its ADMINs only. */
 export async function listApiKeys(ctx: Context, args: { first?: number | null; after?: string | null }): Promise<Connection<ApiKey>> {
   const viewer = viewerOf(ctx);
   const first = clampFirst(ctx, args.first);
-  const cursor = args.after ? decodeCursor(args.after) : null;
-  const validCursor =
-    cursor !== null && cursor.length === 2 && typeof cursor[0] === 'string' && !Number.isNaN(Date.parse(cursor[0])) &&
-    typeof cursor[1] === 'string' && UUID.test(cursor[1]);
-  if (args.after && !validCursor) throw badInput('after', 'after is not a cursor of this list');
+  const cursor = decodeKeyset(args.after, ['timestamp', 'uuid']);
   ctx.authz.require('ORG_ADMIN', 'listing API keys');
   const conds: Sql[] = [sql`k.organization_id = ${viewer.organization.id}`];
-  if (cursor && validCursor) conds.push(sql`(k.created_at, k.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)`);
+  if (cursor) conds.push(sql`(k.created_at, k.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)`);
   const rows = await ctx.db.query<ApiKeyRow>(sql`select ${KEY_COLUMNS} from api_key k where ${and(conds)}
     order by k.created_at desc, k.id desc limit ${first + 1}`);
   const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));

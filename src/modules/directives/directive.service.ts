@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
-import { decodeId, decodeCursor, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { decodeId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
 import { viewShows } from '../../auth/policy';
 import { organizationByCode } from '../organizations/organization.repo';
 import { clampFirst } from '../incidents/incident.service';
@@ -57,11 +57,7 @@ export function directiveLoaders(ctx: Context): DirectiveLoaders {
 
 function parseCursor(after: string | null | undefined): DirectiveCursor | null {
   if (!after) return null;
-  const key = decodeCursor(after);
-  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-  if (!key || key.length !== 2 || typeof key[0] !== 'string' || Number.isNaN(Date.parse(key[0])) || typeof key[1] !== 'string' || !UUID.test(key[1])) {
-    throw badInput('after', 'after is not a cursor of this list');
-  }
+  const key = decodeKeyset(after, ['timestamp', 'uuid'])!;
   return { dueAt: key[0], id: key[1] };
 }
 

@@ -1,7 +1,7 @@
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
-import { decodeId, decodeCursor, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { decodeId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
 import { organizationByCode } from '../organizations/organization.repo';
 import { listVisibleIncidents, visibleIncidentByReference, cursorKeyOf, type IncidentOrder, type IncidentRow } from './incident.repo';
 import { toIncident, type Incident, type IncidentFilter } from './incident.types';
@@ -39,8 +39,7 @@ export async function listIncidents(
 ): Promise<Connection<Incident>> {
   const first = clampFirst(ctx, args.first);
   const order = args.orderBy ?? 'REPORTED_AT_DESC';
-  const after = args.after ? decodeCursor(args.after) : null;
-  if (args.after && (!after || after.length !== (order === 'SEVERITY_DESC' ? 3 : 2))) throw badInput('after', 'after is not a cursor of this list');
+  const after = decodeKeyset(args.after, order === 'SEVERITY_DESC' ? ['int', 'timestamp', 'uuid'] : ['timestamp', 'uuid']);
   const filter = args.filter ?? {};
   let handlerOrgId: string | null = null;
   if (filter.handler) {

@@ -4,7 +4,7 @@ import { Length, MaxLength } from 'class-validator';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql } from '../../db/sql';
-import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
 import { badInput, forbidden, notFound } from '../../graphql/errors';
 import { NoteVisibilityEnum } from '../../graphql/enums';
 import { noteVisibleSql, mayAddNote, mayRedactNote, canSeeActorAccount } from '../../auth/policy';
@@ -79,13 +79,12 @@ async function present(ctx: Context, r: NoteRow): Promise<Note> {
 }
 
 export async function notesOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<Note>> {
-  const cursor = after ? decodeCursor(after) : null;
-  if (after && (!cursor || cursor.length !== 2)) throw badInput('after', 'after is not a cursor of these notes');
+  const cursor = decodeKeyset(after, ['timestamp', 'uuid']);
   const rows = await ctx.db.query<NoteRow>(sql`select ${NOTE_COLUMNS}
     from note n cross join (select ${incident.access_level}::text as access_level) v
     left join account a on a.id = n.author_account_id
     where n.incident_id = ${incident.id} and ${noteVisibleSql(viewerOf(ctx))}
-      ${cursor ? sql`and (n.created_at, n.id) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)` : sql``}
+      ${cursor ? sql`and (n.created_at, n.id) > (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : sql``}
     order by n.created_at, n.id limit ${first + 1}`);
   const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));
   return { ...page, edges: await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await present(ctx, e.node) }))) };

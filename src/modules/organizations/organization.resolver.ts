@@ -5,8 +5,7 @@ import { Rule } from '../../auth/rules';
 import { OrganizationKindEnum } from '../../graphql/enums';
 import { sql, and, type Sql } from '../../db/sql';
 import { organizationVisibleSql } from '../../auth/policy';
-import { badInput } from '../../graphql/errors';
-import { decodeCursor, encodeCursor, pageOf } from '../../graphql/relay';
+import { decodeKeyset, encodeCursor, pageOf } from '../../graphql/relay';
 import { clampFirst } from '../incidents/incident.service';
 import { Organization, OrganizationConnection, toOrganization } from './organization.types';
 import { ORG_COLUMNS, type OrganizationRow } from './organization.repo';
@@ -23,8 +22,7 @@ export class OrganizationResolver {
     @Arg('kind', () => OrganizationKindEnum, { nullable: true }) kind?: OrganizationKind,
   ) {
     const n = clampFirst(ctx, first);
-    const cursor = after ? decodeCursor(after) : null;
-    if (after && (!cursor || typeof cursor[0] !== 'string')) throw badInput('after', 'after is not a cursor of this list');
+    const cursor = decodeKeyset(after, ['string']);
     const viewer = viewerOf(ctx);
     const conds: Sql[] = [organizationVisibleSql(viewer)];
     if (kind) conds.push(sql`o.kind = ${kind}`);

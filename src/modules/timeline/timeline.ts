@@ -3,8 +3,7 @@ import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql } from '../../db/sql';
-import { Node, ConnectionType, toGlobalId, encodeCursor, decodeCursor, pageOf, type Connection } from '../../graphql/relay';
-import { badInput } from '../../graphql/errors';
+import { Node, ConnectionType, toGlobalId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
 import { eventVisibleSql, maskEventData, canSeeActorAccount, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel } from '../../auth/policy';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { IncidentRow } from '../incidents/incident.repo';
@@ -68,8 +67,7 @@ export const EVENT_COLUMNS = sql`e.id, e.position, e.type, e.occurred_at, e.data
 /** `Incident.timeline`: the events the viewer's view shows, in commit order, masked. */
 export async function timelineOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<IncidentEvent>> {
   const viewer = viewerOf(ctx);
-  const cursor = after ? decodeCursor(after) : null;
-  if (after && (!cursor || typeof cursor[0] !== 'string' || !/^\d+$/.test(cursor[0]))) throw badInput('after', 'after is not a cursor of this timeline');
+  const cursor = decodeKeyset(after, ['bigint']);
   const rows = await ctx.db.query<EventRow>(sql`
     select ${EVENT_COLUMNS}
     from incident_event e
