@@ -3,6 +3,7 @@ import type { Viewer } from './viewer';
 import type { OrganizationKind } from '../modules/organizations/organization.entity';
 import type { IncidentActor } from '../modules/incidents/workflow';
 import { directiveVisibleSql } from './directive-policy';
+import type { Capability } from './capabilities';
 
 /**
  * The rulebook's views (DESIGN.md §3). Pure: it yields SQL conditions over an incident row aliased
@@ -277,4 +278,19 @@ export function visibleParticipant(
   if (p.organizationId === org.id) return true;
   if (p.role === 'REPORTING') return !p.person;
   return p.role === 'HANDLING' || p.role === 'COORDINATOR';
+}
+
+/**
+ * The view an organization's readers have, without a particular account: views depend only on the
+ * organization (DESIGN.md §3), so the registry feed projection and subscription fan-out evaluate
+ * visibility once per organization and capability set.
+ */
+export function organizationViewer(org: Viewer['organization'], capabilities: ReadonlySet<Capability>): Viewer {
+  return {
+    principal: { type: 'API_KEY', id: '00000000-0000-0000-0000-000000000000', name: `${org.code} (organization view)`, expiresAt: null },
+    organization: org,
+    memberRole: org.kind === 'CONSTITUENT' ? 'REPORTER' : 'ANALYST',
+    capabilities,
+    credentialExpiresAt: null,
+  };
 }

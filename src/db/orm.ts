@@ -7,6 +7,7 @@ import { DirectiveEntity } from '../modules/directives/directive.entity';
 import { NoteEntity } from '../modules/notes/note.entity';
 import { IncidentEventEntity } from '../modules/timeline/event.entity';
 import { Migration20261121000000_initial } from './migrations/Migration20261121000000_initial';
+import { Migration20261121010000_domain_feed } from './migrations/Migration20261121010000_domain_feed';
 
 export const ENTITIES = [
   OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IndicatorEntity, ReferenceCounterEntity,
@@ -31,7 +32,10 @@ export function ormOptions(url: string): Options {
       tableName: 'schema_migrations',
       transactional: true,
       allOrNothing: true,
-      migrationsList: [{ name: 'Migration20261121000000_initial', class: Migration20261121000000_initial }],
+      migrationsList: [
+        { name: 'Migration20261121000000_initial', class: Migration20261121000000_initial },
+        { name: 'Migration20261121010000_domain_feed', class: Migration20261121010000_domain_feed },
+      ],
     },
   };
 }

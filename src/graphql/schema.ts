@@ -9,11 +9,12 @@ import { CollaborationResolver } from '../modules/incidents/collaboration.resolv
 import { DirectiveResolver } from '../modules/directives/directive.resolver';
 import { AdminResolver } from '../modules/accounts/admin.resolver';
 import { StatisticsResolver } from '../modules/statistics/statistics';
+import { RegistryResolver } from '../modules/registry/registry';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 
-export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver] as const;
+export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 

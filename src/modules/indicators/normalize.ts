@@ -397,3 +397,16 @@ export function normalizeIndicators(inputs: { type: IndicatorType; value: string
   });
   return out;
 }
+
+/** A zone may be a single label (VNNIC's `vn`): those are checked as the child of a probe label, then stripped again. */
+export function normalizeZone(raw: string): string {
+  let s = raw.trim();
+  if (s.endsWith('.')) s = s.slice(0, -1);
+  if (!s) throw new IndicatorError(-1, 'empty zone');
+  if (s.includes('.') || /\[\.\]|\(\.\)|\{\.\}|\[dot\]/i.test(s)) return normalizeDomain(s).ascii;
+  try {
+    return normalizeDomain(`zone.${s}`).ascii.slice('zone.'.length);
+  } catch {
+    throw new IndicatorError(-1, `${JSON.stringify(s)} is not a valid DNS zone`);
+  }
+}

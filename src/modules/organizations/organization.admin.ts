@@ -5,7 +5,7 @@ import { sql, join, type Sql } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
 import { organizationVisibleSql } from '../../auth/policy';
 import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
-import { normalizeDomain, normalizeIndicator, IndicatorError } from '../indicators/normalize';
+import { normalizeZone, normalizeIndicator, IndicatorError } from '../indicators/normalize';
 import { PRINCIPAL_CHANGED_CHANNEL } from '../accounts/admin.service';
 import { ORG_COLUMNS, type OrganizationRow } from './organization.repo';
 import type { OrganizationContact, OrganizationKind } from './organization.entity';
@@ -42,19 +42,6 @@ function eachNormalized(values: readonly string[], field: string, normalize: (v:
     }
   });
   return [...out];
-}
-
-/** A zone may be a single label (VNNIC's `vn`): those are checked as the child of a probe label, then stripped again. */
-function normalizeZone(raw: string): string {
-  let s = raw.trim();
-  if (s.endsWith('.')) s = s.slice(0, -1);
-  if (!s) throw new IndicatorError(-1, 'empty zone');
-  if (s.includes('.') || /\[\.\]|\(\.\)|\{\.\}|\[dot\]/i.test(s)) return normalizeDomain(s).ascii;
-  try {
-    return normalizeDomain(`zone.${s}`).ascii.slice('zone.'.length);
-  } catch {
-    throw new IndicatorError(-1, `${JSON.stringify(s)} is not a valid DNS zone`);
-  }
 }
 
 /** Shape and formats: everything that can be judged without the stored organization (DESIGN.md §3 precedence). */

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/db';
 import { sql, join } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { actorColumns } from '../../auth/viewer';
+import { refreshDomainFeeds } from '../registry/feed';
 
 export const EVENT_CHANNEL = 'hub_incident_events';
 /** Arbitrary constant key of the transaction-level advisory lock that orders event positions. */
@@ -30,9 +31,15 @@ export async function appendEvents(q: Queryable, viewer: Viewer | null, at: Date
     (e) => sql`(nextval('incident_event_position'), ${e.incidentId}, ${e.directiveId ?? null}, ${e.noteId ?? null}, ${e.type},
       ${actor.accountId}, ${actor.apiKeyId}, ${actor.orgId}, ${at}, ${JSON.stringify(e.data ?? {})}::jsonb)`,
   );
-  const inserted = await q.query<{ position: string }>(sql`insert into incident_event
+  const inserted = await q.query<{ position: string; incident_id: string }>(sql`insert into incident_event
       (position, incident_id, directive_id, note_id, type, actor_account_id, actor_api_key_id, actor_org_id, occurred_at, data)
-    values ${join(rows)} returning position`);
+    values ${join(rows)} returning position, incident_id`);
   const last = inserted[inserted.length - 1].position;
+  const lastByIncident = new Map<string, string>();
+  for (const r of inserted) {
+    const seen = lastByIncident.get(r.incident_id);
+    if (!seen || BigInt(r.position) > BigInt(seen)) lastByIncident.set(r.incident_id, r.position);
+  }
+  await refreshDomainFeeds(q, lastByIncident);
   await q.query(sql`select pg_notify(${EVENT_CHANNEL}, ${last})`);
 }

@@ -1,0 +1,132 @@
+import { Resolver, Query, Arg, Ctx, Int, Field, ObjectType, InputType, FieldResolver, Root } from 'type-graphql';
+import { MaxLength, IsOptional } from 'class-validator';
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import { Rule } from '../../auth/rules';
+import { sql, and, type Sql } from '../../db/sql';
+import { badInput } from '../../graphql/errors';
+import { ConnectionType, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { IncidentStatusEnum } from '../../graphql/enums';
+import { normalizeDomain, normalizeZone, IndicatorError } from '../indicators/normalize';
+import { visibleIndicatorTypes } from '../../auth/policy';
+import type { IncidentStatus } from '../incidents/incident.entity';
+import { Incident, Indicator, IncidentConnection } from '../incidents/incident.types';
+import { Domain } from '../incidents/incident.resolver';
+import { visibleIncidentsSql, cursorKeyOf, type IncidentRow } from '../incidents/incident.repo';
+import { presentIncident, clampFirst } from '../incidents/incident.service';
+import { FEED_VIEWS } from './feed';
+
+@ObjectType({ description: 'A change of a domain-related case in the registry feed; removed cases come once as tombstones' })
+export class DomainCase {
+  @Field({ description: 'Commit-ordered change cursor: resume with after' }) cursor!: string;
+  @Field({ description: 'The case left the feed (TLP raised, confidential, rejected, unshared): drop it' }) removed!: boolean;
+  @Field({ description: 'Global id of the incident (also for tombstones)' }) incidentId!: string;
+  @Field(() => Incident, { nullable: true }) incident!: Incident | null;
+  @Field(() => [Indicator]) domains!: Indicator[];
+}
+export const DomainCaseConnection = ConnectionType('DomainCase', DomainCase);
+
+@InputType()
+export class DomainCaseFilter {
+  @Field(() => String, { nullable: true, description: 'Label-aligned suffix, e.g. "vn", "gov.vn"' }) @IsOptional() @MaxLength(253) zone?: string | null;
+  @Field(() => [IncidentStatusEnum], { nullable: true }) status?: IncidentStatus[] | null;
+}
+
+/** A DOMAIN indicator in `zone`, label-aligned, over incident id column `col`. */
+function inZoneSql(incidentColumn: Sql, zone: string): Sql {
+  return sql`exists (select 1 from indicator x where x.incident_id = ${incidentColumn} and x.type = 'DOMAIN'
+    and (x.value = ${zone} or reverse(x.value) like reverse(${zone}) || '.%'))`;
+}
+
+interface FeedRow extends IncidentRow {
+  entry_incident_id: string;
+  entry_position: string;
+  entry_removed: boolean;
+}
+
+@Resolver(() => Domain)
+export class RegistryResolver {
+  @Query(() => DomainCaseConnection, { description: 'The registry feed: cases with domains, in commit order of their changes, with tombstones' })
+  @Rule({ capability: 'DOMAIN_FEED_READ' })
+  async domainCases(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => DomainCaseFilter, { nullable: true }) filter?: DomainCaseFilter,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<Connection<DomainCase>> {
+    const n = clampFirst(ctx, first);
+    const cursor = decodeKeyset(after, ['bigint']);
+    let zone: string | null = null;
+    if (filter?.zone) {
+      try {
+        zone = normalizeZone(filter.zone);
+      } catch (err) {
+        if (err instanceof IndicatorError) throw badInput('filter.zone', err.reason);
+        throw err;
+      }
+    }
+    const viewer = ctx.authz.require('DOMAIN_FEED_READ', 'reading the domain feed');
+    // Filters narrow live cases; tombstones always come, so a sync client never keeps a removed case.
+    const live: Sql[] = [sql`v.id is not null`];
+    if (zone) live.push(inZoneSql(sql`e.incident_id`, zone));
+    if (filter?.status?.length) live.push(sql`v.status = any(${filter.status}::text[])`);
+    const rows = await ctx.db.query<FeedRow>(sql`
+      select v.*, e.incident_id as entry_incident_id, e.position::text as entry_position, e.removed as entry_removed
+      from domain_feed_entry e
+      left join (${visibleIncidentsSql(viewer)}) v on v.id = e.incident_id and v.access_level = any(${[...FEED_VIEWS]}::text[]) and not e.removed
+      where e.registry_org_id = ${viewer.organization.id}
+        ${cursor ? sql`and e.position > ${cursor[0]}::bigint` : sql``}
+        and (e.removed or ${and(live)})
+      order by e.position limit ${n + 1}`);
+    const page = pageOf(rows, n, (r) => encodeCursor([r.entry_position]));
+    const edges = await Promise.all(
+      page.edges.map(async (e) => {
+        const r = e.node;
+        const c = new DomainCase();
+        c.cursor = e.cursor;
+        c.removed = r.entry_removed;
+        c.incidentId = Buffer.from(`Incident:${r.entry_incident_id}`).toString('base64url');
+        c.incident = r.entry_removed ? null : presentIncident(ctx, r);
+        const indicators = r.entry_removed || visibleIndicatorTypes(r.access_level) === 'NONE' ? [] : await ctx.loaders.indicators.load(r.entry_incident_id);
+        c.domains = indicators.filter((x) => x.type === 'DOMAIN').map((x) => ({ type: 'DOMAIN', value: x.value, displayValue: x.display_value }));
+        return { cursor: e.cursor, node: c };
+      }),
+    );
+    return { ...page, edges };
+  }
+
+  @Query(() => Domain, { description: 'Any valid domain (Unicode or punycode), with only the cases you may see' })
+  @Rule({ capability: 'INCIDENT_READ' })
+  domain(@Arg('name') name: string, @Ctx() ctx: Context): Domain {
+    let d: { ascii: string; unicode: string };
+    try {
+      d = normalizeDomain(name);
+    } catch (err) {
+      if (err instanceof IndicatorError) throw badInput('name', err.reason);
+      throw err;
+    }
+    ctx.authz.require('INCIDENT_READ', 'reading incidents');
+    return Object.assign(new Domain(), { name: d.ascii, unicodeName: d.unicode });
+  }
+
+  @FieldResolver(() => IncidentConnection, { description: 'Visible incidents with this DOMAIN indicator, newest first' })
+  async cases(
+    @Root() domain: Domain,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<Connection<Incident>> {
+    const n = clampFirst(ctx, first);
+    const cursor = decodeKeyset(after, ['timestamp', 'uuid']);
+    const viewer = viewerOf(ctx);
+    if (!viewer.capabilities.has('INCIDENT_READ')) return pageOf([], n, () => '');
+    // Only views that show the domain itself may match on it (SUMMARY and RECIPIENT show no indicators).
+    const rows = await ctx.db.query<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)}) v
+      where v.access_level in ('FULL','REPORTER','DOMAIN_FEED')
+        and exists (select 1 from indicator x where x.incident_id = v.id and x.type = 'DOMAIN' and x.value = ${domain.name})
+        ${cursor ? sql`and (v.reported_at, v.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : sql``}
+      order by v.reported_at desc, v.id desc limit ${n + 1}`);
+    const page = pageOf(rows, n, (r) => encodeCursor(cursorKeyOf(r, 'REPORTED_AT_DESC')));
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: presentIncident(ctx, e.node) })) };
+  }
+}
