@@ -43,8 +43,8 @@ function viewBranches(viewer: Viewer): ViewBranch[] {
       level: 'FULL',
       when: sql`(i.handler_org_id = ${org.id} or exists (select 1 from incident_participant p where p.incident_id = i.id and p.organization_id = ${org.id}))`,
     },
-    // Row 4: a network member that reported it.
-    { level: 'FULL', when: sql`i.reporting_org_id = ${org.id}` },
+    // Row 4: a network member that reported it (the REGULATOR is not a network member).
+    ...(NETWORK_MEMBER_KINDS.includes(kind) ? [{ level: 'FULL' as const, when: sql`i.reporting_org_id = ${org.id}` }] : []),
     // Row 5: a directive recipient with no other link; confidential switches it off.
     {
       level: 'RECIPIENT',
