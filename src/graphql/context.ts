@@ -5,12 +5,21 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { AuthzRecorder } from '../auth/rules';
 import { createLoaders, type Loaders } from './loaders';
+import type { SubscriptionManager } from '../modules/subscriptions/manager';
 
 export interface Services {
   db: Db;
   clock: Clock;
   config: Config;
   log: Logger;
+  /** Live events (absent in one-off contexts such as the demo-data loader). */
+  subscriptions?: SubscriptionManager;
+}
+
+/** The WebSocket a subscription runs on: its current viewer (role changes apply) and a way to close it. */
+export interface Connection {
+  viewer(): Viewer;
+  close(code: number, reason: string): void;
 }
 
 /** Per request (per subscription event, later): never shared between viewers. */
@@ -19,6 +28,7 @@ export interface Context extends Services {
   authz: AuthzRecorder;
   loaders: Loaders;
   requestId: string;
+  connection?: Connection;
 }
 
 export function createContext(services: Services, viewer: Viewer | null, requestId: string): Context {
@@ -35,4 +45,12 @@ export function createContext(services: Services, viewer: Viewer | null, request
 export function viewerOf(ctx: Context): Viewer {
   if (!ctx.viewer) throw new Error('viewer missing behind a rule');
   return ctx.viewer;
+}
+
+/** A subscription's context, renewed before each delivered event: fresh loaders, the current viewer and role. */
+export function renewForEvent(ctx: Context): void {
+  const viewer = ctx.connection ? ctx.connection.viewer() : ctx.viewer;
+  ctx.viewer = viewer;
+  ctx.authz = new AuthzRecorder(viewer);
+  ctx.loaders = createLoaders(ctx.db, viewer);
 }

@@ -10,11 +10,13 @@ import { DirectiveResolver } from '../modules/directives/directive.resolver';
 import { AdminResolver } from '../modules/accounts/admin.resolver';
 import { StatisticsResolver } from '../modules/statistics/statistics';
 import { RegistryResolver } from '../modules/registry/registry';
+import { SubscriptionResolver } from '../modules/subscriptions/subscriptions.resolver';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 
-export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver] as const;
+export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 
@@ -28,6 +30,8 @@ export async function buildHubSchema(): Promise<GraphQLSchema> {
     resolvers: [...RESOLVERS],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    // type-graphql rc.4 wants a pubSub even though every subscription brings its own `subscribe`.
+    pubSub: createPubSub(),
   });
   const missing = undeclaredRootFields(schema, declaredRootRules());
   if (missing.length) throw new Error(`Root fields without an authorization rule: ${missing.join(', ')}`);

@@ -4,7 +4,9 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventHub } from '../modules/subscriptions/event-hub';
+import { SocketRegistry, type SocketHolder } from './sockets';
 import type { GraphQLSchema } from 'graphql';
 import type { Services, Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
@@ -37,7 +39,7 @@ function unauthenticatedError(err: AuthenticationError): HubError {
   return new HubError('UNAUTHENTICATED', messages[err.reason], { http: { status: 401 } });
 }
 
-export async function startHub(services: Services, schema: GraphQLSchema, opts: { port: number; host?: string }): Promise<Hub> {
+export async function startHub(services: Services, schema: GraphQLSchema, opts: { port: number; host?: string; events?: EventHub }): Promise<Hub> {
   const { config, log, db } = services;
   const authenticator = Authenticator.fromConfig(config, db, services.clock);
   const app = express();
@@ -58,20 +60,35 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
 
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
   const { useServer } = await import('graphql-ws/use/ws');
-  const wsCleanup = useServer<{ authorization?: string }, { viewer?: Viewer }>(
+  const sockets = new SocketRegistry(authenticator, log);
+  const stopWatching = opts.events?.onPrincipalChanged((id) => void sockets.principalChanged(id));
+  const wsCleanup = useServer<{ authorization?: string }, { socket: WebSocket; holder?: SocketHolder }>(
     {
       schema,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         try {
-          ctx.extra.viewer = await authenticator.authenticate(typeof authorization === 'string' ? authorization : null);
+          const viewer = await authenticator.authenticate(typeof authorization === 'string' ? authorization : null);
+          ctx.extra.holder = sockets.add(ctx.extra.socket, viewer, String(authorization));
           return true;
         } catch (err) {
-          if (err instanceof AuthenticationError) return false;
-          throw err;
+          if (!(err instanceof AuthenticationError)) throw err;
+          // An expired token may be replaced by a fresh one: 4403 lets clients retry; anything else will not succeed again: 4401.
+          const code = err.reason === 'EXPIRED' ? 4403 : 4401;
+          ctx.extra.socket.close(code, err.reason === 'EXPIRED' ? 'Forbidden: token expired' : 'Unauthorized');
+          return false;
         }
       },
-      context: (ctx) => createContext(services, ctx.extra.viewer ?? null, crypto.randomUUID()),
+      onClose: (ctx) => {
+        if (ctx.extra.holder) sockets.remove(ctx.extra.holder);
+      },
+      context: (ctx) => {
+        const holder = ctx.extra.holder!;
+        return {
+          ...createContext(services, holder.viewer, crypto.randomUUID()),
+          connection: { viewer: () => holder.viewer, close: (code: number, reason: string) => ctx.extra.socket.close(code, reason) },
+        };
+      },
     },
     wsServer,
   );
@@ -82,6 +99,8 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
       async serverWillStart() {
         return {
           async drainServer() {
+            stopWatching?.();
+            sockets.closeAll(1001, 'Server shutting down: reconnect and resume with after');
             await wsCleanup.dispose();
           },
         };

@@ -6,6 +6,8 @@ import { prepareDatabase } from '../db/prepare';
 import { buildHubSchema } from '../graphql/schema';
 import { startHub, type Hub } from './app';
 import type { Services } from '../graphql/context';
+import { EventHub } from '../modules/subscriptions/event-hub';
+import { SubscriptionManager } from '../modules/subscriptions/manager';
 
 export interface RunningHub extends Hub {
   services: Services;
@@ -28,20 +30,28 @@ export async function bootHub(opts: { config: Config; databaseUrl: string; clock
   const log = opts.log ?? createLogger(opts.config);
   const db = new Db(opts.databaseUrl, log);
   const services: Services = { db, clock: opts.clock, config: opts.config, log };
+  const events = new EventHub(db, log);
   try {
     const { seeded } = await prepareDatabase(services, { demoData: opts.config.loadDemoData });
+    await events.start();
+    const subscriptions = new SubscriptionManager(db, events);
+    subscriptions.start();
+    const live: Services = { ...services, subscriptions };
     const schema = await buildHubSchema();
-    const hub = await startHub(services, schema, { port: opts.port ?? opts.config.port, host: opts.config.host });
+    const hub = await startHub(live, schema, { port: opts.port ?? opts.config.port, host: opts.config.host, events });
     return {
       ...hub,
-      services,
+      services: live,
       seeded,
       shutdown: async () => {
         await hub.close();
+        subscriptions.stop();
+        await events.stop();
         await db.close();
       },
     };
   } catch (err) {
+    await events.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }

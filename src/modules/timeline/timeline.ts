@@ -1,4 +1,6 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType, ID, Ctx } from 'type-graphql';
+import { Incident } from '../incidents/incident.types';
+import { presentIncident } from '../incidents/incident.service';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
@@ -21,7 +23,8 @@ registerEnumType(EventTypeEnum, { name: 'IncidentEventType' });
 
 @ObjectType({ implements: Node, description: 'One entry of the append-only timeline (the audit trail)' })
 export class IncidentEvent extends Node {
-  incidentId!: string;
+  incidentUuid!: string;
+  @Field(() => ID, { description: 'The incident (its global id), also for ACCESS_REVOKED' }) incidentId!: string;
   actorOrgId!: string | null;
   @Field({ description: 'Commit-ordered position (resume subscriptions from it)' }) cursor!: string;
   @Field(() => EventTypeEnum) type!: EventType;
@@ -29,6 +32,12 @@ export class IncidentEvent extends Node {
   @Field(() => GraphQLJSONObject, { description: 'What changed, masked by your view' }) changes!: Record<string, unknown>;
   @Field(() => String, { nullable: true, description: 'Actor account e-mail: your own organization and the coordinator only' }) actorAccountEmail!: string | null;
   @Field(() => Organization, { nullable: true }) actorOrganization!: Organization | null;
+
+  @Field(() => Incident, { nullable: true, description: 'null when you have no view of it (ACCESS_REVOKED)' })
+  async incident(@Ctx() ctx: Context): Promise<Incident | null> {
+    const row = await ctx.loaders.incident.load(this.incidentUuid);
+    return row ? presentIncident(ctx, row) : null;
+  }
 }
 
 export const IncidentEventConnection = ConnectionType('IncidentEvent', IncidentEvent);
@@ -49,7 +58,8 @@ export async function presentEvent(ctx: Context, r: EventRow, incidentId: string
   const viewer = viewerOf(ctx);
   const ev = new IncidentEvent();
   ev.id = toGlobalId('IncidentEvent', r.id);
-  ev.incidentId = incidentId;
+  ev.incidentUuid = incidentId;
+  ev.incidentId = toGlobalId('Incident', incidentId);
   ev.actorOrgId = r.actor_org_id;
   ev.cursor = r.position;
   ev.type = r.type;

@@ -1,0 +1,151 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Db, Row } from '../../db/db';
+import { sql } from '../../db/sql';
+import { EVENT_CHANNEL } from '../timeline/events';
+
+export interface HubEvent extends Row {
+  id: string;
+  position: string;
+  incident_id: string;
+  directive_id: string | null;
+  note_id: string | null;
+  type: string;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+  actor_org_id: string | null;
+  actor_email: string | null;
+  actor_key_name: string | null;
+}
+
+export const EVENT_SELECT = sql`select e.id, e.position::text as position, e.incident_id, e.directive_id, e.note_id, e.type, e.occurred_at, e.data,
+  e.actor_org_id, a.email as actor_email, k.name as actor_key_name
+  from incident_event e left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id`;
+
+export type BatchListener = (events: HubEvent[]) => Promise<void> | void;
+export type PrincipalListener = (principalId: string) => void;
+
+export const PRINCIPAL_CHANNEL = 'hub_principal_changed';
+
+/**
+ * One per server instance. A dedicated connection LISTENs (outside the pool: LISTEN needs a session),
+ * every notification triggers one read of the events after the last dispatched position (positions
+ * follow commit order, so nothing is skipped), and the batch goes to every listener once. After a
+ * lost connection it reconnects, LISTENs again and catches up from the table.
+ */
+export class EventHub {
+  private client: pg.Client | null = null;
+  private lastPosition = '0';
+  private readonly batchListeners = new Set<BatchListener>();
+  private readonly principalListeners = new Set<PrincipalListener>();
+  private fetching: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Db, private readonly log: Logger, private readonly pollMs = 2000) {}
+
+  get position(): string {
+    return this.lastPosition;
+  }
+
+  async start(): Promise<void> {
+    const row = await this.db.one<{ p: string }>(sql`select coalesce(max(position), 0)::text as p from incident_event`);
+    this.lastPosition = row?.p ?? '0';
+    await this.connect();
+    // A safety net for a notification lost while reconnecting: a cheap periodic catch-up.
+    this.pollTimer = setInterval(() => this.poke(), this.pollMs);
+    this.pollTimer.unref();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.db.url, application_name: 'incident-hub-listener' });
+    client.on('error', (err) => {
+      this.log.warn({ err: err.message }, 'event listener connection lost; reconnecting');
+      this.scheduleReconnect();
+    });
+    client.on('end', () => this.scheduleReconnect());
+    client.on('notification', (msg) => {
+      if (msg.channel === EVENT_CHANNEL) this.poke();
+      else if (msg.channel === PRINCIPAL_CHANNEL && msg.payload) for (const l of this.principalListeners) l(msg.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`listen ${EVENT_CHANNEL}`);
+      await client.query(`listen ${PRINCIPAL_CHANNEL}`);
+      this.client = client;
+      this.poke(); // catch up on whatever committed while we were not listening
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'event listener could not connect; retrying');
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    this.client = null;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, 500);
+  }
+
+  /** Reads and dispatches new events; concurrent pokes coalesce into one more round. */
+  poke(): void {
+    if (this.fetching) {
+      this.again = true;
+      return;
+    }
+    this.fetching = (async () => {
+      try {
+        do {
+          this.again = false;
+          for (;;) {
+            const batch = await this.db.query<HubEvent>(sql`${EVENT_SELECT} where e.position > ${this.lastPosition}::bigint order by e.position limit 500`);
+            if (batch.length === 0) break;
+            this.lastPosition = batch[batch.length - 1].position;
+            for (const l of this.batchListeners) {
+              try {
+                await l(batch);
+              } catch (err) {
+                this.log.error({ err: (err as Error).message }, 'subscription dispatch failed');
+              }
+            }
+            if (batch.length < 500) break;
+          }
+        } while (this.again);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'reading new events failed; will retry');
+      } finally {
+        this.fetching = null;
+      }
+    })();
+  }
+
+  onBatch(l: BatchListener): () => void {
+    this.batchListeners.add(l);
+    return () => this.batchListeners.delete(l);
+  }
+
+  onPrincipalChanged(l: PrincipalListener): () => void {
+    this.principalListeners.add(l);
+    return () => this.principalListeners.delete(l);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const c = this.client;
+    this.client = null;
+    if (c) {
+      c.removeAllListeners('end');
+      await c.end().catch(() => undefined);
+    }
+    await this.fetching;
+  }
+}

@@ -1,0 +1,225 @@
+import crypto from 'node:crypto';
+import type { Db } from '../../db/db';
+import { sql } from '../../db/sql';
+import type { Viewer } from '../../auth/viewer';
+import { eventVisibleSql, type AccessLevel } from '../../auth/policy';
+import { directiveVisibleSql } from '../../auth/directive-policy';
+import { visibleIncidentsSql } from '../incidents/incident.repo';
+import { EVENT_SELECT, type EventHub, type HubEvent } from './event-hub';
+
+export type Scope = { kind: 'INCIDENT'; incidentId: string | null } | { kind: 'DIRECTIVE' };
+
+/** What a subscriber receives: a real event (visible to it), or a synthetic access change. */
+export type Delivery =
+  | { kind: 'EVENT'; event: HubEvent; access: AccessLevel | null }
+  | { kind: 'ACCESS_REVOKED' | 'ACCESS_GRANTED'; incidentId: string; position: string; at: Date };
+
+export class SlowConsumerError extends Error {}
+
+/** One subscription of one socket. Its viewer is read through the socket's holder, so role changes apply. */
+export class Subscriber {
+  readonly queue: Delivery[] = [];
+  private wake: (() => void) | null = null;
+  ended = false;
+  replaying = true;
+  private pending: HubEvent[][] = [];
+  /** Incidents this subscriber received events for (for ACCESS_REVOKED), and those it lost. */
+  readonly delivered = new Set<string>();
+  readonly revoked = new Set<string>();
+
+  constructor(
+    readonly viewer: () => Viewer,
+    readonly scope: Scope,
+    public lastPosition: string,
+    private readonly maxBuffer: number,
+    private readonly onOverflow: () => void,
+  ) {}
+
+  push(d: Delivery): void {
+    if (this.ended) return;
+    if (this.queue.length >= this.maxBuffer) {
+      // A consumer that cannot keep up is closed with a clear reason; it resumes with `after`.
+      this.end();
+      this.onOverflow();
+      return;
+    }
+    this.queue.push(d);
+    this.wake?.();
+  }
+
+  hold(batch: HubEvent[]): void {
+    this.pending.push(batch);
+  }
+
+  takePending(): HubEvent[][] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  async next(): Promise<Delivery | null> {
+    while (this.queue.length === 0 && !this.ended) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+    return this.queue.shift() ?? null;
+  }
+}
+
+const ZERO = BigInt(0);
+const big = (s: string) => (/^\d+$/.test(s) ? BigInt(s) : ZERO);
+
+/**
+ * Delivers committed events to subscribers. Visibility is evaluated once per batch for each group of
+ * subscribers that share an organization and capability set (views depend on nothing else), with the
+ * rulebook's SQL: which incidents are visible and in which view, and which events the view shows.
+ */
+export class SubscriptionManager {
+  private readonly subscribers = new Set<Subscriber>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly db: Db, private readonly hub: EventHub, readonly maxBuffer = 1000) {}
+
+  start(): void {
+    this.unsubscribe = this.hub.onBatch((batch) => this.dispatch(batch));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    for (const s of this.subscribers) s.end();
+    this.subscribers.clear();
+  }
+
+  get count(): number {
+    return this.subscribers.size;
+  }
+
+  /** Registers first (live batches are held), replays the missed events from the table, then goes live: exactly once, in order. */
+  async subscribe(viewer: () => Viewer, scope: Scope, after: string | null, onOverflow: () => void): Promise<Subscriber> {
+    const sub = new Subscriber(viewer, scope, after ?? this.hub.position, this.maxBuffer, onOverflow);
+    this.subscribers.add(sub);
+    try {
+      if (after !== null) await this.replay(sub);
+      // A resumed incident subscription whose incident is no longer visible: one ACCESS_REVOKED, then done.
+      if (scope.kind === 'INCIDENT' && scope.incidentId && after !== null && !sub.revoked.has(scope.incidentId)) {
+        const access = await this.accessOf(viewer(), [scope.incidentId]);
+        if (!access.has(scope.incidentId)) this.revoke(sub, scope.incidentId, sub.lastPosition, new Date());
+      }
+    } finally {
+      sub.replaying = false;
+    }
+    for (const batch of sub.takePending()) await this.evaluate([sub], batch);
+    return sub;
+  }
+
+  remove(sub: Subscriber): void {
+    sub.end();
+    this.subscribers.delete(sub);
+  }
+
+  private async replay(sub: Subscriber): Promise<void> {
+    for (;;) {
+      const scope = sub.scope;
+      const filter =
+        scope.kind === 'DIRECTIVE' ? sql`and e.type like 'DIRECTIVE\\_%'` : scope.incidentId ? sql`and e.incident_id = ${scope.incidentId}` : sql``;
+      const page = await this.db.query<HubEvent>(sql`${EVENT_SELECT} where e.position > ${sub.lastPosition}::bigint ${filter} order by e.position limit 500`);
+      if (page.length === 0) return;
+      await this.evaluate([sub], page);
+      if (page.length < 500 || sub.ended) return;
+    }
+  }
+
+  private async dispatch(batch: HubEvent[]): Promise<void> {
+    const groups = new Map<string, Subscriber[]>();
+    for (const s of this.subscribers) {
+      if (s.ended) continue;
+      if (s.replaying) {
+        s.hold(batch);
+        continue;
+      }
+      const v = s.viewer();
+      const key = `${v.organization.id}|${v.organization.zones.join(',')}|${[...v.capabilities].sort().join(',')}`;
+      const list = groups.get(key);
+      if (list) list.push(s);
+      else groups.set(key, [s]);
+    }
+    for (const subs of groups.values()) await this.evaluate(subs, batch);
+  }
+
+  /** Incidents visible to the viewer among `ids`, with the view. */
+  private async accessOf(viewer: Viewer, ids: string[]): Promise<Map<string, AccessLevel>> {
+    const rows = await this.db.query<{ id: string; access_level: AccessLevel }>(
+      sql`select v.id, v.access_level from (${visibleIncidentsSql(viewer)} and i.id = any(${ids}::uuid[])) v`,
+    );
+    return new Map(rows.map((r) => [r.id, r.access_level]));
+  }
+
+  /** The same decision for every subscriber of one group: two statements per group and batch. */
+  private async evaluate(subs: Subscriber[], batch: HubEvent[]): Promise<void> {
+    const viewer = subs[0].viewer();
+    const incidentIds = [...new Set(batch.map((e) => e.incident_id))];
+    const access = await this.accessOf(viewer, incidentIds);
+    const visibleEvents = new Set(
+      (
+        await this.db.query<{ id: string }>(sql`select e.id from incident_event e join (${visibleIncidentsSql(viewer)} and i.id = any(${incidentIds}::uuid[])) v on v.id = e.incident_id
+          where e.id = any(${batch.map((e) => e.id)}::uuid[]) and ${eventVisibleSql(viewer)}`)
+      ).map((r) => r.id),
+    );
+    const directiveIds = [...new Set(batch.map((e) => e.directive_id).filter((d): d is string => !!d))];
+    const myDirectives = new Set(
+      directiveIds.length
+        ? (
+            await this.db.query<{ id: string }>(sql`select d.id from directive d join incident i on i.id = d.incident_id
+              where d.id = any(${directiveIds}::uuid[]) and ${directiveVisibleSql(viewer)}
+                and ${viewer.organization.kind === 'COORDINATOR' ? sql`true` : sql`d.recipient_org_id = ${viewer.organization.id}`}`)
+          ).map((r) => r.id)
+        : [],
+    );
+    for (const sub of subs) {
+      for (const e of batch) {
+        if (sub.ended) break;
+        if (big(e.position) <= big(sub.lastPosition)) continue;
+        sub.lastPosition = e.position;
+        this.route(sub, e, access.get(e.incident_id) ?? null, visibleEvents.has(e.id), e.directive_id ? myDirectives.has(e.directive_id) : false);
+      }
+    }
+  }
+
+  private route(sub: Subscriber, e: HubEvent, access: AccessLevel | null, eventVisible: boolean, myDirective: boolean): void {
+    const scope = sub.scope;
+    if (scope.kind === 'DIRECTIVE') {
+      if (e.type.startsWith('DIRECTIVE_') && myDirective) sub.push({ kind: 'EVENT', event: e, access });
+      return;
+    }
+    if (scope.incidentId && e.incident_id !== scope.incidentId) return;
+    const incident = e.incident_id;
+    if (access === null) {
+      // Lost every view: one ACCESS_REVOKED for an incident it received events for (or follows by id).
+      if ((sub.delivered.has(incident) || scope.incidentId === incident) && !sub.revoked.has(incident)) this.revoke(sub, incident, e.position, e.occurred_at);
+      return;
+    }
+    // The wildcard stream carries incidents with a view other than SUMMARY; a SUMMARY one is followed by id.
+    if (!scope.incidentId && access === 'SUMMARY') return;
+    if (sub.revoked.has(incident)) {
+      sub.revoked.delete(incident);
+      sub.push({ kind: 'ACCESS_GRANTED', incidentId: incident, position: e.position, at: e.occurred_at });
+    }
+    if (!eventVisible) return;
+    sub.delivered.add(incident);
+    sub.push({ kind: 'EVENT', event: e, access });
+  }
+
+  private revoke(sub: Subscriber, incidentId: string, position: string, at: Date): void {
+    sub.revoked.add(incidentId);
+    sub.delivered.delete(incidentId);
+    sub.push({ kind: 'ACCESS_REVOKED', incidentId, position, at });
+    if (sub.scope.kind === 'INCIDENT' && sub.scope.incidentId === incidentId) sub.end(); // an incident subscription then completes
+  }
+}
+
+export const syntheticEventId = () => crypto.randomUUID();
