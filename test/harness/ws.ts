@@ -1,0 +1,80 @@
+import WebSocket from 'ws';
+import { createClient, type Client } from 'graphql-ws';
+
+export interface Received {
+  cursor: string;
+  type: string;
+  incidentId: string;
+  reference?: string | null;
+}
+
+export interface LiveSubscription {
+  events: Received[];
+  errors: unknown[];
+  /** Resolves with the close code when the server closes the socket. */
+  closed: Promise<number>;
+  completed: Promise<void>;
+  waitFor(predicate: (events: Received[]) => boolean, timeoutMs?: number): Promise<Received[]>;
+  dispose(): Promise<void>;
+}
+
+export const INCIDENT_EVENTS = `subscription($incidentId: ID, $after: String) {
+  incidentEvents(incidentId: $incidentId, after: $after) { cursor type incidentId incident { reference } } }`;
+
+/** A real graphql-ws client (no retries, so a close is observed as it happens). */
+export function subscribe(httpUrl: string, token: string, query: string, variables: Record<string, unknown> = {}): LiveSubscription {
+  const events: Received[] = [];
+  const errors: unknown[] = [];
+  let onClosed: (code: number) => void = () => undefined;
+  const closed = new Promise<number>((r) => (onClosed = r));
+  let onComplete: () => void = () => undefined;
+  const completed = new Promise<void>((r) => (onComplete = r));
+  const listeners = new Set<() => void>();
+  const client: Client = createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: false,
+    on: { closed: (e) => onClosed((e as { code: number }).code) },
+  });
+  client.subscribe<Record<string, { cursor: string; type: string; incidentId: string; incident?: { reference: string } | null }>>(
+    { query, variables },
+    {
+      next: (v) => {
+        if (v.errors) errors.push(...v.errors);
+        const payload = v.data ? Object.values(v.data)[0] : null;
+        if (payload) events.push({ cursor: payload.cursor, type: payload.type, incidentId: payload.incidentId, reference: payload.incident?.reference ?? null });
+        for (const l of listeners) l();
+      },
+      error: (e) => {
+        errors.push(e);
+        for (const l of listeners) l();
+      },
+      complete: () => onComplete(),
+    },
+  );
+  return {
+    events,
+    errors,
+    closed,
+    completed,
+    waitFor: (predicate, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (predicate(events)) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(events);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out; received ${JSON.stringify(events.map((e) => e.type))}, errors ${JSON.stringify(errors)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+    dispose: () => client.dispose() as Promise<void>,
+  };
+}
