@@ -60,8 +60,8 @@ export interface TestHub {
 }
 
 /** The real server on a free port, over a cloned database, with production-like switches unless overridden. */
-export async function startTestHub(env: Record<string, string> = {}, opts: { captureLogs?: boolean } = {}): Promise<TestHub> {
-  const databaseUrl = await cloneDatabase();
+export async function startTestHub(env: Record<string, string> = {}, opts: { captureLogs?: boolean } = {}, existingDatabaseUrl?: string): Promise<TestHub> {
+  const databaseUrl = existingDatabaseUrl ?? (await cloneDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
