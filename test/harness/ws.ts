@@ -36,6 +36,7 @@ export function subscribe(httpUrl: string, token: string, query: string, variabl
     connectionParams: { authorization: `Bearer ${token}` },
     retryAttempts: 0,
     lazy: false,
+    onNonLazyError: () => undefined, // closes are observed through `closed`; no console noise
     on: { closed: (e) => onClosed((e as { code: number }).code) },
   });
   client.subscribe<Record<string, { cursor: string; type: string; incidentId: string; incident?: { reference: string } | null }>>(
