@@ -40,3 +40,32 @@ export function createLoaders(db: Db, viewer: Viewer | null): Loaders {
     indicators: new DataLoader(async (ids) => groupBy(await indicatorsByIncidentIds(db, ids), (r) => r.incident_id, ids)),
   };
 }
+
+const MODULE_LOADERS = new WeakMap<Loaders, Map<string, unknown>>();
+
+/**
+ * A module's own per-request loader (for SQL that needs more than the db and viewer, e.g. the clock).
+ * It lives exactly as long as the request's shared loaders, which subscriptions renew for every event,
+ * so no cache survives from one event to the next.
+ */
+export function requestLoader<T>(ctx: { loaders: Loaders }, name: string, create: () => T): T {
+  let map = MODULE_LOADERS.get(ctx.loaders);
+  if (!map) {
+    map = new Map();
+    MODULE_LOADERS.set(ctx.loaders, map);
+  }
+  if (!map.has(name)) map.set(name, create());
+  return map.get(name) as T;
+}
+
+/** Groups keys by their page arguments, so keys sharing them go in one windowed statement. */
+export function groupKeys<K>(keys: readonly K[], argsOf: (k: K) => string): Map<string, { key: K; index: number }[]> {
+  const groups = new Map<string, { key: K; index: number }[]>();
+  keys.forEach((key, index) => {
+    const g = argsOf(key);
+    const list = groups.get(g);
+    if (list) list.push({ key, index });
+    else groups.set(g, [{ key, index }]);
+  });
+  return groups;
+}

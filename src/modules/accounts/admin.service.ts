@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { requestLoader } from '../../graphql/loaders';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable, Row } from '../../db/db';
@@ -145,11 +146,11 @@ interface AccountsPageKey {
 }
 
 const pageKey = (k: AccountsPageKey): string => JSON.stringify([k.orgId, k.first, k.afterEmail]);
-const accountPageLoaders = new WeakMap<Context, DataLoader<AccountsPageKey, AccountRow[], string>>();
-
 function accountPageLoader(ctx: Context): DataLoader<AccountsPageKey, AccountRow[], string> {
-  const existing = accountPageLoaders.get(ctx);
-  if (existing) return existing;
+  return requestLoader(ctx, 'accountPages', () => createAccountPageLoader(ctx));
+}
+
+function createAccountPageLoader(ctx: Context): DataLoader<AccountsPageKey, AccountRow[], string> {
   const viewer = viewerOf(ctx);
   const loader = new DataLoader<AccountsPageKey, AccountRow[], string>(
     async (keys) => {
@@ -181,7 +182,6 @@ function accountPageLoader(ctx: Context): DataLoader<AccountsPageKey, AccountRow
     },
     { cacheKeyFn: pageKey },
   );
-  accountPageLoaders.set(ctx, loader);
   return loader;
 }
 

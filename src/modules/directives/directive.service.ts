@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { requestLoader } from '../../graphql/loaders';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
@@ -25,11 +26,11 @@ interface DirectiveLoaders {
  * src/graphql/loaders.ts because their SQL needs the injected clock (overdue flags), which the
  * shared loader factory does not receive. Same lifetime: one request (or one subscription context).
  */
-const LOADERS = new WeakMap<Context, DirectiveLoaders>();
-
 export function directiveLoaders(ctx: Context): DirectiveLoaders {
-  let loaders = LOADERS.get(ctx);
-  if (loaders) return loaders;
+  return requestLoader(ctx, 'directives', () => createDirectiveLoaders(ctx));
+}
+
+function createDirectiveLoaders(ctx: Context): DirectiveLoaders {
   const viewer = viewerOf(ctx);
   const created: DirectiveLoaders = {
     directive: new DataLoader(async (ids) => {
@@ -51,7 +52,6 @@ export function directiveLoaders(ctx: Context): DirectiveLoaders {
       { cacheKeyFn: (k) => JSON.stringify([k.incidentId, k.after?.dueAt ?? null, k.after?.id ?? null, k.limit]) },
     ),
   };
-  LOADERS.set(ctx, created);
   return created;
 }
 

@@ -1,4 +1,6 @@
+import DataLoader from 'dataloader';
 import { Resolver, Mutation, Arg, Ctx, FieldResolver, Root, Int, Field, ObjectType } from 'type-graphql';
+import { requestLoader } from '../../graphql/loaders';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
@@ -21,6 +23,19 @@ async function payload(ctx: Context, id: string): Promise<IncidentPayload> {
   const row = await ctx.loaders.incident.load(id);
   if (!row) throw notFound('Incident');
   return { incident: presentIncident(ctx, row) };
+}
+
+/** Shares, referrals and directive recipients of many incidents in one statement. */
+function participantLoader(ctx: Context): DataLoader<string, { organization_id: string; role: string }[]> {
+  return requestLoader(ctx, 'participants', () =>
+    new DataLoader<string, { organization_id: string; role: string }[]>(async (ids) => {
+      const rows = await ctx.db.query<{ incident_id: string; organization_id: string; role: string }>(sql`
+        select incident_id, organization_id, kind as role from incident_participant where incident_id = any(${ids}::uuid[])
+        union all
+        select distinct incident_id, recipient_org_id, 'RECIPIENT' from directive where incident_id = any(${ids}::uuid[])`);
+      return ids.map((id) => rows.filter((r) => r.incident_id === id));
+    }),
+  );
 }
 
 @ObjectType({ description: 'An organization taking part in an incident, and how' })
@@ -111,12 +126,13 @@ export class CollaborationResolver {
     if (!viewShows(incident.accessLevel, 'participants')) return [];
     const viewer = viewerOf(ctx);
     const row = incident.row;
-    const rows = await ctx.db.query<{ organization_id: string; role: Participant['role'] }>(sql`
-      select ${row.reporting_org_id}::uuid as organization_id, 'REPORTING' as role
-      union all select ${row.handler_org_id}::uuid, 'HANDLING'
-      union all select ${row.coordinator_org_id}::uuid, 'COORDINATOR' where ${row.coordinator_org_id}::uuid is not null
-      union all select organization_id, kind from incident_participant where incident_id = ${row.id}
-      union all select distinct recipient_org_id, 'RECIPIENT' from directive where incident_id = ${row.id}`);
+    const linked = await participantLoader(ctx).load(row.id);
+    const rows: { organization_id: string; role: string }[] = [
+      { organization_id: row.reporting_org_id, role: 'REPORTING' },
+      { organization_id: row.handler_org_id, role: 'HANDLING' },
+      ...(row.coordinator_org_id ? [{ organization_id: row.coordinator_org_id, role: 'COORDINATOR' }] : []),
+      ...linked,
+    ];
     const out: Participant[] = [];
     const seen = new Set<string>();
     for (const r of rows) {

@@ -1,4 +1,6 @@
+import DataLoader from 'dataloader';
 import { Field, ObjectType, InputType, ID } from 'type-graphql';
+import { requestLoader } from '../../graphql/loaders';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Length, MaxLength } from 'class-validator';
 import type { Context } from '../../graphql/context';
@@ -78,14 +80,40 @@ async function present(ctx: Context, r: NoteRow): Promise<Note> {
   return note;
 }
 
+interface NotesKey {
+  incident: IncidentRow;
+  first: number;
+  after: string[] | null;
+}
+
+/** Notes of many incidents in one statement: each key brings its view, cursor and page size. */
+function notesLoader(ctx: Context): DataLoader<NotesKey, NoteRow[], string> {
+  return requestLoader(ctx, 'notes', () => {
+    const viewer = viewerOf(ctx);
+    return new DataLoader<NotesKey, NoteRow[], string>(
+      async (keys) => {
+        const rows = await ctx.db.query<NoteRow & { ord: string }>(sql`
+          select x.* from (
+            select ${NOTE_COLUMNS}, v.ord, v.lim, row_number() over (partition by v.ord order by n.created_at, n.id) as rn
+            from unnest(${keys.map((k) => k.incident.id)}::uuid[], ${keys.map((k) => k.incident.access_level)}::text[],
+                        ${keys.map((k) => k.after?.[0] ?? null)}::timestamptz[], ${keys.map((k) => k.after?.[1] ?? null)}::uuid[],
+                        ${keys.map((k) => k.first + 1)}::int[]) with ordinality as v(id, access_level, after_at, after_id, lim, ord)
+            join note n on n.incident_id = v.id and (v.after_at is null or (n.created_at, n.id) > (v.after_at, v.after_id))
+            left join account a on a.id = n.author_account_id
+            where ${noteVisibleSql(viewer)}
+          ) x where x.rn <= x.lim order by x.ord, x.created_at, x.id`);
+        const out: NoteRow[][] = keys.map(() => []);
+        for (const r of rows) out[Number(r.ord) - 1].push(r);
+        return out;
+      },
+      { cacheKeyFn: (k) => `${k.incident.id}|${k.first}|${k.after?.join(',') ?? ''}` },
+    );
+  });
+}
+
 export async function notesOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<Note>> {
   const cursor = decodeKeyset(after, ['timestamp', 'uuid']);
-  const rows = await ctx.db.query<NoteRow>(sql`select ${NOTE_COLUMNS}
-    from note n cross join (select ${incident.access_level}::text as access_level) v
-    left join account a on a.id = n.author_account_id
-    where n.incident_id = ${incident.id} and ${noteVisibleSql(viewerOf(ctx))}
-      ${cursor ? sql`and (n.created_at, n.id) > (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : sql``}
-    order by n.created_at, n.id limit ${first + 1}`);
+  const rows = await notesLoader(ctx).load({ incident, first, after: cursor });
   const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));
   return { ...page, edges: await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await present(ctx, e.node) }))) };
 }

@@ -1,4 +1,6 @@
+import DataLoader from 'dataloader';
 import { Field, ObjectType, registerEnumType, ID, Ctx } from 'type-graphql';
+import { requestLoader } from '../../graphql/loaders';
 import { Incident } from '../incidents/incident.types';
 import { presentIncident } from '../incidents/incident.service';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
@@ -74,19 +76,42 @@ export async function presentEvent(ctx: Context, r: EventRow, incidentId: string
 
 export const EVENT_COLUMNS = sql`e.id, e.position, e.type, e.occurred_at, e.data, e.actor_org_id, a.email as actor_email, k.name as actor_key_name`;
 
+interface TimelineKey {
+  incident: IncidentRow;
+  first: number;
+  after: string | null;
+}
+
+/** Timelines of many incidents in one statement: each key brings its view, cursor and page size. */
+function timelineLoader(ctx: Context): DataLoader<TimelineKey, EventRow[], string> {
+  return requestLoader(ctx, 'timeline', () => {
+    const viewer = viewerOf(ctx);
+    return new DataLoader<TimelineKey, EventRow[], string>(
+      async (keys) => {
+        const rows = await ctx.db.query<EventRow & { ord: string }>(sql`
+          select x.* from (
+            select ${EVENT_COLUMNS}, v.ord, v.lim, row_number() over (partition by v.ord order by e.position) as rn
+            from unnest(${keys.map((k) => k.incident.id)}::uuid[], ${keys.map((k) => k.incident.access_level)}::text[],
+                        ${keys.map((k) => k.incident.handler_org_id)}::uuid[], ${keys.map((k) => k.after ?? '0')}::bigint[],
+                        ${keys.map((k) => k.first + 1)}::int[]) with ordinality as v(id, access_level, handler_org_id, after, lim, ord)
+            join incident_event e on e.incident_id = v.id and e.position > v.after
+            left join account a on a.id = e.actor_account_id
+            left join api_key k on k.id = e.actor_api_key_id
+            where ${eventVisibleSql(viewer)}
+          ) x where x.rn <= x.lim order by x.ord, x.position`);
+        const out: EventRow[][] = keys.map(() => []);
+        for (const r of rows) out[Number(r.ord) - 1].push(r);
+        return out;
+      },
+      { cacheKeyFn: (k) => `${k.incident.id}|${k.first}|${k.after ?? ''}` },
+    );
+  });
+}
+
 /** `Incident.timeline`: the events the viewer's view shows, in commit order, masked. */
 export async function timelineOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<IncidentEvent>> {
-  const viewer = viewerOf(ctx);
   const cursor = decodeKeyset(after, ['bigint']);
-  const rows = await ctx.db.query<EventRow>(sql`
-    select ${EVENT_COLUMNS}
-    from incident_event e
-    cross join (select ${incident.access_level}::text as access_level, ${incident.handler_org_id}::uuid as handler_org_id) v
-    left join account a on a.id = e.actor_account_id
-    left join api_key k on k.id = e.actor_api_key_id
-    where e.incident_id = ${incident.id} and ${eventVisibleSql(viewer)}
-      ${cursor ? sql`and e.position > ${cursor[0]}::bigint` : sql``}
-    order by e.position limit ${first + 1}`);
+  const rows = await timelineLoader(ctx).load({ incident, first, after: cursor ? cursor[0] : null });
   const page = pageOf(rows, first, (r) => encodeCursor([r.position]));
   const edges = await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentEvent(ctx, e.node, incident.id, incident.access_level) })));
   return { ...page, edges };
