@@ -18,10 +18,22 @@ export interface Config {
     introspection: 'authenticated' | 'all' | 'none';
     csrfPrevention: boolean;
     rateLimit: { enabled: boolean; perMinute: number; burst: number };
+    /** Browser origins allowed to call /graphql cross-origin (CORS_ORIGINS); empty: no CORS headers at all. */
+    corsOrigins: string[];
+    /** Largest request body accepted, in bytes (BODY_LIMIT_BYTES); larger is HTTP 413. */
+    bodyLimitBytes: number;
+    /** Express "trust proxy" (TRUST_PROXY): needed to see HTTPS behind a TLS-terminating proxy (HSTS) and the client address. */
+    trustProxy: boolean | number | string;
+    /** When set (METRICS_TOKEN), /metrics needs "Authorization: Bearer <token>". */
+    metricsToken: string | null;
   };
+  /** PostgreSQL statement_timeout for every pooled connection (DB_STATEMENT_TIMEOUT_MS). */
+  dbStatementTimeoutMs: number;
   deadlines: DeadlineConfig;
   loadDemoData: boolean;
   maxPageSize: number;
+  /** Query limits checked before execution (QUERY_TOO_COMPLEX). */
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number };
 }
 
 export type JwtConfig =
@@ -86,6 +98,35 @@ function bool(value: string | undefined, fallback: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
+/** CORS_ORIGINS: comma-separated exact origins (`https://app.example.vn`); a wildcard is refused. */
+function corsOrigins(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      let url: URL;
+      try {
+        url = new URL(origin);
+      } catch {
+        throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin such as https://app.example.vn`);
+      }
+      if (!['http:', 'https:'].includes(url.protocol) || url.origin !== origin.replace(/\/$/, '').toLowerCase()) {
+        throw new ConfigError(`CORS_ORIGINS: "${origin}" must be scheme://host[:port] only (no path, no wildcard)`);
+      }
+      return url.origin;
+    });
+}
+
+/** TRUST_PROXY: `true`, a hop count, or Express's address list (`loopback`, `10.0.0.0/8`, …). Unset: trust nothing. */
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 /** The development secret lives in the data folder so that `npm run token` and the server agree without configuration. */
 export function developmentSecret(dataDir: string): Uint8Array {
   const file = path.join(dataDir, 'dev-jwt-secret');
@@ -135,9 +176,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         perMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 600),
         burst: int('RATE_LIMIT_BURST', env.RATE_LIMIT_BURST, 120),
       },
+      corsOrigins: corsOrigins(env.CORS_ORIGINS),
+      bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1024 * 1024),
+      trustProxy: trustProxy(env.TRUST_PROXY),
+      metricsToken: env.METRICS_TOKEN || null,
     },
+    dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 15000),
     deadlines: deadlines(env),
     loadDemoData: bool(env.LOAD_DEMO_DATA, !production),
     maxPageSize: 100,
+    limits: {
+      maxDepth: int('QUERY_MAX_DEPTH', env.QUERY_MAX_DEPTH, 12),
+      maxCost: int('QUERY_MAX_COST', env.QUERY_MAX_COST, 25_000),
+      maxAliases: int('QUERY_MAX_ALIASES', env.QUERY_MAX_ALIASES, 20),
+      maxRootFields: int('QUERY_MAX_ROOT_FIELDS', env.QUERY_MAX_ROOT_FIELDS, 10),
+    },
   };
 }

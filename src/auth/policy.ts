@@ -1,4 +1,4 @@
-import { sql, raw, or, Sql, FALSE } from '../db/sql';
+import { sql, raw, or, Sql, FALSE, TRUE } from '../db/sql';
 import type { Viewer } from './viewer';
 import type { OrganizationKind } from '../modules/organizations/organization.entity';
 import type { IncidentActor } from '../modules/incidents/workflow';
@@ -22,11 +22,19 @@ interface ViewBranch {
   when: Sql;
 }
 
+/**
+ * Ends the EXISTS probes of the views below. `offset 0` keeps PostgreSQL from planning them as hashed
+ * subplans, which read every matching row of the table (all of an organization's directives, every
+ * DOMAIN indicator) to build a hash before a page's first row; probed per incident through the
+ * index, a page costs a few index lookups per row it looks at (see `npm run bench`, EXPLAIN).
+ */
+const PER_ROW = raw('offset 0');
+
 /** A DOMAIN indicator of incident `i` matching one of `zones`, label-aligned (`evil.vn` ∉ `devil.vn`). */
 export function domainInZonesSql(zones: readonly string[]): Sql {
   if (zones.length === 0) return FALSE;
   return sql`exists (select 1 from indicator x where x.incident_id = i.id and x.type = 'DOMAIN'
-    and (x.value = any(${zones}::text[]) or exists (select 1 from unnest(${zones}::text[]) z(zone) where reverse(x.value) like reverse(z.zone) || '.%')))`;
+    and (x.value = any(${zones}::text[]) or exists (select 1 from unnest(${zones}::text[]) z(zone) where reverse(x.value) like reverse(z.zone) || '.%')) ${PER_ROW})`;
 }
 
 /** The table of DESIGN.md §3, first matching row wins. */
@@ -41,19 +49,19 @@ function viewBranches(viewer: Viewer): ViewBranch[] {
     // Row 2: handling, shared, referred.
     {
       level: 'FULL',
-      when: sql`(i.handler_org_id = ${org.id} or exists (select 1 from incident_participant p where p.incident_id = i.id and p.organization_id = ${org.id}))`,
+      when: sql`(i.handler_org_id = ${org.id} or exists (select 1 from incident_participant p where p.incident_id = i.id and p.organization_id = ${org.id} ${PER_ROW}))`,
     },
     // Row 4: a network member that reported it (the REGULATOR is not a network member).
     ...(NETWORK_MEMBER_KINDS.includes(kind) ? [{ level: 'FULL' as const, when: sql`i.reporting_org_id = ${org.id}` }] : []),
     // Row 5: a directive recipient with no other link; confidential switches it off.
     {
       level: 'RECIPIENT',
-      when: sql`(not i.confidential and exists (select 1 from directive d where d.incident_id = i.id and d.recipient_org_id = ${org.id}))`,
+      when: sql`(not i.confidential and exists (select 1 from directive d where d.incident_id = i.id and d.recipient_org_id = ${org.id} ${PER_ROW}))`,
     },
   ];
   // Row 6: the registry's domain feed.
   if (kind === 'REGISTRY') {
-    const anyDomain = sql`exists (select 1 from indicator x where x.incident_id = i.id and x.type = 'DOMAIN')`;
+    const anyDomain = sql`exists (select 1 from indicator x where x.incident_id = i.id and x.type = 'DOMAIN' ${PER_ROW})`;
     branches.push({
       level: 'DOMAIN_FEED',
       when: sql`(not i.confidential and i.status <> 'REJECTED' and (
@@ -172,8 +180,11 @@ export function canSeeActorAccount(viewer: Viewer, actorOrgId: string | null): b
 /**
  * Filters and orders may only use fields the row's view shows: severity and classification are not
  * in the REPORTER view, so over a row set aliased `v` (with `access_level`) they apply only where shown.
+ * REPORTER is the constituents' only view and no one else's, so for a given viewer the condition is
+ * a constant (which lets the planner use the severity index for SEVERITY_DESC).
  */
-export function classificationShownSql(): Sql {
+export function classificationShownSql(viewer?: Viewer): Sql {
+  if (viewer) return viewer.organization.kind === 'CONSTITUENT' ? FALSE : TRUE;
   return raw(`v.access_level <> 'REPORTER'`);
 }
 

@@ -13,7 +13,17 @@ export interface Queryable {
   one<T extends Row = Row>(q: Sql): Promise<T | undefined>;
 }
 
-export class DatabaseUnavailableError extends Error {}
+/**
+ * The database cannot be reached (down, restarting, connections cut). Reaches clients as
+ * SERVICE_UNAVAILABLE with HTTP 503 and Retry-After: graphql-js copies `extensions` of the original
+ * error onto the GraphQL error, and Apollo Server turns `extensions.http` into the response status.
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly extensions = {
+    code: 'SERVICE_UNAVAILABLE',
+    http: { status: 503, headers: new Map([['retry-after', '2']]) },
+  };
+}
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
@@ -86,6 +96,13 @@ export class Db implements Queryable {
     }
     const q = new ClientQueryable(client, this.statements);
     let broken = false;
+    // A checked-out client has no error listener of the pool's: the server going away between two
+    // statements (restart, fast shutdown) would be an unhandled 'error' event and end the process.
+    const onError = (err: Error) => {
+      broken = true;
+      this.log?.warn({ err: err.message }, 'database connection lost during a transaction');
+    };
+    client.on('error', onError);
     try {
       this.statements.count++;
       await client.query('begin');
@@ -102,6 +119,7 @@ export class Db implements Queryable {
       if (isConnectionError(err)) throw new DatabaseUnavailableError((err as Error).message);
       throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

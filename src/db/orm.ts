@@ -8,6 +8,7 @@ import { NoteEntity } from '../modules/notes/note.entity';
 import { IncidentEventEntity } from '../modules/timeline/event.entity';
 import { Migration20261121000000_initial } from './migrations/Migration20261121000000_initial';
 import { Migration20261121010000_domain_feed } from './migrations/Migration20261121010000_domain_feed';
+import { Migration20261121020000_query_indexes } from './migrations/Migration20261121020000_query_indexes';
 
 export const ENTITIES = [
   OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IndicatorEntity, ReferenceCounterEntity,
@@ -35,6 +36,7 @@ export function ormOptions(url: string): Options {
       migrationsList: [
         { name: 'Migration20261121000000_initial', class: Migration20261121000000_initial },
         { name: 'Migration20261121010000_domain_feed', class: Migration20261121010000_domain_feed },
+        { name: 'Migration20261121020000_query_indexes', class: Migration20261121020000_query_indexes },
       ],
     },
   };

@@ -24,8 +24,10 @@ function firstConstraint(errors: ValidationError[], prefix: string): { field: st
  * validation) keep their message; anything unexpected is logged and, in production, masked down to
  * a request id.
  */
-export function formatError(opts: { mask: boolean; log: Logger }) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function formatError(opts: { mask: boolean; log: Logger; requestId?: () => string | undefined }) {
+  // The third argument is for callers outside Apollo (graphql-ws), which know their request id.
+  return (formatted: GraphQLFormattedError, error: unknown, requestId: string | undefined = opts.requestId?.()): GraphQLFormattedError => {
+    const traced = requestId ? { requestId } : {};
     const original = unwrapResolverError(error);
     if (original instanceof HubError) {
       // `http` only sets the response status; it is not part of the error clients read.
@@ -41,15 +43,16 @@ export function formatError(opts: { mask: boolean; log: Logger }) {
       };
     }
     if (original instanceof DatabaseUnavailableError) {
-      return { ...formatted, message: 'The database is unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      return { ...formatted, message: 'The database is unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE', ...traced } };
     }
     const code = formatted.extensions?.code;
     // Parse, validation and variable-coercion errors from graphql-js / Apollo are the client's, not ours.
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-    opts.log.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'internal error');
+    opts.log.error({ requestId, err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'internal error');
     if (opts.mask) {
-      return { message: 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      // Only the request id leaves: it finds the log line above (and the request's own line).
+      return { message: 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR', ...traced } };
     }
-    return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', ...traced } };
   };
 }

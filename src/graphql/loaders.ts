@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/db';
 import type { Viewer } from '../auth/viewer';
-import { organizationsByIds, type OrganizationRow } from '../modules/organizations/organization.repo';
+import { organizationsByIds, organizationsWithNetwork, type OrganizationRow } from '../modules/organizations/organization.repo';
 import { indicatorsByIncidentIds, visibleIncidentsByIds, type IndicatorRow, type IncidentRow } from '../modules/incidents/incident.repo';
 
 /**
@@ -13,6 +13,22 @@ export interface Loaders {
   indicators: DataLoader<string, IndicatorRow[]>;
   /** Incidents by id with the viewer's access level computed in the batch query; invisible → null. */
   incident: DataLoader<string, IncidentRow | null>;
+}
+
+/**
+ * The first batch also brings the whole network (see organizationsWithNetwork). Later batches wait for
+ * it and fetch only what it lacked (constituents not asked for yet), so a nested list that returns
+ * while the first batch is in flight does not cost an extra statement.
+ */
+function organizationLoader(db: Db): DataLoader<string, OrganizationRow | null> {
+  let known: Promise<Map<string, OrganizationRow>> | null = null;
+  return new DataLoader(async (ids) => {
+    if (!known) known = organizationsWithNetwork(db, ids).then((rows) => new Map(rows.map((r) => [r.id, r])));
+    const map = await known;
+    const missing = ids.filter((id) => !map.has(id));
+    if (missing.length) for (const r of await organizationsByIds(db, missing)) map.set(r.id, r);
+    return ids.map((id) => map.get(id) ?? null);
+  });
 }
 
 function byKey<T>(rows: T[], keyOf: (r: T) => string, keys: readonly string[]): (T | null)[] {
@@ -36,7 +52,7 @@ export function createLoaders(db: Db, viewer: Viewer | null): Loaders {
     incident: new DataLoader(async (ids) =>
       viewer ? byKey(await visibleIncidentsByIds(db, viewer, ids), (r) => r.id, ids) : ids.map(() => null),
     ),
-    organization: new DataLoader(async (ids) => byKey(await organizationsByIds(db, ids), (r) => r.id, ids)),
+    organization: organizationLoader(db),
     indicators: new DataLoader(async (ids) => groupBy(await indicatorsByIncidentIds(db, ids), (r) => r.incident_id, ids)),
   };
 }

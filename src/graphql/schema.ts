@@ -15,6 +15,7 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
+import { toSubgraphSchema } from './federation';
 
 export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver] as const;
 
@@ -33,10 +34,12 @@ export async function buildHubSchema(): Promise<GraphQLSchema> {
     // type-graphql rc.4 wants a pubSub even though every subscription brings its own `subscribe`.
     pubSub: createPubSub(),
   });
-  const missing = undeclaredRootFields(schema, declaredRootRules());
+  // Served as an Apollo Federation 2 subgraph (src/graphql/federation.ts); the walker checks the final schema.
+  const subgraph = toSubgraphSchema(schema);
+  const missing = undeclaredRootFields(subgraph, declaredRootRules());
   if (missing.length) throw new Error(`Root fields without an authorization rule: ${missing.join(', ')}`);
-  cached = schema;
-  return schema;
+  cached = subgraph;
+  return subgraph;
 }
 
 /** The committed artifact `schema/schema.graphql`: sorted, so it changes only when the API does. */

@@ -4,6 +4,7 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventHub } from '../modules/subscriptions/event-hub';
 import { SocketRegistry, type SocketHolder } from './sockets';
@@ -13,9 +14,16 @@ import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
 import { HubError } from '../graphql/errors';
 import { formatError } from '../graphql/format-error';
+import { queryLimitsPlugin, limitSubscription } from '../graphql/limits';
 import { explorerRouter } from './explorer';
+import { hitDatabaseDown, isDatabaseDown, serviceUnavailableError, WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON } from '../graphql/unavailable';
 import { sql } from '../db/sql';
 import type { Viewer } from '../auth/viewer';
+import { anonymousIntrospection, cors, csrfPrevention, introspectionRules, jsonBody, securityHeaders } from './security';
+import { RateLimiter, rateKey, rateLimitedError } from './rate-limit';
+import { HubMetrics, metricsHandler } from './metrics';
+import { RequestTracker, currentRequestId } from './request-log';
+import { wsGuard } from './ws-guard';
 
 export interface Hub {
   httpServer: http.Server;
@@ -44,7 +52,15 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const authenticator = Authenticator.fromConfig(config, db, services.clock);
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.security.trustProxy);
+  app.use(securityHeaders());
   const httpServer = http.createServer(app);
+  const metrics = new HubMetrics(services);
+  const tracker = new RequestTracker(log, metrics);
+  const limiter = new RateLimiter(config.security.rateLimit, (transport, key) => metrics.rateLimited(transport, key));
+  const validationRules = introspectionRules(config);
+  const formatErrors = formatError({ mask: config.security.maskErrors, log, requestId: currentRequestId });
+  app.get('/metrics', metricsHandler(metrics, config.security.metricsToken));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -61,6 +77,10 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
   const { useServer } = await import('graphql-ws/use/ws');
   const sockets = new SocketRegistry(authenticator, log);
+  const guard = wsGuard<{ authorization?: string }, { socket: WebSocket; holder?: SocketHolder }>(
+    { schema, tracker, limiter, format: formatErrors, validationRules },
+    (extra) => extra.holder?.viewer,
+  );
   const stopWatching = opts.events?.onPrincipalChanged((id) => void sockets.principalChanged(id));
   const wsCleanup = useServer<{ authorization?: string }, { socket: WebSocket; holder?: SocketHolder }>(
     {
@@ -72,6 +92,11 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
           ctx.extra.holder = sockets.add(ctx.extra.socket, viewer, String(authorization));
           return true;
         } catch (err) {
+          // The database is down: 1013 (Try Again Later) lets graphql-ws clients retry, then resume with after.
+          if (isDatabaseDown(err)) {
+            ctx.extra.socket.close(WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON);
+            return false;
+          }
           if (!(err instanceof AuthenticationError)) throw err;
           // An expired token may be replaced by a fresh one: 4403 lets clients retry; anything else will not succeed again: 4401.
           const code = err.reason === 'EXPIRED' ? 4403 : 4401;
@@ -82,10 +107,21 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
       onClose: (ctx) => {
         if (ctx.extra.holder) sockets.remove(ctx.extra.holder);
       },
-      context: (ctx) => {
+      // graphql-ws runs without Apollo's plugins: the same query limits, checked before execution, then the guard's.
+      onSubscribe: async (ctx, id, payload) => limitSubscription(schema, payload, config.limits) ?? guard.onSubscribe?.(ctx, id, payload),
+      onOperation: guard.onOperation,
+      onNext: (ctx, id, payload, args, result) => {
+        // An event (or a subscribe) that met the database going away is not delivered half: the socket
+        // closes with 1013 and the client resumes from the last cursor it received.
+        if (hitDatabaseDown(result.errors)) ctx.extra.socket.close(WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON);
+        return guard.onNext?.(ctx, id, payload, args, result);
+      },
+      onError: guard.onError,
+      onComplete: guard.onComplete,
+      context: (ctx, id) => {
         const holder = ctx.extra.holder!;
         return {
-          ...createContext(services, holder.viewer, crypto.randomUUID()),
+          ...createContext(services, holder.viewer, guard.recordOf(ctx.extra, id)?.requestId ?? crypto.randomUUID()),
           connection: { viewer: () => holder.viewer, close: (code: number, reason: string) => ctx.extra.socket.close(code, reason) },
         };
       },
@@ -95,6 +131,10 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
 
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
+    // The schema is a federation subgraph (src/graphql/federation.ts): Apollo would then hand per-field timing traces (ftv1) to any caller asking for them.
+    ApolloServerPluginInlineTraceDisabled(),
+    queryLimitsPlugin(config.limits),
+    tracker.plugin(),
     {
       async serverWillStart() {
         return {
@@ -110,26 +150,48 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const apollo = new ApolloServer<Context>({
     schema,
     plugins,
-    csrfPrevention: config.security.csrfPrevention,
-    introspection: config.security.introspection !== 'none',
+    csrfPrevention: csrfPrevention(config),
+    // INTROSPECTION=none is enforced by our own validation rule (security.ts), with a clear message, on HTTP and WebSocket alike.
+    introspection: true,
+    validationRules,
     includeStacktraceInErrorResponses: !config.security.maskErrors,
-    formatError: formatError({ mask: config.security.maskErrors, log }),
+    formatError: formatErrors,
   });
   await apollo.start();
 
+  // Before the explorer: Express answers OPTIONS for its GET route itself, which would swallow CORS preflights.
+  app.use(GRAPHQL_PATH, cors(config.security.corsOrigins));
   app.use(explorerRouter({ graphqlPath: GRAPHQL_PATH }));
   app.use(
     GRAPHQL_PATH,
-    express.json({ limit: '1mb' }),
+    tracker.start(),
+    ...jsonBody(config.security.bodyLimitBytes, (req, code) => {
+      const record = tracker.recordOf(req);
+      if (record) record.outcome = code;
+    }),
+    tracker.enter(),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || crypto.randomUUID();
-        let viewer: Viewer;
+        const record = tracker.recordOf(req);
+        const requestId = record?.requestId ?? crypto.randomUUID();
+        let viewer: Viewer | null;
         try {
           viewer = await authenticator.authenticate(req.headers.authorization);
         } catch (err) {
-          if (err instanceof AuthenticationError) throw unauthenticatedError(err);
-          throw err;
+          if (isDatabaseDown(err)) throw serviceUnavailableError(); // 503, not UNAUTHENTICATED or 500
+          if (!(err instanceof AuthenticationError)) throw err;
+          if (err.reason === 'MISSING' && anonymousIntrospection(config, req)) {
+            viewer = null;
+          } else {
+            if (record) record.outcome = 'UNAUTHENTICATED';
+            throw unauthenticatedError(err);
+          }
+        }
+        RequestTracker.noteViewer(record, viewer);
+        const decision = limiter.check(rateKey(viewer, req.ip), 'http');
+        if (!decision.allowed) {
+          if (record) record.outcome = 'RATE_LIMITED';
+          throw rateLimitedError(decision.retryAfterSeconds, 'http');
         }
         return createContext(services, viewer, requestId);
       },

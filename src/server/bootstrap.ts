@@ -16,25 +16,37 @@ export interface RunningHub extends Hub {
   shutdown: () => Promise<void>;
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({
+/** `destination` lets tests read what the production logger writes (with its redaction). */
+export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { service: 'incident-hub' },
     // Never log credentials, even by accident.
-    redact: { paths: ['req.headers.authorization', 'authorization', '*.authorization', 'secret', '*.secret', 'token'], censor: '[redacted]' },
-  });
+    redact: {
+      paths: [
+        'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.headers.authorization',
+        'authorization', '*.authorization', 'connectionParams.authorization',
+        'secret', '*.secret', 'token', '*.token', 'password', '*.password',
+      ],
+      censor: '[redacted]',
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Database pool → migrations and demo data → schema → HTTP and WebSocket server. */
 export async function bootHub(opts: { config: Config; databaseUrl: string; clock: Clock; log?: Logger; port?: number }): Promise<RunningHub> {
   const log = opts.log ?? createLogger(opts.config);
-  const db = new Db(opts.databaseUrl, log);
+  const db = new Db(opts.databaseUrl, log, { statementTimeoutMs: opts.config.dbStatementTimeoutMs });
   const services: Services = { db, clock: opts.clock, config: opts.config, log };
-  const events = new EventHub(db, log);
+  // Live-event work (reading new events, visibility per batch) has its own small pool: it never takes
+  // connections from requests, and a request's statements are the request's own.
+  const background = new Db(opts.databaseUrl, log, { max: 3, statementTimeoutMs: opts.config.dbStatementTimeoutMs });
+  const events = new EventHub(background, log);
   try {
     const { seeded } = await prepareDatabase(services, { demoData: opts.config.loadDemoData });
     await events.start();
-    const subscriptions = new SubscriptionManager(db, events);
+    const subscriptions = new SubscriptionManager(background, events);
     subscriptions.start();
     const live: Services = { ...services, subscriptions };
     const schema = await buildHubSchema();
@@ -47,11 +59,13 @@ export async function bootHub(opts: { config: Config; databaseUrl: string; clock
         await hub.close();
         subscriptions.stop();
         await events.stop();
+        await background.close();
         await db.close();
       },
     };
   } catch (err) {
     await events.stop().catch(() => undefined);
+    await background.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }

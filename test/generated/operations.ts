@@ -15,6 +15,11 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
   DateTime: { input: string; output: string; }
+  /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
+  _Any: { input: unknown; output: unknown; }
+  federation__FieldSet: { input: string; output: string; }
+  link__Import: { input: string; output: string; }
 };
 
 /** The view of an incident the viewer has (DESIGN.md §3) */
@@ -25,6 +30,17 @@ export type AccessLevel =
   | 'REPORTER'
   | 'SUMMARY';
 
+export type AddIndicatorsInput = {
+  incidentId: Scalars['ID']['input'];
+  indicators: Array<IndicatorInput>;
+};
+
+export type AddNoteInput = {
+  body: Scalars['String']['input'];
+  incidentId: Scalars['ID']['input'];
+  visibility: NoteVisibility;
+};
+
 export type AffectedSystemInput = {
   /** Organization code of the ISP */
   connectivityProvider?: InputMaybe<Scalars['String']['input']>;
@@ -34,11 +50,87 @@ export type AffectedSystemInput = {
   publicIps?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+export type CancelDirectiveInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type CompleteDirectiveInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  result: Scalars['String']['input'];
+};
+
 export type ContactInput = {
   email?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   organizationName?: InputMaybe<Scalars['String']['input']>;
   phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new account in the caller’s own organization */
+export type CreateAccountInput = {
+  displayName: Scalars['String']['input'];
+  /** Unique across the hub; stored in lower case */
+  email: Scalars['String']['input'];
+  /** Must be a member role of the organization’s kind */
+  role: MemberRole;
+};
+
+export type CreateApiKeyInput = {
+  capabilities: Array<Scalars['String']['input']>;
+  /** Omitted: the key does not expire */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  name: Scalars['String']['input'];
+};
+
+export type DeclineDirectiveInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type DirectiveAction =
+  | 'BLOCK_DOMAIN'
+  | 'BLOCK_IP'
+  | 'DEPLOY_RESPONSE_TEAM'
+  | 'INVESTIGATE'
+  | 'ISOLATE_SYSTEM'
+  | 'OTHER'
+  | 'PATCH_VULNERABILITY'
+  | 'PRESERVE_EVIDENCE'
+  | 'PROVIDE_INFORMATION'
+  | 'SUSPEND_DOMAIN'
+  | 'TAKE_DOWN_CONTENT';
+
+export type DirectiveActionInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+};
+
+export type DirectiveFilter = {
+  /** Directives of this incident */
+  incident?: InputMaybe<Scalars['ID']['input']>;
+  /** Open and past due (true), or not (false) */
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Recipient organization code */
+  recipient?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Array<DirectiveStatus>>;
+};
+
+export type DirectiveStatus =
+  | 'ACKNOWLEDGED'
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'DECLINED'
+  | 'IN_PROGRESS'
+  | 'ISSUED';
+
+export type DomainCaseFilter = {
+  status?: InputMaybe<Array<IncidentStatus>>;
+  /** Label-aligned suffix, e.g. "vn", "gov.vn" */
+  zone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Escalate, return or withdraw: a move with a reason */
@@ -62,6 +154,36 @@ export type IncidentActionInput = {
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
 };
+
+export type IncidentEventType =
+  | 'ACCESS_GRANTED'
+  | 'ACCESS_REVOKED'
+  | 'CLOSED'
+  | 'COORDINATION_STARTED'
+  | 'DIRECTIVE_ACKNOWLEDGED'
+  | 'DIRECTIVE_CANCELLED'
+  | 'DIRECTIVE_COMPLETED'
+  | 'DIRECTIVE_DECLINED'
+  | 'DIRECTIVE_ISSUED'
+  | 'DIRECTIVE_STARTED'
+  | 'ESCALATED'
+  | 'FINAL_REPORT_SUBMITTED'
+  | 'INDICATORS_ADDED'
+  | 'NOTE_ADDED'
+  | 'NOTE_REDACTED'
+  | 'REFERRED'
+  | 'REJECTED'
+  | 'REOPENED'
+  | 'REPORTED'
+  | 'RESOLVED'
+  | 'RESPONSE_STARTED'
+  | 'RETURNED'
+  | 'SHARED'
+  | 'TLP_CHANGED'
+  | 'TRIAGED'
+  | 'UNSHARED'
+  | 'UPDATED'
+  | 'WITHDRAWN';
 
 export type IncidentFilter = {
   /** Handling organization code */
@@ -111,11 +233,72 @@ export type IndicatorType =
   | 'IPV6'
   | 'URL';
 
+export type IssueDirectiveInput = {
+  action: DirectiveAction;
+  /** Default by action (24 h takedown/blocking/suspension/preservation, 72 h information, 120 h otherwise) */
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  incidentId: Scalars['ID']['input'];
+  instructions: Scalars['String']['input'];
+  /** Default: the incident's PAP */
+  pap?: InputMaybe<Pap>;
+  /** Organization code of an active REGISTRY, ISP, AGENCY_IT or RESPONSE_PARTNER */
+  recipient: Scalars['String']['input'];
+  /** Indicators not yet on the incident are added to it */
+  targets?: InputMaybe<Array<IndicatorInput>>;
+  /** Default: the incident's TLP */
+  tlp?: InputMaybe<Tlp>;
+};
+
 export type MemberRole =
   | 'ADMIN'
   | 'ANALYST'
   | 'HANDLER'
   | 'REPORTER';
+
+export type NoteVisibility =
+  | 'INTERNAL'
+  | 'PARTICIPANTS'
+  | 'WITH_REPORTER';
+
+/** An ADMIN account created with the organization */
+export type OrganizationAdminInput = {
+  displayName: Scalars['String']['input'];
+  email: Scalars['String']['input'];
+};
+
+/** Omitted fields stay as they are; null removes a field */
+export type OrganizationContactInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** 24/7 focal point */
+  focalPoint?: InputMaybe<Scalars['String']['input']>;
+  /** Published address for incident reports */
+  intakeEmail?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** createOrganization: code, name and kind required. updateOrganization: the organization by code; omitted fields stay as they are, given lists replace the stored ones. */
+export type OrganizationInput = {
+  /** An inactive organization’s accounts and keys cannot authenticate */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** An ADMIN account to create in the organization: on creation, or later only when it has no active ADMIN left */
+  admin?: InputMaybe<OrganizationAdminInput>;
+  /** Announced ASNs, AS<n> or <n> */
+  asns?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Unique code, e.g. VNPT (upper case, digits, hyphens) */
+  code: Scalars['String']['input'];
+  contact?: InputMaybe<OrganizationContactInput>;
+  /** ISO 3166-1 alpha-2; VN when omitted on creation */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** Announced ranges (CIDR, no host bits); stored canonical */
+  ipRanges?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** There is exactly one COORDINATOR */
+  kind?: InputMaybe<OrganizationKind>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A person who reports on their own (CONSTITUENT only) */
+  person?: InputMaybe<Scalars['Boolean']['input']>;
+  /** DNS zones it administers (stored in ASCII) */
+  zones?: InputMaybe<Array<Scalars['String']['input']>>;
+};
 
 export type OrganizationKind =
   | 'AGENCY_IT'
@@ -133,6 +316,19 @@ export type Pap =
   | 'CLEAR'
   | 'GREEN'
   | 'RED';
+
+export type RedactNoteInput = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type ReferIncidentInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  /** Organization code */
+  organization: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+};
 
 export type RejectIncidentInput = {
   /** The incident this one duplicates (must be visible to you) */
@@ -168,11 +364,46 @@ export type ResolveIncidentInput = {
   summary: Scalars['String']['input'];
 };
 
+export type RevokeApiKeyInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type SetAccountActiveInput = {
+  active: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
+export type SetAccountRoleInput = {
+  id: Scalars['ID']['input'];
+  role: MemberRole;
+};
+
+export type SetTlpInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  tlp: Tlp;
+};
+
 export type Severity =
   | 'CRITICAL'
   | 'HIGH'
   | 'LOW'
   | 'MEDIUM';
+
+export type ShareIncidentInput = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  /** Organization code */
+  organization: Scalars['String']['input'];
+};
+
+export type StatisticsDimension =
+  | 'HANDLER_KIND'
+  | 'MONTH'
+  | 'NATIONAL_CATEGORY'
+  | 'RSIT_CLASS'
+  | 'SEVERITY'
+  | 'STATUS';
 
 /** Traffic Light Protocol 2.0 (FIRST) */
 export type Tlp =
@@ -190,6 +421,26 @@ export type TriageIncidentInput = {
   rsitType?: InputMaybe<Scalars['String']['input']>;
   severity: Severity;
 };
+
+export type UpdateIncidentInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  nationalCategory?: InputMaybe<Scalars['String']['input']>;
+  pap?: InputMaybe<Pap>;
+  rsitClass?: InputMaybe<Scalars['String']['input']>;
+  rsitType?: InputMaybe<Scalars['String']['input']>;
+  scope?: InputMaybe<IncidentScope>;
+  serious?: InputMaybe<Scalars['Boolean']['input']>;
+  severity?: InputMaybe<Severity>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Link__Purpose =
+  /** `EXECUTION` features provide metadata necessary for operation execution. */
+  | 'EXECUTION'
+  /** `SECURITY` features provide metadata necessary to securely resolve fields. */
+  | 'SECURITY';
 
 export type IncidentByIdQueryVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -222,7 +473,11 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node?:
     | { __typename: 'Account', id: string }
+    | { __typename: 'ApiKey', id: string }
+    | { __typename: 'Directive', id: string }
     | { __typename: 'Incident', reference: string, accessLevel: AccessLevel, id: string }
+    | { __typename: 'IncidentEvent', id: string }
+    | { __typename: 'Note', id: string }
     | { __typename: 'Organization', code: string, id: string }
    | null };
 

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestHub, ROOT, type TestHub } from '../harness/hub';
 
+jest.setTimeout(120_000);
+
 let t: TestHub;
 beforeAll(async () => {
   t = await startTestHub();
@@ -48,7 +50,7 @@ test('examples/subscriber.mjs prints events and, restarted, resumes from its cur
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const waitFor = (text: string) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "${text}" in: ${out}`)), 15_000);
+        const timer = setTimeout(() => reject(new Error(`no "${text}" in: ${out}`)), 45_000);
         const check = () => {
           if (out.includes(text)) {
             clearTimeout(timer);
@@ -63,10 +65,14 @@ test('examples/subscriber.mjs prints events and, restarted, resumes from its cur
   const report = async (title: string) =>
     (await t.as<{ reportIncident: { reference: string } }>('reporter@acme.test', `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { reference } }`,
       { i: { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' } } })).data!.reportIncident.reference;
+  // Start from the current position, so the first run does not depend on when its subscription registered.
+  const [{ p }] = await t.sql<{ p: string }>(`select coalesce(max(position), 0)::text as p from incident_event`);
+  fs.writeFileSync(cursorFile, p);
   const first = start();
-  await new Promise((r) => setTimeout(r, 800));
   const a = await report('Example A');
   await first.waitFor(a);
+  // Stop it once it has saved its cursor (a crash between printing and saving would rightly repeat A).
+  for (let i = 0; i < 100 && fs.readFileSync(cursorFile, 'utf8').trim() === p; i++) await new Promise((r) => setTimeout(r, 50));
   first.child.kill();
   const b = await report('Example B'); // happens while the subscriber is down
   const second = start();

@@ -57,7 +57,17 @@ test('an event written on instance B reaches the entitled subscriber on instance
 test('under 200 concurrent mutations on both instances, a subscriber that resumes repeatedly ends with every event exactly once', async () => {
   const token = await t.token('handler@vncert.test');
   const [{ start }] = await t.sql<{ start: string }>(`select coalesce(max(position), 0)::text as start from incident_event`);
-  const writers = Array.from({ length: 200 }, (_, i) => reportVia(i % 2 ? a.url : b.url, i % 3 ? 'reporter@acme.test' : 'handler@fpt.test', { title: `Burst ${i}` }));
+  // Writers retry with their idempotency key until they get an answer, as real clients do under load.
+  const runId = Date.now();
+  const writeOnce = async (i: number) => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const r = await reportVia(attempt % 2 === i % 2 ? a.url : b.url, i % 3 ? 'reporter@acme.test' : 'handler@fpt.test', { title: `Burst ${i}` }, `burst-${runId}-${i}`);
+      if (r.data) return r;
+      await sleep(200);
+    }
+    throw new Error(`report ${i} never succeeded`);
+  };
+  const writers = Array.from({ length: 200 }, (_, i) => writeOnce(i));
   const received: string[] = [];
   let cursor = start;
   let done = false;

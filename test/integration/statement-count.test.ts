@@ -44,9 +44,18 @@ const PAGE = `query($n: Int) { incidents(first: $n) { edges { node {
 
 async function statementsFor(n: number): Promise<{ count: number; rows: number }> {
   const token = await t.token('handler@vnpt.test');
+  const pool = t.hub.services.db.pool as unknown as { query: (...a: unknown[]) => unknown };
+  const original = pool.query.bind(pool);
+  const texts: string[] = [];
+  pool.query = (...a: unknown[]) => {
+    texts.push(String(a[0]).replace(/\s+/g, ' ').slice(0, 90));
+    return original(...a);
+  };
   const before = t.hub.services.db.statements.count;
   const res = await t.gql<{ incidents: { edges: { node: { directives: { edges: unknown[] }; timeline: { edges: unknown[] } } }[] } }>(token, PAGE, { n });
   const count = t.hub.services.db.statements.count - before;
+  pool.query = original;
+  if (process.env.STATEMENT_DEBUG) console.log(n, texts.join('\n'));
   expect(res.errors).toBeUndefined();
   const edges = res.data!.incidents.edges;
   expect(edges.every((e) => e.node.directives.edges.length === 1 && e.node.timeline.edges.length === 3)).toBe(true);

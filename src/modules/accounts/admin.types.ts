@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType, ID } from 'type-graphql';
-import { ArrayMaxSize, IsEmail, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, Length, MaxLength } from 'class-validator';
+import { IsEmailAddress } from '../../graphql/validators';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Node, ConnectionType } from '../../graphql/relay';
 import { MemberRoleEnum } from '../../graphql/enums';
@@ -8,7 +9,7 @@ import { Account } from './account.types';
 
 @InputType({ description: 'A new account in the caller’s own organization' })
 export class CreateAccountInput {
-  @Field({ description: 'Unique across the hub; stored in lower case' }) @IsEmail() @MaxLength(254) email!: string;
+  @Field({ description: 'Unique across the hub; stored in lower case' }) @IsEmailAddress() @MaxLength(254) email!: string;
   @Field() @Length(1, 200) displayName!: string;
   @Field(() => MemberRoleEnum, { description: 'Must be a member role of the organization’s kind' }) role!: MemberRole;
 }

@@ -1,6 +1,6 @@
 import { sql } from '../../db/sql';
 import { IncidentEvent, presentEvent, EVENT_COLUMNS, type EventRow } from '../timeline/timeline';
-import { Field, ObjectType, InputType, Int, ID, Ctx } from 'type-graphql';
+import { Field, ObjectType, InputType, Int, ID, Ctx, Directive as SchemaDirective } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArrayMaxSize, IsOptional, MaxLength, Min, ValidateNested, Length } from 'class-validator';
 import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
@@ -43,6 +43,7 @@ export function directivePermissions(ctx: Context, row: DirectiveRow): Directive
  * loaders; they are methods here (type-graphql field resolvers on the type) so no extra resolver class
  * has to be registered.
  */
+@SchemaDirective('@key(fields: "id")')
 @ObjectType({ implements: Node, description: 'A coordination order of the coordinator to one organization (DESIGN.md §2)' })
 export class Directive extends Node {
   /** The row the fields come from; not exposed. */

@@ -1,5 +1,5 @@
 import type { Queryable, Row } from '../../db/db';
-import { sql, raw, and, Sql } from '../../db/sql';
+import { sql, raw, and, Sql, TRUE } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { incidentAccessSql, incidentVisibleSql, classificationShownSql, type AccessLevel } from '../../auth/policy';
 import type { OrganizationKind } from '../organizations/organization.entity';
@@ -121,10 +121,11 @@ export async function listVisibleIncidents(
 ): Promise<(IncidentRow & { sort_severity: number })[]> {
   const f = opts.filter;
   const conds: Sql[] = [];
-  if (f.status?.length) conds.push(sql`v.status = any(${f.status}::text[])`);
   // Filters only use what the row's view shows: classification and severity are not in the REPORTER view.
-  if (f.severity?.length) conds.push(sql`(${classificationShownSql()} and v.severity = any(${f.severity}::text[]))`);
-  if (f.rsitClass) conds.push(sql`(${classificationShownSql()} and v.rsit_class = ${f.rsitClass})`);
+  const shown = classificationShownSql(viewer);
+  if (f.status?.length) conds.push(sql`v.status = any(${f.status}::text[])`);
+  if (f.severity?.length) conds.push(sql`(${shown} and v.severity = any(${f.severity}::text[]))`);
+  if (f.rsitClass) conds.push(sql`(${shown} and v.rsit_class = ${f.rsitClass})`);
   if (f.tlp?.length) conds.push(sql`v.tlp = any(${f.tlp}::text[])`);
   if (f.handlerOrgId) conds.push(sql`v.handler_org_id = ${f.handlerOrgId}`);
   if (f.reportedFrom) conds.push(sql`v.reported_at >= ${f.reportedFrom}`);
@@ -133,9 +134,13 @@ export async function listVisibleIncidents(
     const t = escapeLike(f.text.trim());
     conds.push(sql`(v.title ilike ${'%' + t + '%'} or v.reference ilike ${t + '%'})`);
   }
+  // Severity sorts as "unknown" (0) where it is not shown; where it is always shown the sort is on the
+  // indexed column itself (incident_severity), not on an expression.
+  const sortSeverity = shown === TRUE ? 'v.severity_rank' : 'v.sort_severity';
   const keys = ORDER_KEYS[opts.order];
+  const column = (c: string) => (c === 'sort_severity' ? sortSeverity : `v.${c}`);
   if (opts.after) {
-    const cols = raw(keys.columns.map((c) => `v.${c}`).join(', '));
+    const cols = raw(keys.columns.map(column).join(', '));
     const params = opts.after.map((value, i) => {
       const col = keys.columns[i];
       if (col === 'id') return sql`${String(value)}::uuid`;
@@ -145,9 +150,9 @@ export async function listVisibleIncidents(
     const tuple = params.reduce((acc, p, i) => (i === 0 ? p : sql`${acc}, ${p}`), raw(''));
     conds.push(keys.dir === 'desc' ? sql`(${cols}) < (${tuple})` : sql`(${cols}) > (${tuple})`);
   }
-  const orderBy = raw(keys.columns.map((c) => `v.${c} ${keys.dir}`).join(', '));
+  const orderBy = raw(keys.columns.map((c) => `${column(c)} ${keys.dir}`).join(', '));
   return db.query(sql`select v.* from (
-      select v.*, case when ${classificationShownSql()} then v.severity_rank else 0 end::int as sort_severity
+      select v.*, case when ${shown} then v.severity_rank else 0 end::int as sort_severity
       from (${visibleIncidentsSql(viewer)}) v
     ) v
     where ${and(conds)}

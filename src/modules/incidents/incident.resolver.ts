@@ -1,4 +1,4 @@
-import { Resolver, Query, Mutation, Arg, Ctx, FieldResolver, Root, Int, ID, ObjectType, Field } from 'type-graphql';
+import { Resolver, Query, Mutation, Arg, Ctx, FieldResolver, Root, Int, ID, ObjectType, Field, Directive as SchemaDirective } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
@@ -13,6 +13,7 @@ import { reportIncident } from './report.service';
 import type { IncidentOrder } from './incident.repo';
 import { notFound } from '../../graphql/errors';
 
+@SchemaDirective('@key(fields: "name")')
 @ObjectType({ description: 'A DOMAIN indicator as an entity a registry subgraph can extend.' })
 export class Domain {
   @Field({ description: 'ASCII (punycode) name' }) name!: string;

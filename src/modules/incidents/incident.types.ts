@@ -1,6 +1,7 @@
-import { Field, ObjectType, InputType, Int } from 'type-graphql';
+import { Field, ObjectType, InputType, Int, Directive as SchemaDirective } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { IsEmail, IsOptional, Length, MaxLength, Min, Max, ArrayMaxSize, ValidateNested, IsInt } from 'class-validator';
+import { IsOptional, Length, MaxLength, Min, Max, ArrayMaxSize, ValidateNested, IsInt } from 'class-validator';
+import { IsEmailAddress } from '../../graphql/validators';
 import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
 import {
   IncidentStatusEnum, SeverityEnum, TlpEnum, PapEnum, IncidentScopeEnum, IndicatorTypeEnum, AccessLevelEnum,
@@ -43,6 +44,7 @@ export class Indicator {
   @Field({ description: 'For display (Unicode for IDNs)' }) displayValue!: string;
 }
 
+@SchemaDirective('@key(fields: "id")')
 @ObjectType({ implements: Node })
 export class Incident extends Node {
   /** The row and the facts field resolvers need; not exposed. */
@@ -142,7 +144,7 @@ export class IndicatorInput {
 @InputType()
 export class ContactInput {
   @Field() @Length(1, 200) name!: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsEmail() @MaxLength(254) email?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsEmailAddress() @MaxLength(254) email?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @Length(3, 40) phone?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(300) organizationName?: string | null;
 }

@@ -53,7 +53,8 @@ export function normalizePublicIps(values: string[] | null | undefined): string[
   const out = new Set<string>();
   (values ?? []).forEach((v, i) => {
     const text = v.trim();
-    if (!ipaddr.isValid(text) || (ipaddr.IPv4.isValid(text) && !ipaddr.IPv4.isValidFourPartDecimal(text))) {
+    // A zone id ("fe80::1%eth0") is no public address, and PostgreSQL's inet refuses it.
+    if (text.includes('%') || !ipaddr.isValid(text) || (ipaddr.IPv4.isValid(text) && !ipaddr.IPv4.isValidFourPartDecimal(text))) {
       throw badInput(`input.affectedSystem.publicIps[${i}]`, `"${v}" is not an IP address`);
     }
     const addr = ipaddr.parse(text);

@@ -37,6 +37,10 @@ const HASH_LENGTHS: ReadonlySet<number> = new Set([32, 40, 64, 128]);
 
 /** C0, DEL and C1: never legitimate in an observable and dangerous in logs and UIs. */
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/** Half of a surrogate pair: not a character; stored, it would silently become U+FFFD (so would a URL path). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Invisible formatting characters (zero-width, bidi controls, BOM, soft hyphen): spoofing devices in an address. */
+const FORMAT_CHARS = /\p{Cf}/u;
 /** Defanged dots as analysts write them in reports. */
 const DEFANGED_DOT = /\[\.\]|\(\.\)|\{\.\}|\[dot\]/gi;
 /** Full-width/ideographic full stops that UTS-46 maps to "."; mapped early so label checks see the same labels. */
@@ -284,6 +288,7 @@ function normalizeEmail(s: string): NormalizedIndicator {
   if (local.length === 0) return fail('empty local part');
   if (local.length > 64) return fail('local part longer than 64 characters');
   if (/\s/.test(local)) return fail('local part contains whitespace');
+  if (FORMAT_CHARS.test(local)) return fail('local part contains invisible formatting characters (zero-width or bidi)');
   const domain = checkDomain(domainText);
   if ('problem' in domain) return fail(`domain: ${domain.problem}`);
   return { type: 'EMAIL', value: `${local}@${domain.ascii}`, displayValue: `${local}@${domain.unicode}` };
@@ -319,6 +324,7 @@ function precheck(raw: string, what: string): string {
   if (s.length === 0) throw new IndicatorError(-1, `empty ${what}`);
   if (s.length > MAX_LENGTH) throw new IndicatorError(-1, `${what} longer than ${MAX_LENGTH} characters`);
   if (CONTROL_CHARS.test(s)) throw new IndicatorError(-1, `${quote(s)} contains control characters`);
+  if (LONE_SURROGATE.test(s)) throw new IndicatorError(-1, `${quote(s)} is not well-formed Unicode (a lone surrogate)`);
   return s;
 }
 

@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import { ArrayMaxSize, IsEmail, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmailAddress } from '../../graphql/validators';
 import { OrganizationKindEnum } from '../../graphql/enums';
 import type { OrganizationKind } from './organization.entity';
 import { Organization } from './organization.types';
@@ -8,14 +9,14 @@ import { Organization } from './organization.types';
 export class OrganizationContactInput {
   @Field(() => String, { nullable: true, description: '24/7 focal point' }) @IsOptional() @MaxLength(200) focalPoint?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @Length(3, 40) phone?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsEmail() @MaxLength(254) email?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsEmailAddress() @MaxLength(254) email?: string | null;
   @Field(() => String, { nullable: true, description: 'Published address for incident reports' })
-  @IsOptional() @IsEmail() @MaxLength(254) intakeEmail?: string | null;
+  @IsOptional() @IsEmailAddress() @MaxLength(254) intakeEmail?: string | null;
 }
 
 @InputType({ description: 'An ADMIN account created with the organization' })
 export class OrganizationAdminInput {
-  @Field() @IsEmail() @MaxLength(254) email!: string;
+  @Field() @IsEmailAddress() @MaxLength(254) email!: string;
   @Field() @Length(1, 200) displayName!: string;
 }
 

@@ -26,6 +26,15 @@ export async function organizationsByIds(db: Queryable, ids: readonly string[]):
   return db.query<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.id = any(${ids}::uuid[])`);
 }
 
+/**
+ * The requested organizations plus every network organization (all kinds but constituents: a small,
+ * bounded set). Relations found later in a request (directive recipients, event actors) are then
+ * already loaded, so the statement count of a page does not depend on when each nested list returns.
+ */
+export async function organizationsWithNetwork(db: Queryable, ids: readonly string[]): Promise<OrganizationRow[]> {
+  return db.query<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.id = any(${ids}::uuid[]) or o.kind <> 'CONSTITUENT'`);
+}
+
 export async function organizationByCode(db: Queryable, code: string): Promise<OrganizationRow | undefined> {
   return db.one<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.code = ${code.toUpperCase()}`);
 }

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, Directive as SchemaDirective } from 'type-graphql';
 import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
 import { OrganizationKindEnum } from '../../graphql/enums';
 import type { OrganizationKind } from './organization.entity';
@@ -14,6 +14,7 @@ export class OrganizationContactInfo {
   @Field(() => String, { nullable: true, description: 'Published address for incident reports' }) intakeEmail!: string | null;
 }
 
+@SchemaDirective('@key(fields: "id")')
 @ObjectType({ implements: Node })
 export class Organization extends Node {
   @Field() code!: string;

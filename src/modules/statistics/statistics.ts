@@ -4,7 +4,7 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { sql, raw, join } from '../../db/sql';
-import { badInput, notFound } from '../../graphql/errors';
+import { badInput } from '../../graphql/errors';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import { organizationByCode, organizationsByIds } from '../organizations/organization.repo';
 import national from '../incidents/reference/national-categories.json';
@@ -143,11 +143,13 @@ export class StatisticsResolver {
     if (year < 2000 || year > 2100) throw badInput('year', 'year out of range');
     if (half !== undefined && half !== null && half !== 1 && half !== 2) throw badInput('half', 'half is 1 (January–June) or 2 (July–December)');
     const org = await organizationByCode(ctx.db, code);
-    if (!org) throw badInput('organization', `unknown organization "${code}"`);
+    const unknown = () => badInput('organization', `unknown organization "${code}"`);
+    if (!org) throw unknown();
     const viewer = viewerOf(ctx);
     if (viewer.organization.id !== org.id) {
-      // Another organization's summary: the statistics capability (coordinator, regulator).
-      if (org.kind === 'CONSTITUENT' && !ctx.authz.has('STATISTICS_READ')) throw notFound('Organization');
+      // Another organization's summary: the statistics capability (coordinator, regulator). A constituent the
+      // viewer may not see answers exactly like an unknown code (DESIGN.md §3 precedence), not NOT_FOUND.
+      if (org.kind === 'CONSTITUENT' && !ctx.authz.has('STATISTICS_READ')) throw unknown();
       ctx.authz.require('STATISTICS_READ', "reading another organization's summary");
     }
     const from = half === 2 ? vnStart(year, 7) : vnStart(year, 1);

@@ -33,7 +33,16 @@ export class Subscriber {
     public lastPosition: string,
     private readonly maxBuffer: number,
     private readonly onOverflow: () => void,
+    /** Events could not be evaluated (the database went away mid-batch): the client must resume from its last cursor. */
+    private readonly onFailure: () => void = () => undefined,
   ) {}
+
+  /** Ends the subscription without skipping anything silently: the client is told to resume with `after`. */
+  fail(): void {
+    if (this.ended) return;
+    this.onFailure();
+    this.end();
+  }
 
   push(d: Delivery): void {
     if (this.ended) return;
@@ -100,20 +109,26 @@ export class SubscriptionManager {
   }
 
   /** Registers first (live batches are held), replays the missed events from the table, then goes live: exactly once, in order. */
-  async subscribe(viewer: () => Viewer, scope: Scope, after: string | null, onOverflow: () => void): Promise<Subscriber> {
-    const sub = new Subscriber(viewer, scope, after ?? this.hub.position, this.maxBuffer, onOverflow);
+  async subscribe(viewer: () => Viewer, scope: Scope, after: string | null, onOverflow: () => void, onFailure?: () => void): Promise<Subscriber> {
+    const sub = new Subscriber(viewer, scope, after ?? this.hub.position, this.maxBuffer, onOverflow, onFailure);
     this.subscribers.add(sub);
     try {
-      if (after !== null) await this.replay(sub);
-      // A resumed incident subscription whose incident is no longer visible: one ACCESS_REVOKED, then done.
-      if (scope.kind === 'INCIDENT' && scope.incidentId && after !== null && !sub.revoked.has(scope.incidentId)) {
-        const access = await this.accessOf(viewer(), [scope.incidentId]);
-        if (!access.has(scope.incidentId)) this.revoke(sub, scope.incidentId, sub.lastPosition, new Date());
+      try {
+        if (after !== null) await this.replay(sub);
+        // A resumed incident subscription whose incident is no longer visible: one ACCESS_REVOKED, then done.
+        if (scope.kind === 'INCIDENT' && scope.incidentId && after !== null && !sub.revoked.has(scope.incidentId)) {
+          const access = await this.accessOf(viewer(), [scope.incidentId]);
+          if (!access.has(scope.incidentId)) this.revoke(sub, scope.incidentId, sub.lastPosition, new Date());
+        }
+      } finally {
+        sub.replaying = false;
       }
-    } finally {
-      sub.replaying = false;
+      for (const batch of sub.takePending()) await this.evaluate([sub], batch);
+    } catch (err) {
+      // Never returned to a client: it must not stay registered (it would fill up and close the socket as "slow").
+      this.remove(sub);
+      throw err;
     }
-    for (const batch of sub.takePending()) await this.evaluate([sub], batch);
     return sub;
   }
 
@@ -148,7 +163,18 @@ export class SubscriptionManager {
       if (list) list.push(s);
       else groups.set(key, [s]);
     }
-    for (const subs of groups.values()) await this.evaluate(subs, batch);
+    for (const subs of groups.values()) {
+      try {
+        await this.evaluate(subs, batch);
+      } catch {
+        // The batch was read but could not be evaluated (the database went away in between). Skipping it
+        // would be a silent gap: these subscribers end, and their clients resume from their last cursor.
+        for (const s of subs) {
+          s.fail();
+          this.subscribers.delete(s);
+        }
+      }
+    }
   }
 
   /** Incidents visible to the viewer among `ids`, with the view. */

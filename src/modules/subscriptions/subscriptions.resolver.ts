@@ -9,6 +9,7 @@ import { Directive } from '../directives/directive.types';
 import { directiveNode } from '../directives/directive.service';
 import type { Delivery, Scope, Subscriber } from './manager';
 import { syntheticEventId } from './manager';
+import { WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON } from '../../graphql/unavailable';
 
 @ObjectType({ description: 'A change of a directive addressed to your organization (every directive for the coordinator)' })
 export class DirectiveEvent {
@@ -44,8 +45,12 @@ async function open(data: SubscribeResolverData<unknown, SubscriptionArgs, Conte
   if (!manager || !ctx.connection) throw serviceUnavailable('Subscriptions are served over graphql-ws on /graphql');
   const connection = ctx.connection;
   const scope: Scope = kind === 'INCIDENT' ? { kind, incidentId } : { kind };
-  const sub: Subscriber = await manager.subscribe(() => connection.viewer(), scope, args.after ?? null, () =>
-    connection.close(1013, 'Consumer too slow: reconnect and resume with after'),
+  const sub: Subscriber = await manager.subscribe(
+    () => connection.viewer(),
+    scope,
+    args.after ?? null,
+    () => connection.close(1013, 'Consumer too slow: reconnect and resume with after'),
+    () => connection.close(WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON),
   );
   return {
     [Symbol.asyncIterator]() {
@@ -80,7 +85,6 @@ async function present(ctx: Context, d: Delivery): Promise<IncidentEvent> {
   ev.occurredAt = d.at;
   ev.changes = {};
   ev.actorAccountEmail = null;
-  ev.actorOrganization = null;
   return ev;
 }
 

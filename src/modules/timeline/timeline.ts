@@ -33,7 +33,20 @@ export class IncidentEvent extends Node {
   @Field(() => GraphQLDateTime) occurredAt!: Date;
   @Field(() => GraphQLJSONObject, { description: 'What changed, masked by your view' }) changes!: Record<string, unknown>;
   @Field(() => String, { nullable: true, description: 'Actor account e-mail: your own organization and the coordinator only' }) actorAccountEmail!: string | null;
-  @Field(() => Organization, { nullable: true }) actorOrganization!: Organization | null;
+  /** The view the event is read in: a constituent actor is shown to FULL viewers and to itself only. */
+  access: AccessLevel | null = null;
+
+  /**
+   * Loaded only when asked for (through the request's organization loader): a subscription event
+   * that does not select it costs no statement per subscriber.
+   */
+  @Field(() => Organization, { nullable: true })
+  async actorOrganization(@Ctx() ctx: Context): Promise<Organization | null> {
+    if (!this.actorOrgId) return null;
+    const viewer = viewerOf(ctx);
+    const org = await ctx.loaders.organization.load(this.actorOrgId);
+    return org && (org.kind !== 'CONSTITUENT' || this.access === 'FULL' || org.id === viewer.organization.id) ? toOrganization(viewer, org) : null;
+  }
 
   @Field(() => Incident, { nullable: true, description: 'null when you have no view of it (ACCESS_REVOKED)' })
   async incident(@Ctx() ctx: Context): Promise<Incident | null> {
@@ -68,9 +81,7 @@ export async function presentEvent(ctx: Context, r: EventRow, incidentId: string
   ev.occurredAt = r.occurred_at;
   ev.changes = maskEventData(access, r.type, r.data);
   ev.actorAccountEmail = canSeeActorAccount(viewer, r.actor_org_id) ? (r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null)) : null;
-  const org = r.actor_org_id ? await ctx.loaders.organization.load(r.actor_org_id) : null;
-  // A constituent actor (a reporting company or person) is shown to FULL viewers and to itself only.
-  ev.actorOrganization = org && (org.kind !== 'CONSTITUENT' || access === 'FULL' || org.id === viewer.organization.id) ? toOrganization(viewer, org) : null;
+  ev.access = access;
   return ev;
 }
 

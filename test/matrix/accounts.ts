@@ -1,0 +1,70 @@
+/**
+ * The demo network of DESIGN.md §5, written out literally: every organization with its kind, and
+ * every demo account (`<role>@<code in lower case>.test`). The matrix rows name accounts from this list.
+ */
+export const ORGANIZATION_KINDS = [
+  'COORDINATOR', 'REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER', 'LAW_ENFORCEMENT', 'REGULATOR', 'CONSTITUENT',
+] as const;
+export type OrgKind = (typeof ORGANIZATION_KINDS)[number];
+
+export const ORG_KIND = {
+  VNCERT: 'COORDINATOR',
+  VNNIC: 'REGISTRY',
+  VNPT: 'ISP',
+  VIETTEL: 'ISP',
+  FPT: 'ISP',
+  'MOF-IT': 'AGENCY_IT',
+  'HANOI-DIC': 'AGENCY_IT',
+  SECPARTNER: 'RESPONSE_PARTNER',
+  'MPS-A05': 'LAW_ENFORCEMENT',
+  MIC: 'REGULATOR',
+  ACME: 'CONSTITUENT',
+  'PERSON-0001': 'CONSTITUENT',
+} as const satisfies Record<string, OrgKind>;
+export type OrgCode = keyof typeof ORG_KIND;
+export const ORG_CODES = Object.keys(ORG_KIND) as OrgCode[];
+
+export const ACCOUNTS = [
+  'admin@vncert.test', 'handler@vncert.test', 'analyst@vncert.test',
+  'admin@vnnic.test', 'handler@vnnic.test', 'analyst@vnnic.test',
+  'admin@vnpt.test', 'handler@vnpt.test', 'analyst@vnpt.test',
+  'admin@viettel.test', 'handler@viettel.test', 'analyst@viettel.test',
+  'admin@fpt.test', 'handler@fpt.test', 'analyst@fpt.test',
+  'admin@mof-it.test', 'handler@mof-it.test', 'analyst@mof-it.test',
+  'admin@hanoi-dic.test', 'handler@hanoi-dic.test', 'analyst@hanoi-dic.test',
+  'admin@secpartner.test', 'handler@secpartner.test', 'analyst@secpartner.test',
+  'admin@mps-a05.test', 'handler@mps-a05.test', 'analyst@mps-a05.test',
+  'admin@mic.test', 'handler@mic.test', 'analyst@mic.test',
+  'admin@acme.test', 'reporter@acme.test',
+  'admin@person-0001.test', 'reporter@person-0001.test',
+] as const;
+export type Account = (typeof ACCOUNTS)[number];
+
+export type MemberRole = 'ADMIN' | 'HANDLER' | 'ANALYST' | 'REPORTER';
+
+/** The organization an account belongs to, read off its e-mail domain. */
+export function orgOf(account: Account): OrgCode {
+  const domain = account.slice(account.indexOf('@') + 1, -'.test'.length).toUpperCase();
+  const code = ORG_CODES.find((c) => c === domain);
+  if (!code) throw new Error(`no organization for ${account}`);
+  return code;
+}
+
+export function kindOf(account: Account): OrgKind {
+  return ORG_KIND[orgOf(account)];
+}
+
+export function roleOf(account: Account): MemberRole {
+  return account.slice(0, account.indexOf('@')).toUpperCase() as MemberRole;
+}
+
+export function adminOf(org: OrgCode): Account {
+  const email = `admin@${org.toLowerCase()}.test`;
+  const account = ACCOUNTS.find((a) => a === email);
+  if (!account) throw new Error(`no admin for ${org}`);
+  return account;
+}
+
+export function isAccount(value: string): value is Account {
+  return (ACCOUNTS as readonly string[]).includes(value);
+}

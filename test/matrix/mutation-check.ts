@@ -1,0 +1,247 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startTestHub, ROOT } from '../harness/hub';
+import { ROLE_CAPABILITIES, CAPABILITIES, MEMBER_ROLES_BY_KIND } from '../../src/auth/capabilities';
+import { INCIDENT_TRANSITIONS, type IncidentTransition, type IncidentActor, type IncidentMove } from '../../src/modules/incidents/workflow';
+import { DIRECTIVE_TRANSITIONS, type DirectiveTransition, type DirectiveActor, type DirectiveMove } from '../../src/modules/directives/workflow';
+import { INCIDENT_STATUSES } from '../../src/modules/incidents/incident.entity';
+import { DIRECTIVE_STATUSES } from '../../src/modules/directives/directive.entity';
+import { ORGANIZATION_KINDS, kindOf, roleOf } from './accounts';
+import { MatrixClient } from './client';
+import { Factory } from './fixtures';
+import { runMatrix, buildState, buildFixture, dirtyKeys, type CaseSpec, type CaseResult } from './runner';
+
+/**
+ * The mutation check: flip one entry of the rulebook's tables, run the matrix, count the cases that
+ * now fail, flip it back. The tables are the exported mutable objects the in-process server reads
+ * on every request, so a flip takes effect on the next request without touching production code.
+ *
+ * To stay within ~20 minutes on 2 cores, one hub serves every flip (each run builds fresh fixtures
+ * with run-unique names, so runs do not see each other's objects), and each flip runs only the cases
+ * it can reach: a (kind, role) capability flip the cases of accounts with that role (capabilities are
+ * resolved per account from its role, DESIGN.md §2; keys of the kind from its HANDLER — REPORTER — role)
+ * plus the `roles` listing; a transition flip the
+ * cases of its own mutation (that move's outcome and viewerCan flag read only its own entries). Every
+ * removal that survives this is run again against the whole matrix before it is reported.
+ */
+export interface Flip {
+  id: string;
+  table: 'ROLE_CAPABILITIES' | 'INCIDENT_TRANSITIONS' | 'DIRECTIVE_TRANSITIONS';
+  change: 'remove' | 'add';
+  apply(): void;
+  revert(): void;
+  select(c: CaseSpec): boolean;
+}
+
+const INCIDENT_ACTORS: readonly IncidentActor[] = ['HANDLER', 'COORDINATOR', 'OWNER', 'REPORTER', 'HANDLER_NOT_COORDINATOR'];
+const DIRECTIVE_ACTORS: readonly DirectiveActor[] = ['RECIPIENT', 'COORDINATOR'];
+
+const INCIDENT_MOVE_OP: Record<IncidentMove, string> = {
+  TRIAGE: 'triageIncident', START_RESPONSE: 'startResponse', ESCALATE: 'escalateIncident', COORDINATE: 'coordinateIncident',
+  RETURN: 'returnIncident', REJECT: 'rejectIncident', WITHDRAW: 'withdrawReport', REOPEN: 'reopenIncident', RESOLVE: 'resolveIncident',
+  CLOSE: 'closeIncident',
+};
+const DIRECTIVE_MOVE_OP: Record<DirectiveMove, string> = {
+  ACKNOWLEDGE: 'acknowledgeDirective', START: 'startDirective', COMPLETE: 'completeDirective', DECLINE: 'declineDirective', CANCEL: 'cancelDirective',
+};
+
+/** Replaces entry `i` of a transition table for the duration of a flip (entries are shared, never edited in place). */
+function entryFlip<T>(table: readonly T[], i: number, replacement: T): Pick<Flip, 'apply' | 'revert'> {
+  const mutable = table as T[];
+  const original = table[i];
+  return { apply: () => void (mutable[i] = replacement), revert: () => void (mutable[i] = original) };
+}
+
+export function enumerateFlips(): Flip[] {
+  const flips: Flip[] = [];
+  for (const kind of ORGANIZATION_KINDS) {
+    for (const role of MEMBER_ROLES_BY_KIND[kind]) {
+      for (const cap of CAPABILITIES) {
+        const present = (ROLE_CAPABILITIES[kind][role] ?? []).includes(cap);
+        let saved = ROLE_CAPABILITIES[kind][role];
+        flips.push({
+          id: `ROLE_CAPABILITIES ${kind}/${role} ${present ? '−' : '+'}${cap}`,
+          table: 'ROLE_CAPABILITIES',
+          change: present ? 'remove' : 'add',
+          apply: () => {
+            saved = ROLE_CAPABILITIES[kind][role];
+            const current = saved ?? [];
+            ROLE_CAPABILITIES[kind][role] = present ? current.filter((c) => c !== cap) : [...current, cap];
+          },
+          revert: () => {
+            ROLE_CAPABILITIES[kind][role] = saved;
+          },
+          // Keys of the kind draw on its key role (HANDLER; REPORTER for a constituent), so its flips also reach createApiKey.
+          select: (c) =>
+            c.group === 'listing' ||
+            (kindOf(c.account) === kind && (roleOf(c.account) === role || (c.op === 'createApiKey' && role === (kind === 'CONSTITUENT' ? 'REPORTER' : 'HANDLER')))),
+        });
+      }
+    }
+  }
+  INCIDENT_TRANSITIONS.forEach((t, i) => {
+    const name = `INCIDENT_TRANSITIONS[${i}] ${t.move} ${t.from.join('|')}→${t.to}`;
+    const op = INCIDENT_MOVE_OP[t.move];
+    const select = (c: CaseSpec) => c.group === 'mutation' && c.op === op;
+    const add = (id: string, change: Flip['change'], replacement: IncidentTransition) =>
+      flips.push({ id: `${name} ${id}`, table: 'INCIDENT_TRANSITIONS', change, select, ...entryFlip(INCIDENT_TRANSITIONS, i, replacement) });
+    for (const a of t.who) add(`who −${a}`, 'remove', { ...t, who: t.who.filter((x) => x !== a) });
+    for (const s of t.from) add(`from −${s}`, 'remove', { ...t, from: t.from.filter((x) => x !== s) });
+    for (const a of INCIDENT_ACTORS) if (!t.who.includes(a)) add(`who +${a}`, 'add', { ...t, who: [...t.who, a] });
+    for (const s of INCIDENT_STATUSES) if (!t.from.includes(s)) add(`from +${s}`, 'add', { ...t, from: [...t.from, s] });
+  });
+  DIRECTIVE_TRANSITIONS.forEach((t, i) => {
+    const name = `DIRECTIVE_TRANSITIONS[${i}] ${t.move} ${t.from.join('|')}→${t.to}`;
+    const op = DIRECTIVE_MOVE_OP[t.move];
+    const select = (c: CaseSpec) => c.group === 'mutation' && c.op === op;
+    const add = (id: string, change: Flip['change'], replacement: DirectiveTransition) =>
+      flips.push({ id: `${name} ${id}`, table: 'DIRECTIVE_TRANSITIONS', change, select, ...entryFlip(DIRECTIVE_TRANSITIONS, i, replacement) });
+    for (const a of t.who) add(`who −${a}`, 'remove', { ...t, who: t.who.filter((x) => x !== a) });
+    for (const s of t.from) add(`from −${s}`, 'remove', { ...t, from: t.from.filter((x) => x !== s) });
+    for (const a of DIRECTIVE_ACTORS) if (!t.who.includes(a)) add(`who +${a}`, 'add', { ...t, who: [...t.who, a] });
+    for (const s of DIRECTIVE_STATUSES) if (!t.from.includes(s)) add(`from +${s}`, 'add', { ...t, from: [...t.from, s] });
+  });
+  return flips;
+}
+
+/**
+ * Removals no behaviour can notice, with the reason; the check fails on any other surviving removal.
+ * (They are still killed by the `roles` listing, which shows the table itself.)
+ */
+export const EQUIVALENT_REMOVALS: Record<string, string> = {
+  'ROLE_CAPABILITIES COORDINATOR/ADMIN −INCIDENT_HANDLE':
+    "the coordinator's ADMINs act on an incident VNCERT handles as COORDINATOR already: every move and edit open to HANDLER is open to COORDINATOR (§3 \"everything the handling organization may do\"), and ADMIN is no key role",
+};
+
+/** Why a flip is not noticed by any behaviour case (one line, for the report). */
+export function survivorReason(id: string): string {
+  if (EQUIVALENT_REMOVALS[id]) return EQUIVALENT_REMOVALS[id];
+  const cap = /^ROLE_CAPABILITIES (\w+)\/(\w+) \+(\w+)$/.exec(id);
+  if (cap) {
+    const [, kind, role, c] = cap;
+    const keyRole = role === (kind === 'CONSTITUENT' ? 'REPORTER' : 'HANDLER') ? '; a key of the kind could now be given it, which no case asks for' : '';
+    if (c === 'INCIDENT_COORDINATE' || c === 'DIRECTIVE_ISSUE') return `inert outside the COORDINATOR kind: coordinating and issuing also require the organization to be the coordinator${keyRole}`;
+    if (c === 'INCIDENT_HANDLE') return `a ${kind} organization is never a handling organization (§2 routing: ISP, AGENCY_IT or the coordinator)${keyRole}`;
+    if (c === 'DIRECTIVE_RESPOND') return `a ${kind} organization is never a directive recipient (§2: REGISTRY, ISP, AGENCY_IT, RESPONSE_PARTNER)${keyRole}`;
+    return `no case distinguishes it${keyRole}`;
+  }
+  const who = /who \+(OWNER|HANDLER_NOT_COORDINATOR)$/.exec(id);
+  if (who) return `${who[1]} is always also HANDLER or COORDINATOR, which this entry already admits`;
+  const from = /^(INCIDENT|DIRECTIVE)_TRANSITIONS\[\d+\] (\w+) .* from \+(\w+)$/.exec(id);
+  if (from) return `no matrix case tries ${from[2]} from ${from[3]} (test/integration/illegal-transitions.test.ts tries every illegal pair)`;
+  return 'no case reaches it';
+}
+
+export interface FlipOutcome {
+  flip: Flip;
+  cases: number;
+  failing: number;
+  /** Failing cases other than the `roles` listing (which shows the table itself). */
+  behaviourFailing: number;
+  example?: string;
+  rerunFull?: boolean;
+}
+
+export interface MutationCheckReport {
+  outcomes: FlipOutcome[];
+  behaviourSurvivingRemovals: string[];
+  text: string;
+}
+
+function describeFailure(r: CaseResult): string {
+  return `${r.account} ${r.op} ${r.fixture}: expected ${r.expected}, got ${r.actual}`;
+}
+
+export async function runMutationCheck(budgetMs: number): Promise<MutationCheckReport> {
+  const started = Date.now();
+  const hub = await startTestHub();
+  const client = new MatrixClient(hub);
+  const factory = new Factory(client, `k${process.pid}`);
+  const outcomes: FlipOutcome[] = [];
+  const notRun: string[] = [];
+  try {
+    // The unflipped matrix must pass, or the flips would measure nothing.
+    const baseline = await runMatrix(client, factory);
+    const broken = baseline.filter((r) => !r.pass);
+    if (broken.length) throw new Error(`the matrix fails without any flip:\n${broken.slice(0, 20).map(describeFailure).join('\n')}`);
+    const baselineMs = Date.now() - started;
+    // Built unflipped and reused by every flip; an instance a flip changed is rebuilt (unflipped) right after it.
+    const state = await buildState(factory);
+
+    const run = async (flip: Flip, select?: (c: CaseSpec) => boolean): Promise<FlipOutcome> => {
+      flip.apply();
+      let results: CaseResult[];
+      try {
+        results = await runMatrix(client, factory, { select, state });
+      } finally {
+        flip.revert();
+      }
+      for (const key of dirtyKeys(results)) {
+        const rebuilt = buildFixture(factory, key);
+        rebuilt.catch(() => undefined); // a failure surfaces in the cases that await it
+        state.shared.set(key, rebuilt);
+      }
+      const failing = results.filter((r) => !r.pass);
+      const behaviour = failing.filter((r) => r.group !== 'listing');
+      return { flip, cases: results.length, failing: failing.length, behaviourFailing: behaviour.length, example: (behaviour[0] ?? failing[0]) && describeFailure(behaviour[0] ?? failing[0]) };
+    };
+
+    const flips = enumerateFlips();
+    for (const flip of flips) {
+      if (Date.now() - started > budgetMs) {
+        notRun.push(flip.id);
+        continue;
+      }
+      const outcome = await run(flip, flip.select);
+      outcomes.push(outcome);
+      process.stdout.write(`\rmutation check: ${outcomes.length}/${flips.length} flips`);
+    }
+    // A pruned run could miss a kill elsewhere: every surviving removal is tried against the whole matrix.
+    for (const [i, o] of outcomes.entries()) {
+      if (o.behaviourFailing === 0 && o.flip.change === 'remove' && Date.now() - started < budgetMs + 5 * 60_000) {
+        outcomes[i] = { ...(await run(o.flip)), rerunFull: true };
+      }
+    }
+    process.stdout.write('\n');
+
+    const text = report(outcomes, notRun, baseline.length, baselineMs, Date.now() - started);
+    fs.mkdirSync(path.join(ROOT, 'test-artifacts'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'test-artifacts', 'mutation-check.txt'), text);
+    return {
+      outcomes,
+      behaviourSurvivingRemovals: outcomes
+        .filter((o) => o.behaviourFailing === 0 && o.flip.change === 'remove' && !EQUIVALENT_REMOVALS[o.flip.id])
+        .map((o) => o.flip.id),
+      text,
+    };
+  } finally {
+    await hub.close();
+  }
+}
+
+function report(outcomes: FlipOutcome[], notRun: string[], baselineCases: number, baselineMs: number, totalMs: number): string {
+  const lines: string[] = [];
+  const killed = outcomes.filter((o) => o.failing > 0);
+  const byBehaviour = outcomes.filter((o) => o.behaviourFailing > 0);
+  lines.push(`mutation check: baseline matrix ${baselineCases} cases in ${(baselineMs / 1000).toFixed(1)} s; all flips in ${(totalMs / 60_000).toFixed(1)} min`);
+  lines.push(`flips run: ${outcomes.length}${notRun.length ? ` (${notRun.length} not run: time budget)` : ''}`);
+  lines.push(`killed: ${killed.length} (by a behaviour case: ${byBehaviour.length}; only by the roles listing: ${killed.length - byBehaviour.length})`);
+  lines.push(`survived: ${outcomes.length - killed.length}`);
+  for (const table of ['ROLE_CAPABILITIES', 'INCIDENT_TRANSITIONS', 'DIRECTIVE_TRANSITIONS'] as const) {
+    for (const change of ['remove', 'add'] as const) {
+      const list = outcomes.filter((o) => o.flip.table === table && o.flip.change === change);
+      if (!list.length) continue;
+      const k = list.filter((o) => o.behaviourFailing > 0).length;
+      const l = list.filter((o) => o.failing > 0 && o.behaviourFailing === 0).length;
+      lines.push(`  ${table} ${change === 'remove' ? 'removals' : 'additions'}: ${list.length} flips, ${k} killed by behaviour, ${l} only by the listing, ${list.length - k - l} survived`);
+    }
+  }
+  lines.push('', 'not killed by any behaviour case (killed only by the `roles` listing, or survived):');
+  for (const o of outcomes.filter((x) => x.behaviourFailing === 0)) {
+    lines.push(`  ${o.failing > 0 ? 'listing-only' : 'SURVIVED   '} ${o.flip.id}${o.rerunFull ? ' (full matrix re-run)' : ''}: ${survivorReason(o.flip.id)}`);
+  }
+  if (notRun.length) lines.push('', 'not run (time budget):', ...notRun.map((id) => `  ${id}`));
+  lines.push('', 'killed flips (failing cases / cases run, first failure):');
+  for (const o of byBehaviour) lines.push(`  ${o.flip.id}: ${o.behaviourFailing}/${o.cases} — ${o.example ?? ''}`);
+  return lines.join('\n');
+}
