@@ -41,7 +41,7 @@ export async function bootHub(opts: { config: Config; databaseUrl: string; clock
   const services: Services = { db, clock: opts.clock, config: opts.config, log };
   // Live-event work (reading new events, visibility per batch) has its own small pool: it never takes
   // connections from requests, and a request's statements are the request's own.
-  const background = new Db(opts.databaseUrl, log, { max: 3, statementTimeoutMs: opts.config.dbStatementTimeoutMs });
+  const background = new Db(opts.databaseUrl, log, { max: 5, statementTimeoutMs: opts.config.dbStatementTimeoutMs });
   const events = new EventHub(background, log);
   try {
     const { seeded } = await prepareDatabase(services, { demoData: opts.config.loadDemoData });
