@@ -4,7 +4,7 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventHub } from '../modules/subscriptions/event-hub';
 import { SocketRegistry, type SocketHolder } from './sockets';
@@ -133,6 +133,10 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
     ApolloServerPluginDrainHttpServer({ httpServer }),
     // The schema is a federation subgraph (src/graphql/federation.ts): Apollo would then hand per-field timing traces (ftv1) to any caller asking for them.
     ApolloServerPluginInlineTraceDisabled(),
+    // No per-field cache hints (the default plugin wraps every resolver: half the CPU of a 50-incident
+    // page, `npm run bench`); answers are per viewer and never cacheable, as the header says.
+    ApolloServerPluginCacheControlDisabled(),
+    { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } }; } },
     queryLimitsPlugin(config.limits),
     tracker.plugin(),
     {

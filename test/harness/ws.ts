@@ -76,6 +76,7 @@ export function subscribe(httpUrl: string, token: string, query: string, variabl
         listeners.add(check);
         check();
       }),
-    dispose: () => client.dispose() as Promise<void>,
+    // graphql-ws's dispose() rejects when the server closed the socket while it was connecting (e.g. 1013 while the database is unavailable).
+    dispose: () => Promise.resolve(client.dispose()).catch(() => undefined),
   };
 }
