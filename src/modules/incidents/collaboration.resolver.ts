@@ -4,12 +4,12 @@ import { requestLoader } from '../../graphql/loaders';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { notFound } from '../../graphql/errors';
 import { sql } from '../../db/sql';
 import { viewShows, visibleParticipant } from '../../auth/policy';
 import { Incident, incidentFacts } from './incident.types';
-import { presentIncident, clampFirst } from './incident.service';
+import { clampFirst } from './incident.service';
 import { IncidentPayload } from './workflow.types';
+import { payload } from './workflow.resolver';
 import { UpdateIncidentInput, AddIndicatorsInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
 import * as collab from './collaboration.commands';
 import { Organization, toOrganization } from '../organizations/organization.types';
@@ -17,13 +17,6 @@ import { IncidentEventConnection, timelineOf } from '../timeline/timeline';
 import { NoteConnection, NotePayload, AddNoteInput, RedactNoteInput, notesOf, addNote, redactNote } from '../notes/note';
 
 const RULE = { object: 'incidentActors' } as const;
-
-async function payload(ctx: Context, id: string): Promise<IncidentPayload> {
-  ctx.loaders.incident.clear(id);
-  const row = await ctx.loaders.incident.load(id);
-  if (!row) throw notFound('Incident');
-  return { incident: presentIncident(ctx, row) };
-}
 
 /** Shares, referrals and directive recipients of many incidents in one statement. */
 function participantLoader(ctx: Context): DataLoader<string, { organization_id: string; role: string }[]> {

@@ -15,7 +15,8 @@ import { viewShows } from '../../auth/policy';
 
 const RULE = { object: 'incidentActors' } as const;
 
-async function payload(ctx: Context, id: string): Promise<IncidentPayload> {
+/** The payload of every incident mutation: the incident re-read after commit, in the actor's view. */
+export async function payload(ctx: Context, id: string): Promise<IncidentPayload> {
   ctx.loaders.incident.clear(id);
   const row = await ctx.loaders.incident.load(id);
   // The actor saw it a moment ago inside the transaction; if a move hid it (withdrawn, say), say so plainly.
