@@ -20,7 +20,9 @@ export type Fx = IncidentFx | DirectiveFx | NoteFx | AccountFx | KeyFx | OrgFx |
 
 export const INCIDENT_FIXTURES = ['REP', 'REP_VNCERT', 'REP_NETREP', 'SHR', 'TRI', 'RSP', 'ESC', 'CRD', 'RES', 'RESF', 'RESC', 'REJ', 'CRD_DIR'] as const;
 export type IncidentFixture = (typeof INCIDENT_FIXTURES)[number];
-export const DIRECTIVE_FIXTURES = ['D_ISS_VNNIC', 'D_ACK_VNNIC', 'D_ACK_SEC', 'D_ISS_SEC', 'D_ISS_MOF', 'D_INP_FPT', 'D_DONE_FPT'] as const;
+export const DIRECTIVE_FIXTURES = [
+  'D_ISS_VNNIC', 'D_ACK_VNNIC', 'D_ACK_SEC', 'D_ISS_SEC', 'D_ISS_MOF', 'D_INP_FPT', 'D_DONE_FPT', 'D_DECL_VNNIC', 'D_CANC_SEC',
+] as const;
 export type DirectiveFixture = (typeof DIRECTIVE_FIXTURES)[number];
 export const NOTE_FIXTURES = ['NOTE_VNPT_INTERNAL', 'NOTE_VNCERT_PARTICIPANTS', 'NOTE_ACME_WITH_REPORTER'] as const;
 export type NoteFixture = (typeof NOTE_FIXTURES)[number];
@@ -178,6 +180,8 @@ export class Factory {
     if (state === 'ACK' || state === 'INP') directive = await this.directiveMove(directive, responder, 'acknowledgeDirective', 'DirectiveActionInput');
     if (state === 'INP') directive = await this.directiveMove(directive, responder, 'startDirective', 'DirectiveActionInput');
     if (state === 'DONE') directive = await this.directiveMove(directive, responder, 'completeDirective', 'CompleteDirectiveInput', { result: 'Done' });
+    if (state === 'DECL') directive = await this.directiveMove(directive, responder, 'declineDirective', 'DeclineDirectiveInput', { reason: 'Not ours' });
+    if (state === 'CANC') directive = await this.directiveMove(directive, COORDINATOR_HANDLER, 'cancelDirective', 'CancelDirectiveInput', { reason: 'Withdrawn' });
     return directive;
   }
 

@@ -127,8 +127,15 @@ export function survivorReason(id: string): string {
   }
   const who = /who \+(OWNER|HANDLER_NOT_COORDINATOR)$/.exec(id);
   if (who) return `${who[1]} is always also HANDLER or COORDINATOR, which this entry already admits`;
+  if (/^INCIDENT_TRANSITIONS\[\d+\] REJECT ESCALATED→REJECTED from \+(REPORTED|TRIAGED)$/.test(id)) {
+    return 'the coordinator may already reject from REPORTED and TRIAGED by the entry before it';
+  }
   const from = /^(INCIDENT|DIRECTIVE)_TRANSITIONS\[\d+\] (\w+) .* from \+(\w+)$/.exec(id);
-  if (from) return `no matrix case tries ${from[2]} from ${from[3]} (test/integration/illegal-transitions.test.ts tries every illegal pair)`;
+  if (from) {
+    return from[1] === 'INCIDENT'
+      ? `no matrix case tries ${from[2]} from ${from[3]} (test/integration/illegal-transitions.test.ts tries every illegal incident move)`
+      : `no matrix case tries ${from[2]} from ${from[3]}`;
+  }
   return 'no case reaches it';
 }
 
@@ -176,10 +183,15 @@ export async function runMutationCheck(budgetMs: number): Promise<MutationCheckR
       } finally {
         flip.revert();
       }
+      // Rebuilt now, unflipped, and awaited: built during the next flip, it could be broken by that flip for every later run.
       for (const key of dirtyKeys(results)) {
         const rebuilt = buildFixture(factory, key);
-        rebuilt.catch(() => undefined); // a failure surfaces in the cases that await it
-        state.shared.set(key, rebuilt);
+        try {
+          await rebuilt;
+          state.shared.set(key, rebuilt);
+        } catch {
+          state.shared.delete(key); // later runs build their own
+        }
       }
       const failing = results.filter((r) => !r.pass);
       const behaviour = failing.filter((r) => r.group !== 'listing');
