@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+function statFields(pid: number): string[] | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces: split after its closing parenthesis.
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+export function processCpuMs(pid: number): number {
+  const f = statFields(pid);
+  if (!f) return 0;
+  // After the name: state(0) ppid(1) … utime(11) stime(12).
+  return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time used so far by the children of a postmaster (its backends and workers), in ms: the live
+ * ones, plus those that exited (the postmaster's cutime and cstime), so closed connections count too.
+ */
+export function childrenCpuMs(parentPid: number): number {
+  const parent = statFields(parentPid);
+  let total = parent ? ((Number(parent[13]) + Number(parent[14])) * 1000) / TICKS_PER_SECOND : 0;
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const f = statFields(Number(name));
+    if (f && Number(f[1]) === parentPid) total += ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
+  }
+  return total;
+}
+
+/**
+ * CPU spent by the process under test and by the database between `start()` and `stop()`: per
+ * request, this does not depend on how busy the rest of the machine is, as throughput does.
+ */
+export class CpuMeter {
+  private app0 = 0;
+  private db0 = 0;
+  constructor(private readonly appPid: number | null, private readonly postmasterPid: number | null) {}
+  start(): void {
+    this.app0 = this.appPid ? processCpuMs(this.appPid) : 0;
+    this.db0 = this.postmasterPid ? childrenCpuMs(this.postmasterPid) : 0;
+  }
+  stop(): { appMs: number; dbMs: number | null } {
+    return {
+      appMs: this.appPid ? processCpuMs(this.appPid) - this.app0 : 0,
+      dbMs: this.postmasterPid ? childrenCpuMs(this.postmasterPid) - this.db0 : null,
+    };
+  }
+}

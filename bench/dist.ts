@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type * as Policy from '../src/auth/policy';
+import type * as DirectivePolicy from '../src/auth/directive-policy';
+import type * as SqlModule from '../src/db/sql';
+import type * as DbModule from '../src/db/db';
+import type * as Embedded from '../src/db/embedded';
+import type * as Prepare from '../src/db/prepare';
+import type * as ConfigModule from '../src/config';
+import type * as Bootstrap from '../src/server/bootstrap';
+import type * as ClockModule from '../src/clock';
+import type * as Tokens from '../src/auth/tokens';
+import type * as IncidentRepo from '../src/modules/incidents/incident.repo';
+import type * as Feed from '../src/modules/registry/feed';
+import type * as Schema from '../src/graphql/schema';
+import type * as ContextModule from '../src/graphql/context';
+import type * as Authenticate from '../src/auth/authenticate';
+
+/**
+ * The benchmark runs against the compiled hub (`dist/`, what `node dist/main.js` runs) and reuses its
+ * SQL fragments from there; types come from the sources (type-only imports, erased at run time).
+ */
+export const ROOT = path.resolve(__dirname, '..');
+export const DIST = path.join(ROOT, 'dist');
+
+function load<T>(rel: string): T {
+  return require(path.join(DIST, rel)) as T;
+}
+
+export const policy = load<typeof Policy>('auth/policy.js');
+export const directivePolicy = load<typeof DirectivePolicy>('auth/directive-policy.js');
+export const sqlModule = load<typeof SqlModule>('db/sql.js');
+export const dbModule = load<typeof DbModule>('db/db.js');
+export const embedded = load<typeof Embedded>('db/embedded.js');
+export const prepare = load<typeof Prepare>('db/prepare.js');
+export const configModule = load<typeof ConfigModule>('config.js');
+export const bootstrap = load<typeof Bootstrap>('server/bootstrap.js');
+export const clockModule = load<typeof ClockModule>('clock.js');
+export const tokens = load<typeof Tokens>('auth/tokens.js');
+export const incidentRepo = load<typeof IncidentRepo>('modules/incidents/incident.repo.js');
+export const feed = load<typeof Feed>('modules/registry/feed.js');
+/** Loaded lazily: building the schema pulls in every resolver (only the statement capture needs it). */
+export const schemaModule = (): typeof Schema => {
+  require('reflect-metadata');
+  return load<typeof Schema>('graphql/schema.js');
+};
+export const contextModule = (): typeof ContextModule => load<typeof ContextModule>('graphql/context.js');
+export const authenticate = (): typeof Authenticate => load<typeof Authenticate>('auth/authenticate.js');
+
+export type Sql = SqlModule.Sql;
+export type Viewer = Parameters<typeof Policy.incidentVisibleSql>[0];
+export type Db = DbModule.Db;
