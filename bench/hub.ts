@@ -20,7 +20,8 @@ export interface HubProcess {
  * under `--cpu-prof` and writes its profile there when it stops.
  */
 export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string } = {}): Promise<HubProcess> {
-  const args: string[] = [];
+  // The Node flags `npm start` runs the hub with; BENCH_HUB_NODE_FLAGS replaces them (experiments).
+  const args: string[] = (process.env.BENCH_HUB_NODE_FLAGS ?? startFlags()).split(' ').filter(Boolean);
   if (opts.cpuProfDir) {
     fs.mkdirSync(opts.cpuProfDir, { recursive: true });
     args.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
@@ -75,6 +76,14 @@ export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string 
       return code;
     },
   };
+}
+
+/** The flags between `node` and `dist/main.js` in package.json's start script. */
+function startFlags(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const m = /^node\s+(.*?)\s*dist\/main\.js$/.exec(pkg.scripts.start);
+  if (!m) throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return m[1];
 }
 
 /** Resident set size of a process, from /proc/<pid>/status (VmRSS), in bytes. */

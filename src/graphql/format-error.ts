@@ -24,9 +24,10 @@ function firstConstraint(errors: ValidationError[], prefix: string): { field: st
  * validation) keep their message; anything unexpected is logged and, in production, masked down to
  * a request id.
  */
-export function formatError(opts: { mask: boolean; log: Logger; requestId?: () => string | undefined }) {
-  // The third argument is for callers outside Apollo (graphql-ws), which know their request id.
-  return (formatted: GraphQLFormattedError, error: unknown, requestId: string | undefined = opts.requestId?.()): GraphQLFormattedError => {
+export function formatError(opts: { mask: boolean; log: Logger; requestId?: (error: unknown) => string | undefined }) {
+  // The third argument is for callers outside Apollo (graphql-ws), which know their request id;
+  // Apollo's errors carry it as a tag (request-log.ts).
+  return (formatted: GraphQLFormattedError, error: unknown, requestId: string | undefined = opts.requestId?.(error)): GraphQLFormattedError => {
     const traced = requestId ? { requestId } : {};
     const original = unwrapResolverError(error);
     if (original instanceof HubError) {

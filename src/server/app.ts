@@ -22,7 +22,7 @@ import type { Viewer } from '../auth/viewer';
 import { anonymousIntrospection, cors, csrfPrevention, introspectionRules, jsonBody, securityHeaders } from './security';
 import { RateLimiter, rateKey, rateLimitedError } from './rate-limit';
 import { HubMetrics, metricsHandler } from './metrics';
-import { RequestTracker, currentRequestId } from './request-log';
+import { RequestTracker, requestIdOfError, tagError } from './request-log';
 import { wsGuard } from './ws-guard';
 
 export interface Hub {
@@ -59,7 +59,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const tracker = new RequestTracker(log, metrics);
   const limiter = new RateLimiter(config.security.rateLimit, (transport, key) => metrics.rateLimited(transport, key));
   const validationRules = introspectionRules(config);
-  const formatErrors = formatError({ mask: config.security.maskErrors, log, requestId: currentRequestId });
+  const formatErrors = formatError({ mask: config.security.maskErrors, log, requestId: requestIdOfError });
   app.get('/metrics', metricsHandler(metrics, config.security.metricsToken));
 
   app.get('/healthz', (_req, res) => {
@@ -173,7 +173,6 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
       const record = tracker.recordOf(req);
       if (record) record.outcome = code;
     }),
-    tracker.enter(),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const record = tracker.recordOf(req);
@@ -183,7 +182,10 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
           viewer = await authenticator.authenticate(req.headers.authorization);
         } catch (err) {
           if (isDatabaseDown(err)) throw serviceUnavailableError(); // 503, not UNAUTHENTICATED or 500
-          if (!(err instanceof AuthenticationError)) throw err;
+          if (!(err instanceof AuthenticationError)) {
+            tagError(err, requestId); // an unexpected failure is masked down to this id
+            throw err;
+          }
           if (err.reason === 'MISSING' && anonymousIntrospection(config, req)) {
             viewer = null;
           } else {
@@ -197,7 +199,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
           if (record) record.outcome = 'RATE_LIMITED';
           throw rateLimitedError(decision.retryAfterSeconds, 'http');
         }
-        return createContext(services, viewer, requestId);
+        return tracker.bind(createContext(services, viewer, requestId), record);
       },
     }),
   );

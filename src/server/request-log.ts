@@ -6,10 +6,11 @@
  *
  * The request id comes from a well-formed `X-Request-Id` header or is generated; it is echoed in the
  * `X-Request-Id` response header, is `Context.requestId`, and is put into `extensions.requestId` of
- * masked errors (format-error.ts reads it from the AsyncLocalStorage below).
+ * masked errors: errors are tagged with it (`tagError`) where the request is known, and format-error.ts
+ * reads the tag. No AsyncLocalStorage: it turns on promise hooks for every promise of every resolver
+ * (about a sixth of the hub's CPU on a 50-incident page, `npm run bench`).
  */
 import crypto from 'node:crypto';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
@@ -39,11 +40,25 @@ export interface RequestRecord {
 /** Client-supplied ids are kept only when short and plain (they go into logs verbatim). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-const storage = new AsyncLocalStorage<RequestRecord>();
+const RECORD = Symbol('requestRecord');
+type RecordHolder = { [RECORD]?: RequestRecord };
 
-/** The request id of the HTTP request being handled, for code without access to the context. */
-export function currentRequestId(): string | undefined {
-  return storage.getStore()?.requestId;
+const errorRequestIds = new WeakMap<object, string>();
+
+/** Marks an error (or a thrown value) with the request it belongs to, for the error formatter. */
+export function tagError(error: unknown, requestId: string): void {
+  if (typeof error === 'object' && error !== null) errorRequestIds.set(error, requestId);
+}
+
+/** The request id an error was tagged with, looked up on the error and on what it wraps. */
+export function requestIdOfError(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
+    const id = errorRequestIds.get(e);
+    if (id) return id;
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return undefined;
 }
 
 function outcomeOfStatus(status: number): string {
@@ -101,20 +116,17 @@ export class RequestTracker {
     };
   }
 
-  /**
-   * Makes the record the async context of the rest of the chain. Mounted after the body parser:
-   * body-parser resumes from stream events, which would lose a context entered before it.
-   */
-  enter(): RequestHandler {
-    return (req, _res, next) => {
-      const record = this.byRequest.get(req);
-      if (record) storage.run(record, next);
-      else next();
-    };
-  }
-
   recordOf(req: IncomingMessage): RequestRecord | undefined {
     return this.byRequest.get(req);
+  }
+
+  /**
+   * Links the GraphQL context of an HTTP request to its record (the plugin below finds it there).
+   * A symbol property, because Apollo hands plugins a shallow copy of the context.
+   */
+  bind(context: Context, record: RequestRecord | undefined): Context {
+    if (record) (context as RecordHolder)[RECORD] = record;
+    return context;
   }
 
   /** Who is asking, once authenticated (an id, never a credential). */
@@ -127,10 +139,13 @@ export class RequestTracker {
   /** Operation name and type, and the outcome from the formatted errors, for requests that reach Apollo's pipeline. */
   plugin(): ApolloServerPlugin<Context> {
     return {
-      async requestDidStart() {
-        const record = storage.getStore();
+      async requestDidStart({ contextValue }) {
+        const record = (contextValue as RecordHolder)[RECORD];
         if (!record) return;
         return {
+          async didEncounterErrors({ errors }) {
+            for (const e of errors) tagError(e, record.requestId);
+          },
           async didResolveOperation({ operationName, operation }) {
             record.resolved = true;
             record.operationName = operationName;
