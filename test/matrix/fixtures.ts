@@ -18,7 +18,10 @@ export interface OrgFx { type: 'organization'; code: string }
 export interface NoFx { type: 'none' }
 export type Fx = IncidentFx | DirectiveFx | NoteFx | AccountFx | KeyFx | OrgFx | NoFx;
 
-export const INCIDENT_FIXTURES = ['REP', 'REP_VNCERT', 'REP_NETREP', 'SHR', 'TRI', 'RSP', 'ESC', 'CRD', 'RES', 'RESF', 'RESC', 'REJ', 'CRD_DIR'] as const;
+export const INCIDENT_FIXTURES = [
+  'REP', 'REP_VNCERT', 'REP_NETREP', 'SHR', 'TRI', 'RSP', 'ESC', 'CRD', 'RES', 'RESF', 'RESC', 'REJ', 'CLS', 'CRD_DIR',
+  'RSPF', 'ESCF', 'REJF', 'REPF', 'TRIF', 'CRDF',
+] as const;
 export type IncidentFixture = (typeof INCIDENT_FIXTURES)[number];
 export const DIRECTIVE_FIXTURES = [
   'D_ISS_VNNIC', 'D_ACK_VNNIC', 'D_ACK_SEC', 'D_ISS_SEC', 'D_ISS_MOF', 'D_INP_FPT', 'D_DONE_FPT', 'D_DECL_VNNIC', 'D_CANC_SEC',
@@ -161,6 +164,22 @@ export class Factory {
       }
       case 'REJ':
         return this.move(await acme(), VNPT_HANDLER, 'rejectIncident', 'RejectIncidentInput', { reason: 'Not an incident' });
+      case 'CLS':
+        return this.move(await this.incident('RESF'), VNPT_HANDLER, 'closeIncident', 'IncidentActionInput', {});
+      // Every status again, carrying a final report (a reopened incident keeps it): closing is refused for the
+      // state, not for FINAL_REPORT_MISSING, so adding a state to CLOSE's entry turns the refusal into OK.
+      case 'RSPF':
+        return this.move(await this.incident('RESF'), VNPT_HANDLER, 'reopenIncident', 'IncidentActionInput', {});
+      case 'ESCF':
+        return this.move(await this.incident('RSPF'), VNPT_HANDLER, 'escalateIncident', 'EscalateIncidentInput', { reason: 'Beyond our capacity again' });
+      case 'REJF':
+        return this.move(await this.incident('ESCF'), COORDINATOR_HANDLER, 'rejectIncident', 'RejectIncidentInput', { reason: 'Not an incident after all' });
+      case 'REPF':
+        return this.move(await this.incident('REJF'), COORDINATOR_HANDLER, 'reopenIncident', 'IncidentActionInput', {});
+      case 'TRIF':
+        return this.triage(await this.incident('REPF'));
+      case 'CRDF':
+        return this.move(await this.incident('RESC'), COORDINATOR_HANDLER, 'reopenIncident', 'IncidentActionInput', {});
       case 'CRD_DIR': {
         const { incident } = await this.issue(await this.incident('TRI'), 'SECPARTNER');
         return this.refer(await this.share(incident, 'MIC'), 'MPS-A05');

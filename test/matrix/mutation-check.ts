@@ -22,7 +22,12 @@ import { runMatrix, buildState, buildFixture, dirtyKeys, type CaseSpec, type Cas
  * resolved per account from its role, DESIGN.md §2; keys of the kind from its HANDLER — REPORTER — role)
  * plus the `roles` listing; a transition flip the
  * cases of its own mutation (that move's outcome and viewerCan flag read only its own entries). Every
- * removal that survives this is run again against the whole matrix before it is reported.
+ * removal that survives this, and every addition that survives unexplained, is run again against the
+ * whole matrix before it is reported.
+ *
+ * The check passes only when every flip is noticed — a removal by a behaviour case, an addition by any
+ * case (the `roles` listing included) — except the flips listed in EQUIVALENT_REMOVALS / EQUIVALENT_ADDITIONS
+ * with the reason no behaviour can tell them apart, and only when every flip ran within the budget.
  */
 export interface Flip {
   id: string;
@@ -113,9 +118,37 @@ export const EQUIVALENT_REMOVALS: Record<string, string> = {
     "the coordinator's ADMINs act on an incident VNCERT handles as COORDINATOR already: every move and edit open to HANDLER is open to COORDINATOR (§3 \"everything the handling organization may do\"), and ADMIN is no key role",
 };
 
+const OWNER_ALREADY_ADMITTED =
+  'OWNER is always also HANDLER or COORDINATOR (§2: the owner is the coordinator or the handling organization; §3: their HANDLER and ADMIN accounts), which this entry already admits';
+const HNC_ALREADY_ADMITTED =
+  'HANDLER_NOT_COORDINATOR is always also HANDLER (§2: a handling organization that is not the coordinator), which this entry already admits';
+const COORDINATOR_REJECTS_ALREADY =
+  'the coordinator may already reject from REPORTED and TRIAGED by the entry before it (§2: REPORTED, TRIAGED, ESCALATED → REJECTED, "coordinator")';
+
+/**
+ * Additions no case can notice because the entry already admits the same viewers in the same states,
+ * with the reason; the check fails on any other addition that no case notices (the `roles` listing counts).
+ */
+export const EQUIVALENT_ADDITIONS: Record<string, string> = {
+  'INCIDENT_TRANSITIONS[0] TRIAGE REPORTED→TRIAGED who +OWNER': OWNER_ALREADY_ADMITTED,
+  'INCIDENT_TRANSITIONS[0] TRIAGE REPORTED→TRIAGED who +HANDLER_NOT_COORDINATOR': HNC_ALREADY_ADMITTED,
+  'INCIDENT_TRANSITIONS[1] REJECT REPORTED|TRIAGED→REJECTED who +OWNER': OWNER_ALREADY_ADMITTED,
+  'INCIDENT_TRANSITIONS[1] REJECT REPORTED|TRIAGED→REJECTED who +HANDLER_NOT_COORDINATOR': HNC_ALREADY_ADMITTED,
+  'INCIDENT_TRANSITIONS[2] REJECT ESCALATED→REJECTED from +REPORTED': COORDINATOR_REJECTS_ALREADY,
+  'INCIDENT_TRANSITIONS[2] REJECT ESCALATED→REJECTED from +TRIAGED': COORDINATOR_REJECTS_ALREADY,
+  'INCIDENT_TRANSITIONS[5] START_RESPONSE TRIAGED→RESPONDING who +OWNER': OWNER_ALREADY_ADMITTED,
+  'INCIDENT_TRANSITIONS[5] START_RESPONSE TRIAGED→RESPONDING who +HANDLER_NOT_COORDINATOR': HNC_ALREADY_ADMITTED,
+};
+
+/** A flip listed as equivalent, with its reason (removals: no behaviour case; additions: no case at all). */
+export function equivalentReason(flip: Pick<Flip, 'id' | 'change'>): string | undefined {
+  return flip.change === 'remove' ? EQUIVALENT_REMOVALS[flip.id] : EQUIVALENT_ADDITIONS[flip.id];
+}
+
 /** Why a flip is not noticed by any behaviour case (one line, for the report). */
 export function survivorReason(id: string): string {
   if (EQUIVALENT_REMOVALS[id]) return EQUIVALENT_REMOVALS[id];
+  if (EQUIVALENT_ADDITIONS[id]) return EQUIVALENT_ADDITIONS[id];
   const cap = /^ROLE_CAPABILITIES (\w+)\/(\w+) \+(\w+)$/.exec(id);
   if (cap) {
     const [, kind, role, c] = cap;
@@ -125,18 +158,9 @@ export function survivorReason(id: string): string {
     if (c === 'DIRECTIVE_RESPOND') return `a ${kind} organization is never a directive recipient (§2: REGISTRY, ISP, AGENCY_IT, RESPONSE_PARTNER)${keyRole}`;
     return `no case distinguishes it${keyRole}`;
   }
-  const who = /who \+(OWNER|HANDLER_NOT_COORDINATOR)$/.exec(id);
-  if (who) return `${who[1]} is always also HANDLER or COORDINATOR, which this entry already admits`;
-  if (/^INCIDENT_TRANSITIONS\[\d+\] REJECT ESCALATED→REJECTED from \+(REPORTED|TRIAGED)$/.test(id)) {
-    return 'the coordinator may already reject from REPORTED and TRIAGED by the entry before it';
-  }
   const from = /^(INCIDENT|DIRECTIVE)_TRANSITIONS\[\d+\] (\w+) .* from \+(\w+)$/.exec(id);
-  if (from) {
-    return from[1] === 'INCIDENT'
-      ? `no matrix case tries ${from[2]} from ${from[3]} (test/integration/illegal-transitions.test.ts tries every illegal incident move)`
-      : `no matrix case tries ${from[2]} from ${from[3]}`;
-  }
-  return 'no case reaches it';
+  if (from) return `UNEXPLAINED: no matrix case makes ${from[2]} from ${from[3]} as an account the entry admits`;
+  return 'UNEXPLAINED: no case reaches it';
 }
 
 export interface FlipOutcome {
@@ -151,8 +175,22 @@ export interface FlipOutcome {
 
 export interface MutationCheckReport {
   outcomes: FlipOutcome[];
-  behaviourSurvivingRemovals: string[];
+  /**
+   * Flips the matrix does not notice and no equivalence list explains: removals that no behaviour case
+   * notices (the `roles` listing, which shows the table itself, does not count for them) and additions
+   * that no case at all notices. The check fails unless this is empty.
+   */
+  unexplainedSurvivors: string[];
+  /** Flips listed as equivalent that a case noticed after all: the listed reason is wrong (the check fails). */
+  staleEquivalences: string[];
+  /** Flips left over when the time budget ran out (the check fails: they prove nothing). */
+  notRun: string[];
   text: string;
+}
+
+/** Whether a flip went unnoticed: by every behaviour case (a removal) or by every case (an addition). */
+function unnoticed(o: FlipOutcome): boolean {
+  return o.flip.change === 'remove' ? o.behaviourFailing === 0 : o.failing === 0;
 }
 
 function describeFailure(r: CaseResult): string {
@@ -208,37 +246,40 @@ export async function runMutationCheck(budgetMs: number): Promise<MutationCheckR
       outcomes.push(outcome);
       process.stdout.write(`\rmutation check: ${outcomes.length}/${flips.length} flips`);
     }
-    // A pruned run could miss a kill elsewhere: every surviving removal is tried against the whole matrix.
+    // A pruned run could miss a kill elsewhere: every surviving removal, and every addition that survives
+    // unexplained, is tried against the whole matrix.
     for (const [i, o] of outcomes.entries()) {
-      if (o.behaviourFailing === 0 && o.flip.change === 'remove' && Date.now() - started < budgetMs + 5 * 60_000) {
+      const rerun = o.flip.change === 'remove' ? unnoticed(o) : unnoticed(o) && !EQUIVALENT_ADDITIONS[o.flip.id];
+      if (rerun && Date.now() - started < budgetMs + 5 * 60_000) {
         outcomes[i] = { ...(await run(o.flip)), rerunFull: true };
       }
     }
     process.stdout.write('\n');
 
-    const text = report(outcomes, notRun, baseline.length, baselineMs, Date.now() - started);
+    const unexplainedSurvivors = outcomes.filter((o) => unnoticed(o) && !equivalentReason(o.flip)).map((o) => o.flip.id);
+    const staleEquivalences = outcomes.filter((o) => !unnoticed(o) && equivalentReason(o.flip)).map((o) => o.flip.id);
+    const text = report(outcomes, notRun, unexplainedSurvivors, staleEquivalences, baseline.length, baselineMs, Date.now() - started);
     fs.mkdirSync(path.join(ROOT, 'test-artifacts'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, 'test-artifacts', 'mutation-check.txt'), text);
-    return {
-      outcomes,
-      behaviourSurvivingRemovals: outcomes
-        .filter((o) => o.behaviourFailing === 0 && o.flip.change === 'remove' && !EQUIVALENT_REMOVALS[o.flip.id])
-        .map((o) => o.flip.id),
-      text,
-    };
+    return { outcomes, unexplainedSurvivors, staleEquivalences, notRun, text };
   } finally {
     await hub.close();
   }
 }
 
-function report(outcomes: FlipOutcome[], notRun: string[], baselineCases: number, baselineMs: number, totalMs: number): string {
+function report(
+  outcomes: FlipOutcome[], notRun: string[], unexplained: string[], stale: string[], baselineCases: number, baselineMs: number, totalMs: number,
+): string {
   const lines: string[] = [];
   const killed = outcomes.filter((o) => o.failing > 0);
   const byBehaviour = outcomes.filter((o) => o.behaviourFailing > 0);
+  const survivors = outcomes.filter((o) => o.failing === 0);
+  const explained = survivors.filter((o) => equivalentReason(o.flip)).length;
   lines.push(`mutation check: baseline matrix ${baselineCases} cases in ${(baselineMs / 1000).toFixed(1)} s; all flips in ${(totalMs / 60_000).toFixed(1)} min`);
   lines.push(`flips run: ${outcomes.length}${notRun.length ? ` (${notRun.length} not run: time budget)` : ''}`);
   lines.push(`killed: ${killed.length} (by a behaviour case: ${byBehaviour.length}; only by the roles listing: ${killed.length - byBehaviour.length})`);
-  lines.push(`survived: ${outcomes.length - killed.length}`);
+  lines.push(`survived: ${survivors.length} (equivalent, listed with a reason: ${explained}; unexplained: ${survivors.length - explained})`);
+  lines.push(`check: ${unexplained.length || stale.length || notRun.length ? 'FAILED' : 'passed'} (unexplained survivors: ${unexplained.length}; equivalences a case contradicts: ${stale.length}; not run: ${notRun.length})`);
   for (const table of ['ROLE_CAPABILITIES', 'INCIDENT_TRANSITIONS', 'DIRECTIVE_TRANSITIONS'] as const) {
     for (const change of ['remove', 'add'] as const) {
       const list = outcomes.filter((o) => o.flip.table === table && o.flip.change === change);
@@ -248,6 +289,8 @@ function report(outcomes: FlipOutcome[], notRun: string[], baselineCases: number
       lines.push(`  ${table} ${change === 'remove' ? 'removals' : 'additions'}: ${list.length} flips, ${k} killed by behaviour, ${l} only by the listing, ${list.length - k - l} survived`);
     }
   }
+  if (unexplained.length) lines.push('', 'UNEXPLAINED (the check fails: add a case that notices it, or list it as equivalent with its reason):', ...unexplained.map((id) => `  ${id}`));
+  if (stale.length) lines.push('', 'LISTED AS EQUIVALENT BUT NOTICED (the check fails: the listed reason is wrong):', ...stale.map((id) => `  ${id}`));
   lines.push('', 'not killed by any behaviour case (killed only by the `roles` listing, or survived):');
   for (const o of outcomes.filter((x) => x.behaviourFailing === 0)) {
     lines.push(`  ${o.failing > 0 ? 'listing-only' : 'SURVIVED   '} ${o.flip.id}${o.rerunFull ? ' (full matrix re-run)' : ''}: ${survivorReason(o.flip.id)}`);

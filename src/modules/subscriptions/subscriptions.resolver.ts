@@ -29,6 +29,37 @@ interface SubscriptionArgs {
  * authorization is checked here: authentication, the capability, the incident's visibility.
  */
 async function open(data: SubscribeResolverData<unknown, SubscriptionArgs, Context>, kind: Scope['kind']): Promise<AsyncIterable<Delivery>> {
+  try {
+    return await openChecked(data, kind);
+  } catch (err) {
+    logDenial(data, err);
+    throw err;
+  }
+}
+
+/**
+ * `subscribe` bypasses the rule middleware that logs denied attempts, so a refused subscription is
+ * logged here, as the same structured line (who, from which organization, which operation, which target).
+ */
+function logDenial(data: SubscribeResolverData<unknown, SubscriptionArgs, Context>, err: unknown): void {
+  const code = (err as { extensions?: { code?: unknown } }).extensions?.code;
+  const v = data.context.viewer;
+  if (!v || (code !== 'FORBIDDEN' && code !== 'NOT_FOUND')) return;
+  data.context.log.warn(
+    {
+      event: 'authorization_denied',
+      code,
+      requestId: data.context.requestId,
+      principal: `${v.principal.type}:${v.principal.id}`,
+      organization: v.organization.code,
+      operation: `${data.info.parentType.name}.${data.info.fieldName}`,
+      target: typeof data.args.incidentId === 'string' ? data.args.incidentId : null,
+    },
+    'denied',
+  );
+}
+
+async function openChecked(data: SubscribeResolverData<unknown, SubscriptionArgs, Context>, kind: Scope['kind']): Promise<AsyncIterable<Delivery>> {
   const ctx = data.context;
   const args = data.args;
   if (!ctx.viewer) throw unauthenticated();

@@ -7,7 +7,7 @@ import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql } from '../../db/sql';
-import { Node, ConnectionType, toGlobalId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
+import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
 import { eventVisibleSql, maskEventData, canSeeActorAccount, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel } from '../../auth/policy';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { IncidentRow } from '../incidents/incident.repo';
@@ -68,6 +68,20 @@ export interface EventRow extends Record<string, unknown> {
   actor_key_name: string | null;
 }
 
+/**
+ * `duplicateOf` in a REJECTED payload names another incident: like `Incident.duplicateOf`, it is shown
+ * only to viewers who can see that incident (DESIGN.md §3), as its canonical global id. Returns a copy:
+ * the row's payload is shared (a subscription batch serves many subscribers).
+ */
+async function withVisibleDuplicate(ctx: Context, changes: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const target = changes.duplicateOf;
+  if (typeof target !== 'string') return changes;
+  const { duplicateOf: _hidden, ...rest } = changes;
+  const id = decodeId(target, 'Incident');
+  const row = id ? await ctx.loaders.incident.load(id) : null;
+  return row ? { ...rest, duplicateOf: toGlobalId('Incident', row.id) } : rest;
+}
+
 /** One event as the viewer may read it: payload masked by the view, actor account by the field rule. */
 export async function presentEvent(ctx: Context, r: EventRow, incidentId: string, access: AccessLevel | null): Promise<IncidentEvent> {
   const viewer = viewerOf(ctx);
@@ -79,7 +93,7 @@ export async function presentEvent(ctx: Context, r: EventRow, incidentId: string
   ev.cursor = r.position;
   ev.type = r.type;
   ev.occurredAt = r.occurred_at;
-  ev.changes = maskEventData(access, r.type, r.data);
+  ev.changes = await withVisibleDuplicate(ctx, maskEventData(access, r.type, r.data));
   ev.actorAccountEmail = canSeeActorAccount(viewer, r.actor_org_id) ? (r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null)) : null;
   ev.access = access;
   return ev;
