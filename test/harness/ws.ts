@@ -80,3 +80,56 @@ export function subscribe(httpUrl: string, token: string, query: string, variabl
     dispose: () => Promise.resolve(client.dispose()).catch(() => undefined),
   };
 }
+
+/** A graphql-ws client that keeps each delivered payload as it came (the harness's client keeps only a few fields). */
+export interface Live<P> {
+  payloads: P[];
+  errors: unknown[];
+  waitFor(predicate: (payloads: P[]) => boolean, timeoutMs?: number): Promise<P[]>;
+  dispose(): Promise<void>;
+}
+export function subscribePayloads<P = Record<string, unknown>>(httpUrl: string, auth: string, query: string, variables: Record<string, unknown> = {}): Live<P> {
+  const payloads: P[] = [];
+  const errors: unknown[] = [];
+  const listeners = new Set<() => void>();
+  const client: Client = createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${auth}` },
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => undefined,
+  });
+  client.subscribe<Record<string, P>>({ query, variables }, {
+    next: (v) => {
+      if (v.errors) errors.push(...v.errors);
+      if (v.data) payloads.push(Object.values(v.data)[0]);
+      for (const l of listeners) l();
+    },
+    error: (e) => {
+      errors.push(e);
+      for (const l of listeners) l();
+    },
+    complete: () => undefined,
+  });
+  return {
+    payloads,
+    errors,
+    waitFor: (predicate, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (!predicate(payloads)) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(payloads);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out; received ${JSON.stringify(payloads).slice(0, 2000)}, errors ${JSON.stringify(errors)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+    dispose: () => Promise.resolve(client.dispose()).catch(() => undefined),
+  };
+}

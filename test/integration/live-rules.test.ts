@@ -4,9 +4,8 @@
  * and fields `incident(id)` gives the same viewer, and denied attempts (a FORBIDDEN mutation, refused
  * subscriptions) written as structured log lines. Expected values are written by hand from DESIGN.md.
  */
-import WebSocket from 'ws';
-import { createClient, type Client } from 'graphql-ws';
 import { startTestHub, codes, type TestHub } from '../harness/hub';
+import { subscribePayloads, type Live } from '../harness/ws';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -19,58 +18,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 
-/** A graphql-ws client that keeps each delivered payload as it came (the harness's client keeps only a few fields). */
-interface Live<P> {
-  payloads: P[];
-  errors: unknown[];
-  waitFor(predicate: (payloads: P[]) => boolean, timeoutMs?: number): Promise<P[]>;
-  dispose(): Promise<void>;
-}
-function live<P = Record<string, unknown>>(auth: string, query: string, variables: Record<string, unknown> = {}): Live<P> {
-  const payloads: P[] = [];
-  const errors: unknown[] = [];
-  const listeners = new Set<() => void>();
-  const client: Client = createClient({
-    url: t.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${auth}` },
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => undefined,
-  });
-  client.subscribe<Record<string, P>>({ query, variables }, {
-    next: (v) => {
-      if (v.errors) errors.push(...v.errors);
-      if (v.data) payloads.push(Object.values(v.data)[0]);
-      for (const l of listeners) l();
-    },
-    error: (e) => {
-      errors.push(e);
-      for (const l of listeners) l();
-    },
-    complete: () => undefined,
-  });
-  return {
-    payloads,
-    errors,
-    waitFor: (predicate, timeoutMs = 15_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          if (!predicate(payloads)) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve(payloads);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`timed out; received ${JSON.stringify(payloads).slice(0, 2000)}, errors ${JSON.stringify(errors)}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      }),
-    dispose: () => Promise.resolve(client.dispose()).catch(() => undefined),
-  };
-}
+const live = <P = Record<string, unknown>>(auth: string, query: string, variables: Record<string, unknown> = {}): Live<P> => subscribePayloads<P>(t.url, auth, query, variables);
 
 interface Inc { id: string; reference: string; version: number }
 async function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
