@@ -25,7 +25,7 @@ import { CpuMeter } from './cpu';
  * BENCH_CONCURRENCY (1,8,32), BENCH_ONLY (operation names), BENCH_VIEWERS (coordinator,isp,registry), BENCH_SUBSCRIBERS (1000),
  * BENCH_EVENT_RATE (reports/s, 25), BENCH_SUB_SECONDS (10), BENCH_REUSE=1 (keep a loaded data set of
  * the same scale), BENCH_CPU_PROF=1 (profile the hub), BENCH_SKIP=explain,subscriptions,
- * BENCH_DATABASE_URL (else an embedded PostgreSQL in .data/bench, over its Unix socket; BENCH_DB_TCP=1 for loopback TCP),
+ * BENCH_DATABASE_URL (else an embedded PostgreSQL in .data/bench),
  * BENCH_HUB_DIST and BENCH_HUB_NODE_FLAGS (another build of the hub, other Node flags: before/after an optimization).
  */
 
@@ -44,7 +44,7 @@ const CPU_PROF = env.BENCH_CPU_PROF === '1';
 const VARIANTS = 20;
 const PAGE = 50;
 /** Only a complete full-size run writes the committed results. */
-const FULL_RUN = SCALE === 1 && !ONLY && !VIEWERS && SKIP.size === 0 && !CPU_PROF && !env.BENCH_HUB_DIST && !env.BENCH_HUB_NODE_FLAGS && env.BENCH_DB_TCP !== '1';
+const FULL_RUN = SCALE === 1 && !ONLY && !VIEWERS && SKIP.size === 0 && !CPU_PROF && !env.BENCH_HUB_DIST && !env.BENCH_HUB_NODE_FLAGS;
 const RESULTS = FULL_RUN ? path.join(ROOT, 'bench', 'results', 'latest.json') : path.join(ROOT, '.data', 'bench', 'partial-results.json');
 const PROF_DIR = path.join(ROOT, '.data', 'bench', 'prof');
 

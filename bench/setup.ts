@@ -31,10 +31,7 @@ export async function startDatabase(log: (msg: string) => void): Promise<{ admin
   if (given) return { adminUrl: given, pg: null };
   const port = await freePort();
   const server = await embedded.startEmbeddedPostgres({ dataDir: path.join(ROOT, '.data', 'bench'), port, log });
-  // BENCH_DB_TCP=1: hub and floor reach the database over loopback TCP instead of its Unix socket (a comparison).
-  const u = new URL(server.url('postgres'));
-  if (process.env.BENCH_DB_TCP === '1') u.searchParams.delete('host');
-  return { adminUrl: u.toString(), pg: server };
+  return { adminUrl: server.url('postgres'), pg: server };
 }
 
 /** Whether `hub_bench` holds a data set of this scale (BENCH_REUSE=1 skips the load then). */

@@ -28,11 +28,9 @@ export class DatabaseUnavailableError extends Error {
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
 export function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; syscall?: string } | null;
+  const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && CONNECTION_ERROR_CODES.has(e.code)) return true;
-  // Over a Unix socket, a stopped server has removed its socket file: connect fails with ENOENT.
-  if (e.code === 'ENOENT' && e.syscall === 'connect') return true;
   return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(e.message ?? '');
 }
 

@@ -144,9 +144,6 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-/** sun_path holds 108 bytes on Linux (104 on macOS), the terminating NUL included. */
-const MAX_SOCKET_PATH = 100;
-
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port: number;
@@ -161,13 +158,8 @@ export async function startEmbeddedPostgres(opts: {
     fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
-  // The hub (and anything on this machine) talks to it over a Unix socket in the data folder: a statement
-  // costs one write on a socket either way, and loopback TCP's is the dearer (`npm run bench` profile).
-  // TCP on 127.0.0.1 stays open for other tools. A path too long for a socket name falls back to TCP.
-  const socketDir = Buffer.byteLength(path.join(pgData, `.s.PGSQL.${opts.port}`)) <= MAX_SOCKET_PATH ? pgData : null;
   const url = (database = 'postgres') =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}` +
-    (socketDir ? `?host=${encodeURIComponent(socketDir)}` : '');
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`;
   const bins = await binaries();
 
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
@@ -198,7 +190,7 @@ export async function startEmbeddedPostgres(opts: {
     const ids = postgresIds();
     const proc = spawn(
       bins.postgres,
-      ['-D', pgData, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`],
+      ['-D', pgData, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       {
         detached: true, // own process group: Ctrl-C reaches the hub, which stops the database after draining
         stdio: ['ignore', 'ignore', 'pipe'],
