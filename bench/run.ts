@@ -22,6 +22,7 @@ import { CpuMeter } from './cpu';
  * several concurrency levels against the SQL floor, EXPLAIN plans, and live subscriptions.
  *
  * Environment: BENCH_SCALE (1 = 100k incidents), BENCH_DURATION (seconds per measurement, 5),
+ * BENCH_WARMUP (seconds of load before the first measurement of each operation, 5: the JIT settles),
  * BENCH_CONCURRENCY (1,8,32), BENCH_ONLY (operation names), BENCH_VIEWERS (coordinator,isp,registry), BENCH_SUBSCRIBERS (1000),
  * BENCH_EVENT_RATE (reports/s, 25), BENCH_SUB_SECONDS (10), BENCH_REUSE=1 (keep a loaded data set of
  * the same scale), BENCH_CPU_PROF=1 (profile the hub), BENCH_SKIP=explain,subscriptions,
@@ -32,6 +33,7 @@ import { CpuMeter } from './cpu';
 const env = process.env;
 const SCALE = Number(env.BENCH_SCALE ?? '1');
 const SECONDS = Number(env.BENCH_DURATION ?? '5');
+const WARMUP_SECONDS = Number(env.BENCH_WARMUP ?? '5');
 const CONCURRENCY = (env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const ONLY = env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : null;
 const VIEWERS = env.BENCH_VIEWERS ? env.BENCH_VIEWERS.split(',') : null;
@@ -175,7 +177,7 @@ async function main(): Promise<void> {
       log(`\n${op.name} as ${op.viewer}: ${checked ? `hub and floor agree on ${op.write ? 'shape and routing' : `all ${op.variants.length} variants`}` : 'CHECK FAILED'}`);
       const bodies = op.variants.map((v) => JSON.stringify({ query: op.query, variables: v.variables }));
       const floors = op.variants.map((v) => v.floor);
-      await hubLoad(hub.url, p.token, bodies, 8, Math.min(1, SECONDS), hubMeter); // warm-up (JIT, caches)
+      await hubLoad(hub.url, p.token, bodies, 8, WARMUP_SECONDS, hubMeter); // warm-up: the JIT settles (TurboFan was still recompiling after 1 s)
       for (const c of CONCURRENCY) {
         const h = await hubLoad(hub.url, p.token, bodies, c, SECONDS, hubMeter);
         const f = await floorLoad(url, floors, c, SECONDS, floorMeter);
@@ -251,6 +253,7 @@ async function main(): Promise<void> {
       sizes,
       loadSeconds,
       durationSeconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       ratioDefinition: 'ratio = floor throughput / hub throughput (lower is better; 1 = as fast as the hand-written SQL); cpuRatio = CPU per request of the hub (node process + PostgreSQL) / of the floor (pg client + PostgreSQL)',
       operations: results.map(({ hubErrors: _h, floorErrors: _f, ...r }) => r),
       subscriptions: subscriptions && {
