@@ -43,14 +43,19 @@ export function childrenCpuMs(parentPid: number): number {
 export class CpuMeter {
   private app0 = 0;
   private db0 = 0;
-  constructor(private readonly appPid: number | null, private readonly postmasterPid: number | null) {}
+  /** `withChildren`: the app's child processes count as the app (the hub's workers under HUB_WORKERS). */
+  constructor(private readonly appPid: number | null, private readonly postmasterPid: number | null, private readonly withChildren = false) {}
+  private appCpuMs(): number {
+    if (!this.appPid) return 0;
+    return processCpuMs(this.appPid) + (this.withChildren ? childrenCpuMs(this.appPid) : 0);
+  }
   start(): void {
-    this.app0 = this.appPid ? processCpuMs(this.appPid) : 0;
+    this.app0 = this.appCpuMs();
     this.db0 = this.postmasterPid ? childrenCpuMs(this.postmasterPid) : 0;
   }
   stop(): { appMs: number; dbMs: number | null } {
     return {
-      appMs: this.appPid ? processCpuMs(this.appPid) - this.app0 : 0,
+      appMs: this.appCpuMs() - this.app0,
       dbMs: this.postmasterPid ? childrenCpuMs(this.postmasterPid) - this.db0 : null,
     };
   }

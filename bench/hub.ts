@@ -42,6 +42,7 @@ export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string 
       PORT: '0',
       HOST: '127.0.0.1',
       HUB_DATA_DIR: path.join(ROOT, '.data', 'bench', 'hub'),
+      HUB_WORKERS: process.env.BENCH_HUB_WORKERS ?? '1',
     },
   });
   let out = '';

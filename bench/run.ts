@@ -27,7 +27,8 @@ import { CpuMeter } from './cpu';
  * BENCH_EVENT_RATE (reports/s, 25), BENCH_SUB_SECONDS (10), BENCH_REUSE=1 (keep a loaded data set of
  * the same scale), BENCH_CPU_PROF=1 (profile the hub), BENCH_SKIP=explain,subscriptions,
  * BENCH_DATABASE_URL (else an embedded PostgreSQL in .data/bench),
- * BENCH_HUB_DIST and BENCH_HUB_NODE_FLAGS (another build of the hub, other Node flags: before/after an optimization).
+ * BENCH_HUB_DIST and BENCH_HUB_NODE_FLAGS (another build of the hub, other Node flags: before/after an optimization),
+ * BENCH_HUB_WORKERS (the hub's HUB_WORKERS, 1), BENCH_RESULTS (where to write the results of a partial run).
  */
 
 const env = process.env;
@@ -46,8 +47,12 @@ const CPU_PROF = env.BENCH_CPU_PROF === '1';
 const VARIANTS = 20;
 const PAGE = 50;
 /** Only a complete full-size run writes the committed results. */
-const FULL_RUN = SCALE === 1 && !ONLY && !VIEWERS && SKIP.size === 0 && !CPU_PROF && !env.BENCH_HUB_DIST && !env.BENCH_HUB_NODE_FLAGS;
-const RESULTS = FULL_RUN ? path.join(ROOT, 'bench', 'results', 'latest.json') : path.join(ROOT, '.data', 'bench', 'partial-results.json');
+const FULL_RUN = SCALE === 1 && !ONLY && !VIEWERS && SKIP.size === 0 && !CPU_PROF && !env.BENCH_HUB_DIST && !env.BENCH_HUB_NODE_FLAGS && !env.BENCH_HUB_WORKERS;
+const RESULTS = env.BENCH_RESULTS
+  ? path.resolve(env.BENCH_RESULTS)
+  : FULL_RUN
+    ? path.join(ROOT, 'bench', 'results', 'latest.json')
+    : path.join(ROOT, '.data', 'bench', 'partial-results.json');
 const PROF_DIR = path.join(ROOT, '.data', 'bench', 'prof');
 
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -151,7 +156,7 @@ async function main(): Promise<void> {
     hub = await startHub(url, CPU_PROF ? { cpuProfDir: PROF_DIR } : {});
     log(`\nHub: ${hub.url} (pid ${hub.pid})${CPU_PROF ? `, profiling into ${PROF_DIR}` : ''}`);
     const postmaster = embeddedPg?.pid() ?? null;
-    const hubMeter = new CpuMeter(hub.pid, postmaster);
+    const hubMeter = new CpuMeter(hub.pid, postmaster, true);
     const floorMeter = new CpuMeter(process.pid, postmaster);
     const results: OperationResult[] = [];
     for (const op of operations) {
@@ -254,6 +259,7 @@ async function main(): Promise<void> {
       loadSeconds,
       durationSeconds: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
+      hubWorkers: Number(env.BENCH_HUB_WORKERS ?? 1),
       ratioDefinition: 'ratio = floor throughput / hub throughput (lower is better; 1 = as fast as the hand-written SQL); cpuRatio = CPU per request of the hub (node process + PostgreSQL) / of the floor (pg client + PostgreSQL)',
       operations: results.map(({ hubErrors: _h, floorErrors: _f, ...r }) => r),
       subscriptions: subscriptions && {

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import os from 'node:os';
 
 /** Settings read from the environment once, validated, and passed down explicitly (no global process.env reads elsewhere). */
 export interface Config {
   env: 'production' | 'development' | 'test';
   port: number;
   host: string;
+  /** Hub processes sharing the port (HUB_WORKERS, a number or `auto` = one per CPU); 1 = this process serves. */
+  workers: number;
   databaseUrl: string | null;
   dataDir: string;
   embeddedPgPort: number;
@@ -93,6 +96,13 @@ function int(name: string, value: string | undefined, fallback: number): number 
   return n;
 }
 
+function workers(value: string | undefined): number {
+  if (value === 'auto') return os.availableParallelism();
+  const n = int('HUB_WORKERS', value, 1);
+  if (n < 1 || n > 64) throw new ConfigError(`HUB_WORKERS must be auto or 1 to 64, got "${value}"`);
+  return n;
+}
+
 function bool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -162,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: nodeEnv,
     port: int('PORT', env.PORT, 4000),
     host: env.HOST ?? '0.0.0.0',
+    workers: workers(env.HUB_WORKERS),
     databaseUrl: env.DATABASE_URL || null,
     dataDir,
     embeddedPgPort: int('EMBEDDED_PG_PORT', env.EMBEDDED_PG_PORT, 54329),

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { loadConfig, ConfigError } from './config';
 import { systemClock, AdjustableClock } from './clock';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
+import cluster from 'node:cluster';
 import { bootHub, createLogger, type RunningHub } from './server/bootstrap';
+import { banner } from './server/banner';
+import { runPrimary, onPrimaryStop, tellPrimary } from './server/cluster';
 
 /** Process entry: config → database → server; Ctrl-C drains the server, then stops the database. */
 async function main(): Promise<void> {
@@ -17,6 +20,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config);
+  const startedAt = (globalThis as { __startedAt?: number }).__startedAt!;
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, log, startedAt);
+  const worker = cluster.isWorker;
   // Test-only: a server process whose clock runs offset from real time (multi-process tests move time).
   const clock = config.env === 'test' && process.env.HUB_CLOCK_OFFSET_MS ? new AdjustableClock(Number(process.env.HUB_CLOCK_OFFSET_MS)) : systemClock;
 
@@ -44,8 +50,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (worker) onPrimaryStop((reason) => void (stopping || stop(reason)));
+  else process.on('SIGINT', () => void stop('SIGINT'));
 
   try {
     let databaseUrl = config.databaseUrl;
@@ -54,18 +61,12 @@ async function main(): Promise<void> {
       databaseUrl = embedded.url('postgres');
     }
     hub = await bootHub({ config, databaseUrl, clock, log });
-    const started = Date.now() - (globalThis as { __startedAt?: number }).__startedAt!;
-    const banner = [
-      '',
-      `  Incident coordination hub ready in ${started} ms`,
-      `  GraphQL (HTTP and WebSocket): ${hub.url}`,
-      `  Explorer: open ${hub.url} in a browser`,
-      `  Health: http://localhost:${hub.port}/healthz, readiness: http://localhost:${hub.port}/readyz`,
-      `  Database: ${embedded ? `embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${embedded.dataDir})` : 'DATABASE_URL'}${hub.seeded ? ', demo data loaded' : ''}`,
-      `  Get a token: npm run token -- handler@vncert.test`,
-      '',
-    ].join('\n');
-    process.stdout.write(`${banner}\n`);
+    if (worker) {
+      tellPrimary({ type: 'ready', url: hub.url, port: hub.port, seeded: hub.seeded });
+      return;
+    }
+    const started = Date.now() - startedAt;
+    process.stdout.write(`${banner({ startedMs: started, url: hub.url, port: hub.port, embedded, seeded: hub.seeded })}\n`);
     log.info({ url: hub.url, startupMs: started }, 'ready');
   } catch (err) {
     log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : err }, 'startup failed');

@@ -68,3 +68,39 @@ test('the data folder lives under ./.data, which git ignores', () => {
   expect(dataDir.startsWith(path.join(ROOT, '.data'))).toBe(true);
   expect(os.platform()).toBe('linux');
 });
+
+/** Child processes of `parent` that run the hub (the embedded postgres is a child of the primary too). */
+function hubChildren(parent: number): number[] {
+  return processesMentioning('dist/main.js').filter((pid) => {
+    try {
+      return Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[2]) === parent;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+}
+
+test('HUB_WORKERS=2: two hub processes share the port, a killed worker is replaced, Ctrl-C stops them all and then the database', async () => {
+  const pgPort = await freePort();
+  const hub = await startHubProcess({ ...env(pgPort), HUB_WORKERS: '2' });
+  const pids = /Workers: 2 processes sharing the port \(pids (\d+), (\d+)\)/.exec(hub.output())!.slice(1).map(Number);
+  expect(pids).toHaveLength(2);
+  const ready = () => fetch(hub.url.replace('/graphql', '/readyz')).then((r) => r.status);
+  expect(await ready()).toBe(200);
+
+  process.kill(pids[0], 'SIGKILL');
+  const deadline = Date.now() + 60_000;
+  while (!(hubChildren(hub.child.pid!).length === 2 && !hubChildren(hub.child.pid!).includes(pids[0])) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const now = hubChildren(hub.child.pid!);
+  expect(now).toHaveLength(2);
+  expect(now).toContain(pids[1]);
+  for (let i = 0; i < 5; i++) expect(await ready()).toBe(200); // the survivor served meanwhile; the replacement too
+
+  process.kill(-hub.child.pid!, 'SIGINT');
+  expect(await hub.exited).toBe(0);
+  expect([...now, ...pids].filter((pid) => fs.existsSync(`/proc/${pid}`))).toEqual([]);
+  expect(processesMentioning(dataDir)).toEqual([]);
+  expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+});
