@@ -81,6 +81,8 @@ interface Answer {
 
 interface Attempt extends Answer {
   client: string;
+  /** Who sent it: a retry must come from the same principal. */
+  email: string;
   input: ReportInput;
   phase: Phase;
 }
@@ -244,7 +246,7 @@ test('PostgreSQL stopped and restarted under load: 503s, no hang, no crash, ever
       };
       const at = phase;
       const answer = await postReport(url, tokens.get(email)!, input);
-      attempts.push({ ...answer, client: name, input, phase: at === 'down' || phase === 'down' ? 'down' : at });
+      attempts.push({ ...answer, client: name, email, input, phase: at === 'down' || phase === 'down' ? 'down' : at });
       await sleep(10);
     }
   };
@@ -287,7 +289,7 @@ test('PostgreSQL stopped and restarted under load: 503s, no hang, no crash, ever
 
   // The hub recovers by itself: each writer gets successes again, /readyz says ready.
   const recovered = await until(
-    () => writers.every((w) => attempts.filter((a) => a.client.startsWith(w.split('@')[0]) && a.phase === 'after' && a.reference).length >= 3),
+    () => writers.every((w) => attempts.filter((a) => a.email === w && a.phase === 'after' && a.reference).length >= 3),
     25_000,
   );
   stopWriters = true;
@@ -333,8 +335,8 @@ test('PostgreSQL stopped and restarted under load: 503s, no hang, no crash, ever
   const failedKeys = [...new Set(failures.map((a) => a.input.idempotencyKey))];
   const committedBeforeRetry = (await byKey(failedKeys)).size; // answered with an error, yet committed (commit reply lost)
   for (const a of failures) {
-    const email = writers.find((w) => a.client.startsWith(w.split('@')[0]))!;
-    const retry = await postReport(url, tokens.get(email)!, a.input);
+    // The same principal as the first attempt: an idempotency key is scoped to it.
+    const retry = await postReport(url, tokens.get(a.email)!, a.input);
     expect({ key: a.input.idempotencyKey, failure: retry.failure }).toEqual({ key: a.input.idempotencyKey, failure: null });
     if (retry.duplicate) retriedDuplicates++;
     a.reference = retry.reference;
