@@ -36,6 +36,28 @@ function targetOf(args: Record<string, unknown>): string | null {
 
 const DENIALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED']);
 
+/**
+ * A denied attempt as one structured log line (not a timeline event): who, from which organization,
+ * which operation, on which object. Used by the rule middleware and by subscriptions, which bypass it.
+ */
+export function logDenial(context: RuleContext, err: unknown, operation: string, target: string | null): void {
+  const code = (err as { extensions?: { code?: unknown } }).extensions?.code;
+  const v = context.viewer;
+  if (!v || typeof code !== 'string' || !DENIALS.has(code)) return;
+  context.log.warn(
+    {
+      event: 'authorization_denied',
+      code,
+      requestId: context.requestId,
+      principal: `${v.principal.type}:${v.principal.id}`,
+      organization: v.organization.code,
+      operation,
+      target,
+    },
+    'denied',
+  );
+}
+
 /** Records which capabilities a request's services checked; throws FORBIDDEN when one is missing. */
 export class AuthzRecorder {
   readonly checked = new Set<Capability | ObjectRule>();
@@ -68,23 +90,7 @@ function ruleMiddleware(spec: RuleSpec, field: string): MiddlewareFn<RuleContext
     try {
       result = await next();
     } catch (err) {
-      // Denied attempts go to the log (not the timeline): who, from where, what, on which object.
-      const code = (err as { extensions?: { code?: unknown } }).extensions?.code;
-      if (typeof code === 'string' && DENIALS.has(code)) {
-        const v = context.viewer;
-        context.log.warn(
-          {
-            event: 'authorization_denied',
-            code,
-            requestId: context.requestId,
-            principal: `${v.principal.type}:${v.principal.id}`,
-            organization: v.organization.code,
-            operation: `${info.parentType.name}.${info.fieldName}`,
-            target: targetOf(args as Record<string, unknown>),
-          },
-          'denied',
-        );
-      }
+      logDenial(context, err, `${info.parentType.name}.${info.fieldName}`, targetOf(args as Record<string, unknown>));
       throw err;
     }
     const declared = 'capability' in spec ? spec.capability : 'object' in spec ? spec.object : null;

@@ -1,7 +1,7 @@
 import { Resolver, Subscription, Arg, Ctx, Root, ID, Field, ObjectType, type SubscribeResolverData } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf, renewForEvent } from '../../graphql/context';
-import { Rule } from '../../auth/rules';
+import { Rule, logDenial } from '../../auth/rules';
 import { badInput, notFound, unauthenticated, serviceUnavailable, forbidden } from '../../graphql/errors';
 import { decodeId, toGlobalId } from '../../graphql/relay';
 import { IncidentEvent, presentEvent, EVENT_TYPES, type EventType } from '../timeline/timeline';
@@ -32,31 +32,10 @@ async function open(data: SubscribeResolverData<unknown, SubscriptionArgs, Conte
   try {
     return await openChecked(data, kind);
   } catch (err) {
-    logDenial(data, err);
+    // `subscribe` bypasses the rule middleware, which logs denied attempts elsewhere.
+    logDenial(data.context, err, `${data.info.parentType.name}.${data.info.fieldName}`, typeof data.args.incidentId === 'string' ? data.args.incidentId : null);
     throw err;
   }
-}
-
-/**
- * `subscribe` bypasses the rule middleware that logs denied attempts, so a refused subscription is
- * logged here, as the same structured line (who, from which organization, which operation, which target).
- */
-function logDenial(data: SubscribeResolverData<unknown, SubscriptionArgs, Context>, err: unknown): void {
-  const code = (err as { extensions?: { code?: unknown } }).extensions?.code;
-  const v = data.context.viewer;
-  if (!v || (code !== 'FORBIDDEN' && code !== 'NOT_FOUND')) return;
-  data.context.log.warn(
-    {
-      event: 'authorization_denied',
-      code,
-      requestId: data.context.requestId,
-      principal: `${v.principal.type}:${v.principal.id}`,
-      organization: v.organization.code,
-      operation: `${data.info.parentType.name}.${data.info.fieldName}`,
-      target: typeof data.args.incidentId === 'string' ? data.args.incidentId : null,
-    },
-    'denied',
-  );
 }
 
 async function openChecked(data: SubscribeResolverData<unknown, SubscriptionArgs, Context>, kind: Scope['kind']): Promise<AsyncIterable<Delivery>> {
