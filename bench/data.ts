@@ -207,8 +207,8 @@ export async function loadData(url: string, sizes: Sizes, log: (msg: string) => 
 
     await step(
       'indicators',
-      `insert into indicator (incident_id, type, value, display_value, added_at)
-       select b.id, t.type, t.value, t.value, b.reported_at
+      `insert into indicator (incident_id, type, value, display_value, added_at, reported)
+       select b.id, t.type, t.value, t.value, b.reported_at, true
        from (select k, 1 + floor(random() * $2::int)::int as n, random() as r_type, random() as r_zone from generate_series(1, $1::int) k) s
        join bench_inc b on b.n = s.n
        cross join lateral (select

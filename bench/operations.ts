@@ -314,8 +314,8 @@ export function reportFloor(reporter: { orgId: string; accountId: string }, inpu
               ${input.detectedAt}::timestamptz, ${now}, 1, ${now}
             from counter, routed r, coord c
             returning id, reference, handler_org_id, tlp),
-    ind as (insert into indicator (incident_id, type, value, display_value, added_at)
-            select ins.id, t.type, t.value, t.value, ${now} from ins, unnest(${types}::text[], ${values}::text[]) with ordinality t(type, value, ord)
+    ind as (insert into indicator (incident_id, type, value, display_value, added_at, reported)
+            select ins.id, t.type, t.value, t.value, ${now}, true from ins, unnest(${types}::text[], ${values}::text[]) with ordinality t(type, value, ord)
             order by t.ord
             returning id, type, value),
     ev as (insert into incident_event (position, incident_id, type, actor_account_id, actor_org_id, occurred_at, data)

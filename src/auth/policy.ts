@@ -140,12 +140,24 @@ export function canSeeReportingOrganization(viewer: Viewer, access: AccessLevel,
   return access === 'FULL' || viewer.organization.id === facts.reportingOrgId;
 }
 
-/** Which indicators a view shows: all, only DOMAIN (registry feed), or none. */
-export function visibleIndicatorTypes(access: AccessLevel): 'ALL' | 'DOMAIN' | 'NONE' {
-  if (access === 'FULL' || access === 'REPORTER') return 'ALL';
-  if (access === 'DOMAIN_FEED') return 'DOMAIN';
-  return 'NONE';
+/** Whether a view shows any indicator at all (SUMMARY and RECIPIENT show none on the incident). */
+export function viewShowsIndicators(access: AccessLevel): boolean {
+  return access === 'FULL' || access === 'REPORTER' || access === 'DOMAIN_FEED';
 }
+
+/**
+ * Which indicators a view shows: FULL all; REPORTER those of its report ("what it submitted", not those
+ * added later by others); DOMAIN_FEED the DOMAIN indicators; the others none.
+ */
+export function indicatorShown(access: AccessLevel, indicator: { type: string; reported: boolean }): boolean {
+  if (access === 'FULL') return true;
+  if (access === 'REPORTER') return indicator.reported;
+  if (access === 'DOMAIN_FEED') return indicator.type === 'DOMAIN';
+  return false;
+}
+
+/** The same rule over an indicator row `x` of an incident row `v` (with access_level), for searches on indicators. */
+export const INDICATOR_SHOWN_SQL = raw(`(v.access_level in ('FULL','DOMAIN_FEED') or (v.access_level = 'REPORTER' and x.reported))`);
 
 /**
  * Organization visibility (DESIGN.md §2): every non-constituent organization is visible to every
@@ -267,14 +279,57 @@ const EVENT_PAYLOAD_KEYS: Record<Exclude<AccessLevel, 'FULL'>, readonly string[]
   DOMAIN_FEED: [],
 };
 
-/** Masks an event payload by the view (rejection reason and resolution summary also reach REPORTER; escalation reasons do not). */
-export function maskEventData(access: AccessLevel | null, type: string, data: Record<string, unknown>): Record<string, unknown> {
+/** Events that name a participant in their payload (`organization`, `organizationId`, `participation`). */
+export const PARTICIPANT_EVENT_TYPES: readonly string[] = ['SHARED', 'UNSHARED', 'REFERRED'];
+/** Payload keys holding raw database ids: kept for the rulebook's SQL (eventVisibleSql), never shown. */
+const RAW_ID_KEYS: readonly string[] = ['organizationId'];
+
+/**
+ * Masks an event payload by the rules of the object it describes (§3): the view's keys (rejection
+ * reason and resolution summary also reach REPORTER; escalation reasons do not), the participants rule
+ * for the organization a share or referral names (`facts` are needed for those), and no raw ids.
+ */
+export function maskEventData(
+  viewer: Viewer,
+  access: AccessLevel | null,
+  facts: IncidentFacts | null,
+  type: string,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
   // Directive events reach only those who may see the directive, and its result and reasons are directive fields.
-  if (access === 'FULL' || type.startsWith('DIRECTIVE_')) return data;
-  if (access === null) return {};
-  // A reason on a status event is a rejection/withdrawal reason only for those types.
-  const allowed = EVENT_PAYLOAD_KEYS[access].filter((k) => k !== 'reason' || ['REJECTED', 'WITHDRAWN'].includes(type));
-  return Object.fromEntries(Object.entries(data).filter(([k]) => allowed.includes(k)));
+  const directive = type.startsWith('DIRECTIVE_');
+  if (access === null && !directive) return {};
+  let keys = Object.keys(data).filter((k) => !RAW_ID_KEYS.includes(k));
+  if (access !== null && access !== 'FULL' && !directive) {
+    // A reason on a status event is a rejection/withdrawal reason only for those types.
+    const allowed = EVENT_PAYLOAD_KEYS[access].filter((k) => k !== 'reason' || ['REJECTED', 'WITHDRAWN'].includes(type));
+    keys = keys.filter((k) => allowed.includes(k));
+  }
+  if (PARTICIPANT_EVENT_TYPES.includes(type) && !participantShown(viewer, facts, data)) {
+    keys = keys.filter((k) => k !== 'organization' && k !== 'reason');
+  }
+  return Object.fromEntries(keys.map((k) => [k, data[k]]));
+}
+
+function participantShown(viewer: Viewer, facts: IncidentFacts | null, data: Record<string, unknown>): boolean {
+  const role = data.participation === 'REFERRED' ? 'REFERRED' : 'SHARED';
+  return facts !== null && typeof data.organizationId === 'string'
+    && visibleParticipant(viewer, facts, { organizationId: data.organizationId, role, person: false });
+}
+
+/**
+ * An event's actor organization: any organization the viewer may see (§2); a constituent actor — it
+ * acts only on its own reports — under the reporting-organization rule, so a person is shown only to
+ * itself, the coordinator and the handling organization (`facts` are needed for constituents only).
+ */
+export function canSeeActorOrganization(
+  viewer: Viewer,
+  access: AccessLevel | null,
+  facts: IncidentFacts | null,
+  actor: { id: string; kind: OrganizationKind },
+): boolean {
+  if (canSeeOrganization(viewer, actor)) return true;
+  return access !== null && facts !== null && actor.id === facts.reportingOrgId && canSeeReportingOrganization(viewer, access, facts);
 }
 
 /** Participants (§3): coordinator and handling organization see all; others see the public core and themselves. */

@@ -9,6 +9,7 @@ import { IncidentEventEntity } from '../modules/timeline/event.entity';
 import { Migration20261121000000_initial } from './migrations/Migration20261121000000_initial';
 import { Migration20261121010000_domain_feed } from './migrations/Migration20261121010000_domain_feed';
 import { Migration20261121020000_query_indexes } from './migrations/Migration20261121020000_query_indexes';
+import { Migration20261207000000_reported_indicators } from './migrations/Migration20261207000000_reported_indicators';
 
 export const ENTITIES = [
   OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IndicatorEntity, ReferenceCounterEntity,
@@ -37,6 +38,7 @@ export function ormOptions(url: string): Options {
         { name: 'Migration20261121000000_initial', class: Migration20261121000000_initial },
         { name: 'Migration20261121010000_domain_feed', class: Migration20261121010000_domain_feed },
         { name: 'Migration20261121020000_query_indexes', class: Migration20261121020000_query_indexes },
+        { name: 'Migration20261207000000_reported_indicators', class: Migration20261207000000_reported_indicators },
       ],
     },
   };

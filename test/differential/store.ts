@@ -51,8 +51,8 @@ export async function insertWorld(t: TestHub, prefix: string, world: World): Pro
   const indicators = world.incidents.flatMap((inc, n) => inc.indicators.map((i) => ({ reference: referenceOf(prefix, n), type: i.type, value: i.value })));
   if (indicators.length) {
     await t.sql(
-      `insert into indicator (incident_id, type, value, display_value, added_at)
-       select i.id, x.type, x.value, x.value, i.reported_at
+      `insert into indicator (incident_id, type, value, display_value, added_at, reported)
+       select i.id, x.type, x.value, x.value, i.reported_at, true
        from jsonb_to_recordset($1::jsonb) as x(reference text, type text, value text) join incident i on i.reference = x.reference`,
       [JSON.stringify(indicators)],
     );

@@ -495,7 +495,7 @@ export type ReportIncidentMutationVariables = Exact<{
 }>;
 
 
-export type ReportIncidentMutation = { reportIncident: { reference: string, duplicate: boolean, incident: { id: string, reference: string, status: IncidentStatus, accessLevel: AccessLevel, handler: { code: string } } } };
+export type ReportIncidentMutation = { reportIncident: { reference: string, duplicate: boolean, incident?: { id: string, reference: string, status: IncidentStatus, accessLevel: AccessLevel, handler: { code: string } } | null } };
 
 export type RolesQueryVariables = Exact<{ [key: string]: never; }>;
 

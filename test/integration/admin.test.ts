@@ -343,6 +343,31 @@ describe('API keys', () => {
     expect(codes(await t.as('admin@acme.test', REVOKE_KEY, { id: 'not-an-id' }))).toEqual(['NOT_FOUND']);
     expect(await t.sql(`select 1 from api_key where id = $1 and revoked_at is null`, [uuidOf(key.id)])).toHaveLength(1);
   });
+
+  test('security review leak 5: a report-only key gets the receipt only — reference, id, status, duplicate — on the first call and on idempotent replays', async () => {
+    const key = ok(await t.as<CreatedKey>('admin@vnpt.test', CREATE_KEY, { input: { name: 'intake form', capabilities: ['INCIDENT_REPORT'] } })).createApiKey;
+    const RECEIPT = `mutation($input: ReportIncidentInput!) { reportIncident(input: $input) {
+      reference incidentId status duplicate incident { id title notes(first: 10) { edges { node { body } } } timeline(first: 10) { edges { node { type } } } } } }`;
+    type Receipt = { reportIncident: { reference: string; incidentId: string; status: string; duplicate: boolean; incident: unknown } };
+    const input = reportInput({ title: 'Reported by the intake form', idempotencyKey: 'intake-0001' });
+    const first = ok(await t.gql<Receipt>(key.secret, RECEIPT, { input })).reportIncident;
+    expect(first).toEqual({ reference: expect.stringMatching(/^VN-\d{4}-\d{6}$/), incidentId: expect.any(String), status: 'REPORTED', duplicate: false, incident: null });
+    // The handling organization works on it and writes a note; the replay still shows nothing of that.
+    const read = await t.as<{ incident: { version: number; handler: { code: string } } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version handler { code } } }`, { id: first.incidentId });
+    const handler = read.data!.incident.handler.code.toLowerCase();
+    ok(await t.as(`handler@${handler}.test`, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`,
+      { i: { incidentId: first.incidentId, visibility: 'PARTICIPANTS', body: 'Internal working note' } }));
+    ok(await t.as(`handler@${handler}.test`, `mutation($i: TriageIncidentInput!) { triageIncident(input: $i) { incident { id } } }`,
+      { i: { id: first.incidentId, expectedVersion: read.data!.incident.version, severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' } }));
+    const replay = await t.gql<Receipt>(key.secret, RECEIPT, { input });
+    expect(replay.errors).toBeUndefined();
+    expect(replay.data!.reportIncident).toEqual({ reference: first.reference, incidentId: first.incidentId, status: 'TRIAGED', duplicate: true, incident: null });
+    expect(JSON.stringify(replay)).not.toContain('Internal working note');
+    expect(codes(await t.gql(key.secret, `query($id: ID!) { incident(id: $id) { id } }`, { id: first.incidentId }))).toEqual(['FORBIDDEN']);
+    // A principal that may read gets its view of the incident as before, with the same receipt fields.
+    const reader = ok(await t.as<Receipt>('handler@vnpt.test', RECEIPT, { input: reportInput({ idempotencyKey: 'reader-0001' }) })).reportIncident;
+    expect(reader).toMatchObject({ status: 'REPORTED', duplicate: false, incident: { id: reader.incidentId, title: 'Admin test report' } });
+  });
 });
 
 const ORG_FIELDS = `code name kind country active person ipRanges asns zones contact { focalPoint phone email intakeEmail }`;

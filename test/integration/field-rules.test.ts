@@ -15,7 +15,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const { report, mutate, move, version, share, eventOf } = incidentHelpers(() => t);
+const { report, mutate, move, version, share, timeline, eventOf } = incidentHelpers(() => t);
 const ORG_ADMIN = 'admin@vncert.test';
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 
@@ -375,5 +375,68 @@ describe('sharing and referring', () => {
     for (const code of ['RETIRED-ISP', 'MPS-RETIRED']) expect((await t.as(ORG_ADMIN, UPDATE, { i: { code, active: true } })).errors).toBeUndefined();
     const shared = await move('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'RETIRED-ISP' });
     await move('handler@vncert.test', 'referIncident', 'ReferIncidentInput', { id: inc.id, expectedVersion: shared.version, organization: 'MPS-RETIRED', reason: 'Fraud' });
+  });
+});
+
+/**
+ * The outside security review (leaks 1, 2 and 6), written from its text and DESIGN.md §3:
+ * a person is visible only to itself, the coordinator and the handling organization — on every path,
+ * including event actors; an event's payload is masked by the rules of the object it describes, and
+ * raw database ids never appear in payloads; the REPORTER view shows the indicators of its report.
+ */
+describe('security review: identities in events, participants in payloads, the reporter’s own indicators', () => {
+  const actorsOf = async (email: string, id: string) =>
+    (await timeline(email, id)).filter((e) => e.type === 'REPORTED' || e.type === 'NOTE_ADDED').map((e) => `${e.type}:${e.actorOrganization?.code ?? '-'}`);
+  const addNote = (email: string, incidentId: string, visibility: string, body: string) =>
+    t.as(email, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, { i: { incidentId, visibility, body } });
+
+  it('leak 1: a person’s organization is no event actor for an organization the incident is shared with; the coordinator, the handler and the person see it', async () => {
+    const inc = await report('reporter@person-0001.test', { tlp: 'AMBER', title: 'A person’s report' });
+    expect((await addNote('reporter@person-0001.test', inc.id, 'WITH_REPORTER', 'More details from me')).errors).toBeUndefined();
+    await share(inc.id, 'MIC');
+    expect(await actorsOf('analyst@mic.test', inc.id)).toEqual(['REPORTED:-', 'NOTE_ADDED:-']);
+    expect(await actorsOf('handler@vncert.test', inc.id)).toEqual(['REPORTED:PERSON-0001', 'NOTE_ADDED:PERSON-0001']);
+    expect(await actorsOf('handler@vnpt.test', inc.id)).toEqual(['REPORTED:PERSON-0001', 'NOTE_ADDED:PERSON-0001']);
+    expect(await actorsOf('reporter@person-0001.test', inc.id)).toEqual(['REPORTED:PERSON-0001', 'NOTE_ADDED:PERSON-0001']);
+    // A company reporting is shown to FULL viewers (it is visible as reportingOrganization to them, §2).
+    const company = await report('reporter@acme.test', { tlp: 'AMBER', title: 'A company’s report' });
+    await share(company.id, 'MIC');
+    expect(await actorsOf('analyst@mic.test', company.id)).toEqual(['REPORTED:ACME']);
+  });
+
+  it('leak 2: a SHARED event names another shared organization only to those who see it among the participants; no raw ids in any payload', async () => {
+    const inc = await report('reporter@acme.test', { tlp: 'AMBER', title: 'Shared twice' });
+    await share(inc.id, 'MIC');
+    await share(inc.id, 'FPT');
+    const shared = async (email: string) => (await timeline(email, inc.id)).filter((e) => e.type === 'SHARED').map((e) => e.changes);
+    expect(await shared('analyst@mic.test')).toEqual([{ organization: 'MIC', participation: 'SHARED' }, { participation: 'SHARED' }]);
+    expect(await shared('handler@fpt.test')).toEqual([{ participation: 'SHARED' }, { organization: 'FPT', participation: 'SHARED' }]);
+    expect(await shared('handler@vnpt.test')).toEqual([{ organization: 'MIC', participation: 'SHARED' }, { organization: 'FPT', participation: 'SHARED' }]);
+    expect(await shared('handler@vncert.test')).toEqual([{ organization: 'MIC', participation: 'SHARED' }, { organization: 'FPT', participation: 'SHARED' }]);
+    // Unsharing: the same rule, and no raw uuid of the organization anywhere in the coordinator's timeline.
+    await move('handler@vncert.test', 'unshareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: await version(inc.id), organization: 'FPT' });
+    expect((await eventOf('analyst@mic.test', inc.id, 'UNSHARED')).changes).toEqual({ participation: 'SHARED' });
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+    for (const e of await timeline('handler@vncert.test', inc.id)) expect(JSON.stringify(e.changes)).not.toMatch(uuid);
+  });
+
+  it('leak 6: the REPORTER view shows the indicators of its report, not a directive’s targets added later by the coordinator; FULL viewers see all', async () => {
+    const inc = await report('reporter@acme.test', { tlp: 'AMBER', title: 'Phishing with one domain', indicators: [{ type: 'DOMAIN', value: 'reported-phish.vn' }] });
+    const issued = await t.as('handler@vncert.test', `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }`, {
+      i: { incidentId: inc.id, recipient: 'VNNIC', action: 'SUSPEND_DOMAIN', instructions: 'Suspend both', targets: [{ type: 'DOMAIN', value: 'reported-phish.vn' }, { type: 'DOMAIN', value: 'found-later.vn' }, { type: 'IPV4', value: '203.0.113.77' }] },
+    });
+    expect(issued.errors).toBeUndefined();
+    const Q = `query($id: ID!) { incident(id: $id) { accessLevel indicators { type value } domains { name } } }`;
+    type R = { incident: { accessLevel: string; indicators: { type: string; value: string }[]; domains: { name: string }[] } };
+    const acme = (await t.as<R>('reporter@acme.test', Q, { id: inc.id })).data!.incident;
+    expect(acme).toEqual({ accessLevel: 'REPORTER', indicators: [{ type: 'DOMAIN', value: 'reported-phish.vn' }], domains: [{ name: 'reported-phish.vn' }] });
+    const vnpt = (await t.as<R>('handler@vnpt.test', Q, { id: inc.id })).data!.incident;
+    expect(vnpt.accessLevel).toBe('FULL');
+    expect(vnpt.indicators.map((i) => i.value).sort()).toEqual(['203.0.113.77', 'found-later.vn', 'reported-phish.vn']);
+    // Searching by a domain the REPORTER view does not show finds nothing (§3: searches use only shown fields).
+    const D = `query($n: String!) { domain(name: $n) { cases { edges { node { id } } } } }`;
+    type DR = { domain: { cases: { edges: { node: { id: string } }[] } } };
+    expect((await t.as<DR>('reporter@acme.test', D, { n: 'found-later.vn' })).data!.domain.cases.edges).toEqual([]);
+    expect((await t.as<DR>('reporter@acme.test', D, { n: 'reported-phish.vn' })).data!.domain.cases.edges).toEqual([{ node: { id: inc.id } }]);
   });
 });

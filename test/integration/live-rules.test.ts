@@ -186,6 +186,33 @@ describe('incidentEvents', () => {
     expect(escalation('handler@fpt.test')).toMatchObject({ changes: { from: 'TRIAGED', to: 'ESCALATED' }, actorAccountEmail: null });
     await Promise.all([...subs.values()].map((s) => s.dispose()));
   });
+
+  it('security review leaks 1 and 2 on the stream: a shared organization gets no person as actor and no other shared organization in SHARED payloads', async () => {
+    const inc = await report('reporter@person-0001.test', { tlp: 'AMBER', title: 'A person’s report, live' });
+    const share = async (organization: string) => {
+      const v = (await ok<{ incident: { version: number } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: inc.id })).incident.version;
+      await ok('handler@vncert.test', `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { id } } }`, { i: { id: inc.id, expectedVersion: v, organization } });
+    };
+    await share('MIC');
+    const mic = live<Ev>(await t.token('analyst@mic.test'), BY_ID, { id: inc.id });
+    const vnpt = live<Ev>(await t.token('handler@vnpt.test'), BY_ID, { id: inc.id });
+    await sleep(500);
+    await ok('reporter@person-0001.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`,
+      { i: { incidentId: inc.id, visibility: 'WITH_REPORTER', body: 'One more detail' } });
+    await share('FPT');
+    await mic.waitFor((p) => p.some((x) => x.type === 'SHARED'));
+    await vnpt.waitFor((p) => p.some((x) => x.type === 'SHARED'));
+    expect(mic.payloads.map((x) => [x.type, x.actorOrganization?.code ?? null, x.changes])).toEqual([
+      ['NOTE_ADDED', null, { visibility: 'WITH_REPORTER' }],
+      ['SHARED', 'VNCERT', { participation: 'SHARED' }],
+    ]);
+    // The handling organization sees the person and the shared organization (§3 field rules).
+    expect(vnpt.payloads.map((x) => [x.type, x.actorOrganization?.code ?? null, x.changes])).toEqual([
+      ['NOTE_ADDED', 'PERSON-0001', { visibility: 'WITH_REPORTER' }],
+      ['SHARED', 'VNCERT', { organization: 'FPT', participation: 'SHARED' }],
+    ]);
+    await Promise.all([mic.dispose(), vnpt.dispose()]);
+  });
 });
 
 describe('denied attempts', () => {

@@ -219,12 +219,12 @@ test('reportIncident: a report addressed to VNPT through the operation', async (
   const { reportIncident } = ok(await runAs(t, 'reporter@acme.test', ops.ReportIncident, variables));
   expect(reportIncident.duplicate).toBe(false);
   expect(reportIncident.reference).toMatch(/^VN-\d{4}-\d{6}$/);
-  expect(reportIncident.incident.reference).toBe(reportIncident.reference);
-  expect(reportIncident.incident.status).toBe('REPORTED');
-  expect(reportIncident.incident.accessLevel).toBe('REPORTER');
-  expect(reportIncident.incident.handler.code).toBe('VNPT');
+  expect(reportIncident.incident!.reference).toBe(reportIncident.reference);
+  expect(reportIncident.incident!.status).toBe('REPORTED');
+  expect(reportIncident.incident!.accessLevel).toBe('REPORTER');
+  expect(reportIncident.incident!.handler.code).toBe('VNPT');
 
-  const read = ok(await runAs(t, 'handler@vnpt.test', ops.IncidentById, { id: reportIncident.incident.id })).incident;
+  const read = ok(await runAs(t, 'handler@vnpt.test', ops.IncidentById, { id: reportIncident.incident!.id })).incident;
   expect(read?.title).toBe(title);
   expect(read?.accessLevel).toBe('FULL');
 });

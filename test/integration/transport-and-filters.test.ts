@@ -116,3 +116,31 @@ test('other organizations see CLEAR/GREEN summaries only, never AMBER, RED or co
   expect(refs(await t.as<ListData>('reporter@person-0001.test', LIST, {}))).toEqual(['000003']);
   expect(refs(await t.as<ListData>('handler@mof-it.test', LIST, {}))).toEqual(['000005', '000004', '000003', '000002']);
 });
+
+test('security review leak 3: a code the viewer may not see reads exactly like an unknown code wherever a code is accepted', async () => {
+  type E = { message: string; extensions: { code: string; field?: string } };
+  const error = async (email: string, query: string, variables: Record<string, unknown>): Promise<E | null> => {
+    const res = await t.as(email, query, variables);
+    return (res.errors?.[0] as E | undefined) ?? null;
+  };
+  const INCIDENTS = `query($h: String) { incidents(filter: { handler: $h }) { edges { node { id } } } }`;
+  const DIRECTIVES = `query($r: String) { directives(filter: { recipient: $r }) { edges { node { id } } } }`;
+  const unknown = (field: string, code: string) => ({ message: `unknown organization "${code}"`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) });
+  // FPT may see no constituent (§2): ACME and PERSON-0001 answer like NO-SUCH-ORG.
+  expect(await error('handler@fpt.test', INCIDENTS, { h: 'NO-SUCH-ORG' })).toMatchObject(unknown('filter.handler', 'NO-SUCH-ORG'));
+  expect(await error('handler@fpt.test', INCIDENTS, { h: 'ACME' })).toMatchObject(unknown('filter.handler', 'ACME'));
+  expect(await error('handler@fpt.test', DIRECTIVES, { r: 'NO-SUCH-ORG' })).toMatchObject(unknown('filter.recipient', 'NO-SUCH-ORG'));
+  expect(await error('handler@fpt.test', DIRECTIVES, { r: 'PERSON-0001' })).toMatchObject(unknown('filter.recipient', 'PERSON-0001'));
+  // Another constituent is as unknown to ACME; ACME itself and every organization to the coordinator are known (empty pages).
+  expect(await error('reporter@acme.test', INCIDENTS, { h: 'PERSON-0001' })).toMatchObject(unknown('filter.handler', 'PERSON-0001'));
+  expect(await error('reporter@acme.test', INCIDENTS, { h: 'ACME' })).toBeNull();
+  expect(await error('handler@vncert.test', INCIDENTS, { h: 'ACME' })).toBeNull();
+  expect(await error('handler@vncert.test', DIRECTIVES, { r: 'PERSON-0001' })).toBeNull();
+  // Inputs: a report addressed to a constituent reads like one addressed to an unknown code.
+  const REPORT = `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { reference } }`;
+  const reportTo = (code: string) => ({ i: { title: 't', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: code } });
+  const toPerson = await error('handler@fpt.test', REPORT, reportTo('PERSON-0001'));
+  const toNobody = await error('handler@fpt.test', REPORT, reportTo('NO-SUCH-ORG'));
+  expect(toPerson?.extensions).toEqual(toNobody?.extensions);
+  expect(toPerson?.message.replace('PERSON-0001', 'X')).toBe(toNobody?.message.replace('NO-SUCH-ORG', 'X'));
+});

@@ -66,7 +66,7 @@ function normalizeTargets(targets: IssueDirectiveInput['targets']): NormalizedIn
 
 /** The recipient: an active REGISTRY, ISP, AGENCY_IT or RESPONSE_PARTNER (BAD_USER_INPUT before anything else). */
 async function resolveRecipient(ctx: Context, code: string): Promise<OrganizationRow> {
-  const org = await organizationByCode(ctx.db, code.trim());
+  const org = await organizationByCode(ctx.db, viewerOf(ctx), code.trim());
   if (!org || !org.active || !isDirectiveRecipientKind(org.kind)) {
     throw badInput('input.recipient', `recipient must be the code of an active registry, ISP, agency IT unit or response partner; "${code}" is not`);
   }
@@ -109,7 +109,7 @@ export async function issueDirective(ctx: Context, input: IssueDirectiveInput): 
         targets.map((t) => sql`(${directiveId}, ${t.type}, ${t.value}, ${t.displayValue})`),
       )}`);
       // Targets the incident lacked join its indicators; duplicates merge.
-      added = await insertIndicators(q, row.id, targets, now);
+      added = await insertIndicators(q, row.id, targets, now, 'ADDED');
     }
     const to = 'COORDINATING' as const;
     const sets: Sql[] = [coordinatorTakesPart(ctx), sql`coordinator_owns = true`];

@@ -97,7 +97,7 @@ export async function listDirectives(
   const filter = args.filter ?? {};
   let recipientOrgId: string | null = null;
   if (filter.recipient) {
-    const org = await organizationByCode(ctx.db, filter.recipient);
+    const org = await organizationByCode(ctx.db, viewerOf(ctx), filter.recipient);
     if (!org) throw badInput('filter.recipient', `unknown organization "${filter.recipient}"`);
     recipientOrgId = org.id;
   }

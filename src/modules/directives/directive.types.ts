@@ -101,7 +101,7 @@ export class Directive extends Node {
       left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id
       where e.directive_id = ${this.row.id} order by e.position`);
     const incident = await ctx.loaders.incident.load(this.row.incident_id);
-    return Promise.all(rows.map((r) => presentEvent(ctx, r, this.row.incident_id, incident?.access_level ?? null)));
+    return Promise.all(rows.map((r) => presentEvent(ctx, r, this.row.incident_id, incident?.access_level ?? null, incident ?? null)));
   }
 }
 

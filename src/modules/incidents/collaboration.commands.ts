@@ -90,7 +90,7 @@ export async function addIndicators(ctx: Context, incidentId: string, values: { 
     requireEditor(locked);
     requireOpenForHandler(locked);
     const now = ctx.clock.now();
-    const added = await insertIndicators(q, locked.row.id, indicators, now);
+    const added = await insertIndicators(q, locked.row.id, indicators, now, 'ADDED');
     if (added.length) {
       await updateIncidentRow(q, locked.row.id, locked.row.version, null, now);
       await appendEvents(q, viewerOf(ctx), now, [{ incidentId: locked.row.id, type: 'INDICATORS_ADDED', data: { indicators: added } }]);
@@ -100,7 +100,7 @@ export async function addIndicators(ctx: Context, incidentId: string, values: { 
 }
 
 async function targetOrganization(ctx: Context, code: string, kinds: readonly OrganizationKind[], what: string): Promise<OrganizationRow> {
-  const org = await organizationByCode(ctx.db, code);
+  const org = await organizationByCode(ctx.db, viewerOf(ctx), code);
   if (!org || !org.active || !kinds.includes(org.kind)) {
     throw badInput('input.organization', `${what} must be an active ${kinds.join(', ')} organization; "${code}" is not`);
   }
@@ -137,7 +137,7 @@ export const shareIncident = (ctx: Context, input: ShareIncidentInput) => addPar
 export const referIncident = (ctx: Context, input: ReferIncidentInput) => addParticipant(ctx, input, 'REFERRED', requireReason(input.reason));
 
 export async function unshareIncident(ctx: Context, input: ShareIncidentInput): Promise<string> {
-  const org = await organizationByCode(ctx.db, input.organization);
+  const org = await organizationByCode(ctx.db, viewerOf(ctx), input.organization);
   if (!org) throw badInput('input.organization', `unknown organization "${input.organization}"`);
   return ctx.db.tx(async (q) => {
     const locked = await lockVisibleIncident(ctx, q, input.id);

@@ -69,6 +69,8 @@ export class IndicatorEntity {
   @Property({ type: 'text' }) value!: string;
   @Property({ type: 'text' }) displayValue!: string;
   @Property({ type: 'Date', columnType: 'timestamptz' }) addedAt!: Date;
+  /** Came with the report (the REPORTER view shows only these). */
+  @Property({ type: 'boolean', default: false }) reported!: boolean;
 }
 
 @Entity({ tableName: 'reference_counter' })

@@ -52,6 +52,7 @@ export interface IndicatorRow extends Row {
   type: string;
   value: string;
   display_value: string;
+  reported: boolean;
 }
 
 const INCIDENT_COLUMNS = raw(`i.id, i.reference, i.title, i.description, i.rsit_class, i.rsit_type, i.national_category,
@@ -78,7 +79,7 @@ export async function visibleIncidentByReference(db: Queryable, viewer: Viewer, 
 }
 
 export async function indicatorsByIncidentIds(db: Queryable, ids: readonly string[]): Promise<IndicatorRow[]> {
-  return db.query<IndicatorRow>(sql`select incident_id, type, value, display_value from indicator
+  return db.query<IndicatorRow>(sql`select incident_id, type, value, display_value, reported from indicator
     where incident_id = any(${ids}::uuid[]) order by incident_id, id`);
 }
 

@@ -3,7 +3,7 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { IncidentOrderEnum } from '../../graphql/enums';
-import { canSeeReportingOrganization, visibleIndicatorTypes, viewShows } from '../../auth/policy';
+import { canSeeReportingOrganization, indicatorShown, viewShowsIndicators, viewShows } from '../../auth/policy';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import {
   Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload, incidentFacts,
@@ -12,6 +12,7 @@ import { incidentById, incidentByReference, listIncidents, presentIncident } fro
 import { reportIncident } from './report.service';
 import type { IncidentOrder } from './incident.repo';
 import { notFound } from '../../graphql/errors';
+import { toGlobalId } from '../../graphql/relay';
 
 @SchemaDirective('@key(fields: "name")')
 @ObjectType({ description: 'A DOMAIN indicator as an entity a registry subgraph can extend.' })
@@ -50,10 +51,13 @@ export class IncidentResolver {
   @Rule({ capability: 'INCIDENT_REPORT' })
   async reportIncident(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: Context): Promise<ReportIncidentPayload> {
     const result = await reportIncident(ctx, input);
+    const receipt = { incidentId: toGlobalId('Incident', result.incidentId), status: result.status, reference: result.reference, duplicate: result.duplicate };
+    // Reporting is not reading (DESIGN.md §3): without INCIDENT_READ the receipt is all, on replays too.
+    if (!ctx.authz.has('INCIDENT_READ')) return { ...receipt, incident: null };
     const row = await ctx.loaders.incident.load(result.incidentId);
     // The reporting organization always sees its own report; anything else is a bug, not a leak to paper over.
     if (!row) throw notFound('Incident');
-    return { incident: presentIncident(ctx, row), reference: result.reference, duplicate: result.duplicate };
+    return { ...receipt, incident: presentIncident(ctx, row) };
   }
 
   @FieldResolver(() => Organization, { description: 'The handling organization' })
@@ -79,18 +83,17 @@ export class IncidentResolver {
 
   @FieldResolver(() => [Indicator])
   async indicators(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Indicator[]> {
-    const which = visibleIndicatorTypes(incident.accessLevel);
-    if (which === 'NONE') return [];
+    if (!viewShowsIndicators(incident.accessLevel)) return [];
     const rows = await ctx.loaders.indicators.load(incident.row.id);
     return rows
-      .filter((r) => which === 'ALL' || r.type === 'DOMAIN')
+      .filter((r) => indicatorShown(incident.accessLevel, r))
       .map((r) => ({ type: r.type as Indicator['type'], value: r.value, displayValue: r.display_value }));
   }
 
   @FieldResolver(() => [Domain], { description: 'The DOMAIN indicators as entities' })
   async domains(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Domain[]> {
-    if (visibleIndicatorTypes(incident.accessLevel) === 'NONE') return [];
+    if (!viewShowsIndicators(incident.accessLevel)) return [];
     const rows = await ctx.loaders.indicators.load(incident.row.id);
-    return rows.filter((r) => r.type === 'DOMAIN').map((r) => ({ name: r.value, unicodeName: r.display_value }));
+    return rows.filter((r) => r.type === 'DOMAIN' && indicatorShown(incident.accessLevel, r)).map((r) => ({ name: r.value, unicodeName: r.display_value }));
   }
 }

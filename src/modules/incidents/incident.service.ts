@@ -43,7 +43,7 @@ export async function listIncidents(
   const filter = args.filter ?? {};
   let handlerOrgId: string | null = null;
   if (filter.handler) {
-    const org = await organizationByCode(ctx.db, filter.handler);
+    const org = await organizationByCode(ctx.db, viewerOf(ctx), filter.handler);
     if (!org) throw badInput('filter.handler', `unknown organization "${filter.handler}"`);
     handlerOrgId = org.id;
   }

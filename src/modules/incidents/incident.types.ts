@@ -1,4 +1,4 @@
-import { Field, ObjectType, InputType, Int, Directive as SchemaDirective } from 'type-graphql';
+import { Field, ObjectType, InputType, Int, ID, Directive as SchemaDirective } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { IsOptional, Length, MaxLength, Min, Max, ArrayMaxSize, ValidateNested, IsInt } from 'class-validator';
 import { IsEmailAddress } from '../../graphql/validators';
@@ -180,7 +180,13 @@ export class ReportIncidentInput {
 
 @ObjectType()
 export class ReportIncidentPayload {
-  @Field(() => Incident) incident!: Incident;
+  @Field(() => Incident, {
+    nullable: true,
+    description: 'The report in your view; null for a principal that may report but not read incidents (a report-only API key), whose receipt is reference, incidentId, status and duplicate',
+  })
+  incident!: Incident | null;
+  @Field(() => ID, { description: 'The incident’s global id (the receipt)' }) incidentId!: string;
+  @Field(() => IncidentStatusEnum, { description: 'The incident’s status now (REPORTED on the first call)' }) status!: IncidentStatus;
   @Field() reference!: string;
   @Field({ description: 'true when an idempotent retry returned the first report' }) duplicate!: boolean;
 }

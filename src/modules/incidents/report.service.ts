@@ -11,6 +11,7 @@ import { appendEvents } from '../timeline/events';
 import { insertIndicators } from '../indicators/indicator.repo';
 import { resolveAddressee, resolveConnectivityProvider, normalizePublicIps, routeReport } from './routing';
 import type { ReportIncidentInput } from './incident.types';
+import type { IncidentStatus } from './incident.entity';
 import type { OrganizationRow } from '../organizations/organization.repo';
 import { ORG_COLUMNS } from '../organizations/organization.repo';
 import { checkReportText } from './input-text';
@@ -25,6 +26,7 @@ class IdempotentReplay extends Error {
 export interface ReportResult {
   incidentId: string;
   reference: string;
+  status: IncidentStatus;
   duplicate: boolean;
 }
 
@@ -82,8 +84,8 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
     throw badInput('input.occurredAt', 'occurredAt must not be after detectedAt');
   }
   const publicIps = normalizePublicIps(input.affectedSystem?.publicIps);
-  const reportTo = await resolveAddressee(ctx.db, input.reportTo);
-  const provider = await resolveConnectivityProvider(ctx.db, input.affectedSystem?.connectivityProvider);
+  const reportTo = await resolveAddressee(ctx.db, viewerOf(ctx), input.reportTo);
+  const provider = await resolveConnectivityProvider(ctx.db, viewerOf(ctx), input.affectedSystem?.connectivityProvider);
   ctx.authz.require('INCIDENT_REPORT', 'reporting an incident');
 
   const hash = requestHash(input);
@@ -133,7 +135,7 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
           ${idempotencyKey ? principal : null}, ${idempotencyKey}, ${idempotencyKey ? hash : null}, 1, ${now})
         returning id`);
       const incidentId = inserted!.id;
-      await insertIndicators(q, incidentId, indicators, now);
+      await insertIndicators(q, incidentId, indicators, now, 'REPORT');
       await appendEvents(q, viewer, now, [
         {
           incidentId,
@@ -148,7 +150,7 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
           },
         },
       ]);
-      return { incidentId, reference, duplicate: false };
+      return { incidentId, reference, status: 'REPORTED', duplicate: false };
     });
   } catch (err) {
     if (err instanceof IdempotentReplay) return replay(ctx, err);
@@ -166,6 +168,6 @@ async function replay(ctx: Context, r: IdempotentReplay): Promise<ReportResult> 
   if (!r.sameInput) {
     throw conflict('This idempotencyKey was already used with a different report', { field: 'input.idempotencyKey' });
   }
-  const row = await ctx.db.one<{ reference: string }>(sql`select reference from incident where id = ${r.incidentId}`);
-  return { incidentId: r.incidentId, reference: row!.reference, duplicate: true };
+  const row = await ctx.db.one<{ reference: string; status: IncidentStatus }>(sql`select reference, status from incident where id = ${r.incidentId}`);
+  return { incidentId: r.incidentId, reference: row!.reference, status: row!.status, duplicate: true };
 }

@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { Queryable } from '../../db/db';
 import { sql } from '../../db/sql';
+import type { Viewer } from '../../auth/viewer';
 import { badInput } from '../../graphql/errors';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
 
@@ -22,9 +23,9 @@ export interface RoutingDecision {
 }
 
 /** Resolves and checks `reportTo` (BAD_USER_INPUT before anything else happens). */
-export async function resolveAddressee(db: Queryable, code: string | null | undefined): Promise<OrganizationRow | null> {
+export async function resolveAddressee(db: Queryable, viewer: Viewer, code: string | null | undefined): Promise<OrganizationRow | null> {
   if (!code) return null;
-  const org = await organizationByCode(db, code);
+  const org = await organizationByCode(db, viewer, code);
   if (!org || !org.active || !(ADDRESSABLE_KINDS as readonly string[]).includes(org.kind)) {
     throw badInput('input.reportTo', `reportTo must be the code of an active ISP, agency IT unit or the coordinator; "${code}" is not`);
   }
@@ -32,7 +33,7 @@ export async function resolveAddressee(db: Queryable, code: string | null | unde
 }
 
 /** `connectivityProvider`: an organization code, or an ASN (`AS<n>`) announced by one. */
-export async function resolveConnectivityProvider(db: Queryable, value: string | null | undefined): Promise<OrganizationRow | null> {
+export async function resolveConnectivityProvider(db: Queryable, viewer: Viewer, value: string | null | undefined): Promise<OrganizationRow | null> {
   if (!value) return null;
   const asn = /^AS\s?(\d{1,10})$/i.exec(value.trim());
   if (asn) {
@@ -41,7 +42,7 @@ export async function resolveConnectivityProvider(db: Queryable, value: string |
     if (rows.length !== 1) throw badInput('input.affectedSystem.connectivityProvider', `no single active ISP or agency unit announces ${value}`);
     return rows[0];
   }
-  const org = await organizationByCode(db, value);
+  const org = await organizationByCode(db, viewer, value);
   if (!org || !org.active || !['ISP', 'AGENCY_IT'].includes(org.kind)) {
     throw badInput('input.affectedSystem.connectivityProvider', `connectivityProvider must be the code or ASN of an active ISP or agency IT unit; "${value}" is not`);
   }

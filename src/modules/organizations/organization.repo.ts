@@ -1,6 +1,8 @@
 import type { Queryable, Row } from '../../db/db';
-import { sql } from '../../db/sql';
+import { sql, TRUE } from '../../db/sql';
 import type { OrganizationKind, OrganizationContact } from './organization.entity';
+import type { Viewer } from '../../auth/viewer';
+import { organizationVisibleSql } from '../../auth/policy';
 
 export interface OrganizationRow extends Row {
   id: string;
@@ -35,6 +37,13 @@ export async function organizationsWithNetwork(db: Queryable, ids: readonly stri
   return db.query<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.id = any(${ids}::uuid[]) or o.kind <> 'CONSTITUENT'`);
 }
 
-export async function organizationByCode(db: Queryable, code: string): Promise<OrganizationRow | undefined> {
-  return db.one<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.code = ${code.toUpperCase()}`);
+/**
+ * An organization named by code in an input or filter, as the viewer may see it: one it may not see
+ * (another constituent, a person) reads exactly like an unknown code (DESIGN.md §3 field rules).
+ * `EVERY_ORGANIZATION` is for a caller whose own rule covers every organization (statistics readers'
+ * `periodicSummary`), which then answers an invisible one like an unknown one itself.
+ */
+export async function organizationByCode(db: Queryable, viewer: Viewer | 'EVERY_ORGANIZATION', code: string): Promise<OrganizationRow | undefined> {
+  return db.one<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.code = ${code.toUpperCase()}
+    and ${viewer === 'EVERY_ORGANIZATION' ? TRUE : organizationVisibleSql(viewer)}`);
 }

@@ -8,7 +8,7 @@ import { badInput } from '../../graphql/errors';
 import { ConnectionType, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
 import { IncidentStatusEnum } from '../../graphql/enums';
 import { normalizeDomain, normalizeZone, IndicatorError } from '../indicators/normalize';
-import { visibleIndicatorTypes } from '../../auth/policy';
+import { indicatorShown, viewShowsIndicators, INDICATOR_SHOWN_SQL } from '../../auth/policy';
 import type { IncidentStatus } from '../incidents/incident.entity';
 import { Incident, Indicator, IncidentConnection } from '../incidents/incident.types';
 import { Domain } from '../incidents/incident.resolver';
@@ -87,8 +87,8 @@ export class RegistryResolver {
         c.removed = r.entry_removed;
         c.incidentId = Buffer.from(`Incident:${r.entry_incident_id}`).toString('base64url');
         c.incident = r.entry_removed ? null : presentIncident(ctx, r);
-        const indicators = r.entry_removed || visibleIndicatorTypes(r.access_level) === 'NONE' ? [] : await ctx.loaders.indicators.load(r.entry_incident_id);
-        c.domains = indicators.filter((x) => x.type === 'DOMAIN').map((x) => ({ type: 'DOMAIN', value: x.value, displayValue: x.display_value }));
+        const indicators = r.entry_removed || !viewShowsIndicators(r.access_level) ? [] : await ctx.loaders.indicators.load(r.entry_incident_id);
+        c.domains = indicators.filter((x) => x.type === 'DOMAIN' && indicatorShown(r.access_level, x)).map((x) => ({ type: 'DOMAIN', value: x.value, displayValue: x.display_value }));
         return { cursor: e.cursor, node: c };
       }),
     );
@@ -123,7 +123,7 @@ export class RegistryResolver {
     // Only views that show the domain itself may match on it (SUMMARY and RECIPIENT show no indicators).
     const rows = await ctx.db.query<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)}) v
       where v.access_level in ('FULL','REPORTER','DOMAIN_FEED')
-        and exists (select 1 from indicator x where x.incident_id = v.id and x.type = 'DOMAIN' and x.value = ${domain.name})
+        and exists (select 1 from indicator x where x.incident_id = v.id and x.type = 'DOMAIN' and x.value = ${domain.name} and ${INDICATOR_SHOWN_SQL})
         ${cursor ? sql`and (v.reported_at, v.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : sql``}
       order by v.reported_at desc, v.id desc limit ${n + 1}`);
     const page = pageOf(rows, n, (r) => encodeCursor(cursorKeyOf(r, 'REPORTED_AT_DESC')));

@@ -142,7 +142,7 @@ export class StatisticsResolver {
   ): Promise<PeriodicSummary> {
     if (year < 2000 || year > 2100) throw badInput('year', 'year out of range');
     if (half !== undefined && half !== null && half !== 1 && half !== 2) throw badInput('half', 'half is 1 (January–June) or 2 (July–December)');
-    const org = await organizationByCode(ctx.db, code);
+    const org = await organizationByCode(ctx.db, 'EVERY_ORGANIZATION', code);
     const unknown = () => badInput('organization', `unknown organization "${code}"`);
     if (!org) throw unknown();
     const viewer = viewerOf(ctx);

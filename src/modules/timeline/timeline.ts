@@ -1,14 +1,17 @@
 import DataLoader from 'dataloader';
 import { Field, ObjectType, registerEnumType, ID, Ctx } from 'type-graphql';
 import { requestLoader } from '../../graphql/loaders';
-import { Incident } from '../incidents/incident.types';
+import { Incident, incidentFacts } from '../incidents/incident.types';
 import { presentIncident } from '../incidents/incident.service';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql } from '../../db/sql';
 import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
-import { eventVisibleSql, maskEventData, canSeeActorAccount, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel } from '../../auth/policy';
+import {
+  eventVisibleSql, maskEventData, canSeeActorAccount, canSeeActorOrganization, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, PARTICIPANT_EVENT_TYPES,
+  type AccessLevel, type IncidentFacts,
+} from '../../auth/policy';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { IncidentRow } from '../incidents/incident.repo';
 
@@ -26,15 +29,26 @@ registerEnumType(EventTypeEnum, { name: 'IncidentEventType' });
 @ObjectType({ implements: Node, description: 'One entry of the append-only timeline (the audit trail)' })
 export class IncidentEvent extends Node {
   incidentUuid!: string;
-  @Field(() => ID, { description: 'The incident (its global id), also for ACCESS_REVOKED' }) incidentId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The incident (its global id), also for ACCESS_REVOKED; null where you have no view of it (a directive’s history on a confidential incident)',
+  })
+  incidentId!: string | null;
   actorOrgId!: string | null;
   @Field({ description: 'Commit-ordered position (resume subscriptions from it)' }) cursor!: string;
   @Field(() => EventTypeEnum) type!: EventType;
   @Field(() => GraphQLDateTime) occurredAt!: Date;
   @Field(() => GraphQLJSONObject, { description: 'What changed, masked by your view' }) changes!: Record<string, unknown>;
   @Field(() => String, { nullable: true, description: 'Actor account e-mail: your own organization and the coordinator only' }) actorAccountEmail!: string | null;
-  /** The view the event is read in: a constituent actor is shown to FULL viewers and to itself only. */
+  /** The view the event is read in. */
   access: AccessLevel | null = null;
+  /** The incident as the viewer reads it, for the field rules of actors and payloads: given, or loaded when first needed. */
+  incidentRow: IncidentRow | null | undefined = undefined;
+
+  async facts(ctx: Context): Promise<IncidentFacts | null> {
+    if (this.incidentRow === undefined) this.incidentRow = this.access ? ((await ctx.loaders.incident.load(this.incidentUuid)) ?? null) : null;
+    return this.incidentRow ? incidentFacts(this.incidentRow) : null;
+  }
 
   /**
    * Loaded only when asked for (through the request's organization loader): a subscription event
@@ -45,7 +59,9 @@ export class IncidentEvent extends Node {
     if (!this.actorOrgId) return null;
     const viewer = viewerOf(ctx);
     const org = await ctx.loaders.organization.load(this.actorOrgId);
-    return org && (org.kind !== 'CONSTITUENT' || this.access === 'FULL' || org.id === viewer.organization.id) ? toOrganization(viewer, org) : null;
+    if (!org) return null;
+    const facts = org.kind === 'CONSTITUENT' ? await this.facts(ctx) : null;
+    return canSeeActorOrganization(viewer, this.access, facts, org) ? toOrganization(viewer, org) : null;
   }
 
   @Field(() => Incident, { nullable: true, description: 'null when you have no view of it (ACCESS_REVOKED)' })
@@ -82,20 +98,27 @@ async function withVisibleDuplicate(ctx: Context, changes: Record<string, unknow
   return row ? { ...rest, duplicateOf: toGlobalId('Incident', row.id) } : rest;
 }
 
-/** One event as the viewer may read it: payload masked by the view, actor account by the field rule. */
-export async function presentEvent(ctx: Context, r: EventRow, incidentId: string, access: AccessLevel | null): Promise<IncidentEvent> {
+/**
+ * One event as the viewer may read it: payload masked by the view and the field rules, actor account by
+ * its rule. `incident` is the incident's row as the viewer reads it when the caller has it (else it is
+ * loaded if a rule needs it); `access` null means no view of the incident (a directive's history).
+ */
+export async function presentEvent(ctx: Context, r: EventRow, incidentId: string, access: AccessLevel | null, incident?: IncidentRow | null): Promise<IncidentEvent> {
   const viewer = viewerOf(ctx);
   const ev = new IncidentEvent();
   ev.id = toGlobalId('IncidentEvent', r.id);
   ev.incidentUuid = incidentId;
-  ev.incidentId = toGlobalId('Incident', incidentId);
+  // No path gives a viewer without a view of the incident its id (DESIGN.md §3, confidential incidents).
+  ev.incidentId = access === null ? null : toGlobalId('Incident', incidentId);
   ev.actorOrgId = r.actor_org_id;
   ev.cursor = r.position;
   ev.type = r.type;
   ev.occurredAt = r.occurred_at;
-  ev.changes = await withVisibleDuplicate(ctx, maskEventData(access, r.type, r.data));
-  ev.actorAccountEmail = canSeeActorAccount(viewer, r.actor_org_id) ? (r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null)) : null;
   ev.access = access;
+  if (incident !== undefined) ev.incidentRow = incident;
+  const facts = PARTICIPANT_EVENT_TYPES.includes(r.type) ? await ev.facts(ctx) : null;
+  ev.changes = await withVisibleDuplicate(ctx, maskEventData(viewer, access, facts, r.type, r.data));
+  ev.actorAccountEmail = canSeeActorAccount(viewer, r.actor_org_id) ? (r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null)) : null;
   return ev;
 }
 
@@ -138,6 +161,6 @@ export async function timelineOf(ctx: Context, incident: IncidentRow, first: num
   const cursor = decodeKeyset(after, ['bigint']);
   const rows = await timelineLoader(ctx).load({ incident, first, after: cursor ? cursor[0] : null });
   const page = pageOf(rows, first, (r) => encodeCursor([r.position]));
-  const edges = await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentEvent(ctx, e.node, incident.id, incident.access_level) })));
+  const edges = await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentEvent(ctx, e.node, incident.id, incident.access_level, incident) })));
   return { ...page, edges };
 }
