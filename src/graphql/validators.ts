@@ -1,11 +1,11 @@
 import { ValidateBy, buildMessage, isEmail, type ValidationOptions } from 'class-validator';
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+import { hasLoneSurrogate } from './text-rule';
 
 /**
  * class-validator's `@IsEmail()`, safe for any string: validator.js's isEmail throws a URIError on
  * half of a surrogate pair ("URI malformed"), which would reach the client as an internal error
- * instead of BAD_USER_INPUT. Same constraint name and message as `@IsEmail()`.
+ * instead of BAD_USER_INPUT. Same constraint name and message as `@IsEmail()`. (The text rule refuses
+ * such strings before any resolver runs; this keeps the validator itself safe for any input.)
  */
 export function IsEmailAddress(validationOptions?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -13,7 +13,7 @@ export function IsEmailAddress(validationOptions?: ValidationOptions): PropertyD
       name: 'isEmail',
       validator: {
         validate: (value: unknown): boolean => {
-          if (typeof value !== 'string' || LONE_SURROGATE.test(value)) return false;
+          if (typeof value !== 'string' || hasLoneSurrogate(value)) return false;
           try {
             return isEmail(value);
           } catch {

@@ -8,7 +8,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginCacheControlDi
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventHub } from '../modules/subscriptions/event-hub';
 import { SocketRegistry, type SocketHolder } from './sockets';
-import type { GraphQLSchema } from 'graphql';
+import { execute, subscribe, type GraphQLSchema } from 'graphql';
 import type { Services, Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
@@ -20,6 +20,7 @@ import { hitDatabaseDown, isDatabaseDown, serviceUnavailableError, WS_TRY_AGAIN_
 import { sql } from '../db/sql';
 import type { Viewer } from '../auth/viewer';
 import { anonymousIntrospection, cors, csrfPrevention, introspectionRules, jsonBody, securityHeaders } from './security';
+import { checkedExecution, inputTextPlugin, inputTextRule } from '../graphql/text-rule';
 import { RateLimiter, rateKey, rateLimitedError } from './rate-limit';
 import { HubMetrics, metricsHandler } from './metrics';
 import { RequestTracker, requestIdOfError, tagError } from './request-log';
@@ -60,6 +61,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const limiter = new RateLimiter(config.security.rateLimit, (transport, key) => metrics.rateLimited(transport, key));
   const validationRules = introspectionRules(config);
   const formatErrors = formatError({ mask: config.security.maskErrors, log, requestId: requestIdOfError });
+  const inputText = inputTextRule(schema);
   app.get('/metrics', metricsHandler(metrics, config.security.metricsToken));
 
   app.get('/healthz', (_req, res) => {
@@ -107,6 +109,9 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
       onClose: (ctx) => {
         if (ctx.extra.holder) sockets.remove(ctx.extra.holder);
       },
+      // The text rule of string arguments, on the document graphql-ws parsed and validated, before execution.
+      execute: checkedExecution(inputText, execute),
+      subscribe: checkedExecution(inputText, subscribe),
       // graphql-ws runs without Apollo's plugins: the same query limits, checked before execution, then the guard's.
       onSubscribe: async (ctx, id, payload) => limitSubscription(schema, payload, config.limits) ?? guard.onSubscribe?.(ctx, id, payload),
       onOperation: guard.onOperation,
@@ -138,6 +143,8 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
     ApolloServerPluginCacheControlDisabled(),
     { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } }; } },
     queryLimitsPlugin(config.limits),
+    // Every string argument obeys one text rule before anything runs (graphql-ws: `execute` and `subscribe` above).
+    inputTextPlugin(inputText),
     tracker.plugin(),
     {
       async serverWillStart() {

@@ -31,8 +31,21 @@ export interface Live<P> {
   dispose(): Promise<void>;
 }
 
+/** A real graphql-ws client for `token`, connecting at once, with no retries (so a close is observed as it happens). */
+export function connect(httpUrl: string, token: string, onClosed: (code: number) => void = () => undefined): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => undefined, // closes are observed through `onClosed`; no console noise
+    on: { closed: (e) => onClosed((e as { code: number }).code) },
+  });
+}
+
 /**
- * A real graphql-ws client (no retries, so a close is observed as it happens) that keeps each
+ * A graphql-ws client (`connect`) that keeps each
  * delivered payload as it came, after `map`.
  */
 function live<T, P>(httpUrl: string, token: string, query: string, variables: Record<string, unknown>, map: (payload: T) => P, show: (payloads: P[]) => unknown): Live<P> {
@@ -46,15 +59,7 @@ function live<T, P>(httpUrl: string, token: string, query: string, variables: Re
   const notify = () => {
     for (const l of listeners) l();
   };
-  const client: Client = createClient({
-    url: httpUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => undefined, // closes are observed through `closed`; no console noise
-    on: { closed: (e) => onClosed((e as { code: number }).code) },
-  });
+  const client = connect(httpUrl, token, (code) => onClosed(code));
   client.subscribe<Record<string, T>>({ query, variables }, {
     next: (v) => {
       if (v.errors) errors.push(...v.errors);

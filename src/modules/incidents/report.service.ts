@@ -14,7 +14,6 @@ import type { ReportIncidentInput } from './incident.types';
 import type { IncidentStatus } from './incident.entity';
 import type { OrganizationRow } from '../organizations/organization.repo';
 import { ORG_COLUMNS } from '../organizations/organization.repo';
-import { checkReportText } from './input-text';
 
 /** Thrown inside the transaction to roll it back (returning the taken number) when the key was used before. */
 class IdempotentReplay extends Error {
@@ -75,7 +74,6 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
     if (err instanceof IndicatorError) throw badInput(err.index >= 0 ? `input.indicators[${err.index}].value` : 'input.indicators', err.message);
     throw err;
   }
-  checkReportText(input); // before any database access: NUL or half surrogates would be an internal error there
   if (!input.title.trim()) throw badInput('input.title', 'title must not be blank');
   if (!input.description.trim()) throw badInput('input.description', 'description must not be blank');
   if (!input.reporterContact.name.trim()) throw badInput('input.reporterContact.name', 'name must not be blank');

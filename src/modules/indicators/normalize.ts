@@ -7,6 +7,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import * as tr46 from 'tr46';
+import { hasLoneSurrogate } from '../../graphql/text-rule';
 
 export const INDICATOR_TYPES = ['DOMAIN', 'IPV4', 'IPV6', 'CIDR', 'URL', 'EMAIL', 'ASN', 'FILE_HASH'] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
@@ -37,8 +38,6 @@ const HASH_LENGTHS: ReadonlySet<number> = new Set([32, 40, 64, 128]);
 
 /** C0, DEL and C1: never legitimate in an observable and dangerous in logs and UIs. */
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-/** Half of a surrogate pair: not a character; stored, it would silently become U+FFFD (so would a URL path). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Invisible formatting characters (zero-width, bidi controls, BOM, soft hyphen): spoofing devices in an address. */
 const FORMAT_CHARS = /\p{Cf}/u;
 /** Defanged dots as analysts write them in reports. */
@@ -324,7 +323,8 @@ function precheck(raw: string, what: string): string {
   if (s.length === 0) throw new IndicatorError(-1, `empty ${what}`);
   if (s.length > MAX_LENGTH) throw new IndicatorError(-1, `${what} longer than ${MAX_LENGTH} characters`);
   if (CONTROL_CHARS.test(s)) throw new IndicatorError(-1, `${quote(s)} contains control characters`);
-  if (LONE_SURROGATE.test(s)) throw new IndicatorError(-1, `${quote(s)} is not well-formed Unicode (a lone surrogate)`);
+  // Half of a surrogate pair is not a character; stored, it would silently become U+FFFD (so would a URL path).
+  if (hasLoneSurrogate(s)) throw new IndicatorError(-1, `${quote(s)} is not well-formed Unicode (a lone surrogate)`);
   return s;
 }
 
