@@ -80,7 +80,10 @@ export class Authenticator {
     } catch (err) {
       throw new AuthenticationError((err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'EXPIRED' : 'INVALID');
     }
-    return this.accountViewer(payload.sub ?? '', payload.exp ? new Date(payload.exp * 1000) : null);
+    // jose checks that `sub` is present, not that it is a string: a signed token with `"sub": [id]` is
+    // still invalid credentials (it would otherwise reach SQL as an array).
+    if (typeof payload.sub !== 'string') throw new AuthenticationError('INVALID');
+    return this.accountViewer(payload.sub, payload.exp ? new Date(payload.exp * 1000) : null);
   }
 
   /** The viewer of an account, checked active (also used by the demo-data loader, which acts as demo accounts). */

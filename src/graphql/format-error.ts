@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -20,11 +20,27 @@ function firstConstraint(errors: ValidationError[], prefix: string): { field: st
 }
 
 /**
+ * A refusal Apollo Server raises about the request itself, before execution, with a 4xx status and no
+ * code (an automatic persisted query whose hash does not match its query, an unsupported persisted
+ * query version): the client's mistake, not an internal error.
+ */
+function isCodelessClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions?.code !== undefined) return false;
+  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** graphql-js's suggestions of schema names, always at the end of a message ("Did you mean "incidents"?"). */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/**
  * Every error leaves with a code from DESIGN.md §4. Errors meant for the client (HubError, input
  * validation) keep their message; anything unexpected is logged and, in production, masked down to
- * a request id.
+ * a request id. With `hideSuggestions` (introspection not fully open), client errors lose graphql-js's
+ * "Did you mean …" suggestions — validation and variable coercion alike, on HTTP and WebSocket, which
+ * both format here (Apollo's own `hideSchemaDetailsFromClientErrors` covers HTTP validation only).
  */
-export function formatError(opts: { mask: boolean; log: Logger; requestId?: (error: unknown) => string | undefined }) {
+export function formatError(opts: { mask: boolean; log: Logger; hideSuggestions?: boolean; requestId?: (error: unknown) => string | undefined }) {
   // The third argument is for callers outside Apollo (graphql-ws), which know their request id;
   // Apollo's errors carry it as a tag (request-log.ts).
   return (formatted: GraphQLFormattedError, error: unknown, requestId: string | undefined = opts.requestId?.(error)): GraphQLFormattedError => {
@@ -46,9 +62,12 @@ export function formatError(opts: { mask: boolean; log: Logger; requestId?: (err
     if (original instanceof DatabaseUnavailableError) {
       return { ...formatted, message: 'The database is unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE', ...traced } };
     }
+    if (isCodelessClientError(original)) return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
     const code = formatted.extensions?.code;
     // Parse, validation and variable-coercion errors from graphql-js / Apollo are the client's, not ours.
-    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+      return opts.hideSuggestions ? { ...formatted, message: formatted.message.replace(SUGGESTION, '') } : formatted;
+    }
     opts.log.error({ requestId, err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'internal error');
     if (opts.mask) {
       // Only the request id leaves: it finds the log line above (and the request's own line).

@@ -19,7 +19,7 @@ import { explorerRouter } from './explorer';
 import { hitDatabaseDown, isDatabaseDown, serviceUnavailableError, WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON } from '../graphql/unavailable';
 import { sql } from '../db/sql';
 import type { Viewer } from '../auth/viewer';
-import { anonymousIntrospection, cors, csrfPrevention, introspectionRules, jsonBody, securityHeaders } from './security';
+import { anonymousIntrospection, cors, csrfPrevention, hideSchemaSuggestions, introspectionRules, jsonBody, securityHeaders, subscriptionsOverWebSocketOnly } from './security';
 import { checkedExecution, inputTextPlugin, inputTextRule } from '../graphql/text-rule';
 import { RateLimiter, rateKey, rateLimitedError } from './rate-limit';
 import { HubMetrics, metricsHandler } from './metrics';
@@ -60,7 +60,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const tracker = new RequestTracker(log, metrics);
   const limiter = new RateLimiter(config.security.rateLimit, (transport, key) => metrics.rateLimited(transport, key));
   const validationRules = introspectionRules(config);
-  const formatErrors = formatError({ mask: config.security.maskErrors, log, requestId: requestIdOfError });
+  const formatErrors = formatError({ mask: config.security.maskErrors, log, hideSuggestions: hideSchemaSuggestions(config), requestId: requestIdOfError });
   const inputText = inputTextRule(schema);
   app.get('/metrics', metricsHandler(metrics, config.security.metricsToken));
 
@@ -143,6 +143,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
     ApolloServerPluginCacheControlDisabled(),
     { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } }; } },
     queryLimitsPlugin(config.limits),
+    subscriptionsOverWebSocketOnly(),
     // Every string argument obeys one text rule before anything runs (graphql-ws: `execute` and `subscribe` above).
     inputTextPlugin(inputText),
     tracker.plugin(),

@@ -1,10 +1,12 @@
 /**
  * HTTP hardening of the hub: security headers, the CORS allow-list, the request body limit (413
- * with a GraphQL-shaped body), CSRF prevention (Apollo's) and the introspection policy.
+ * with a GraphQL-shaped body), CSRF prevention (Apollo's), the introspection policy (schema
+ * suggestions included), and subscriptions refused over HTTP.
  */
 import express from 'express';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { GraphQLError, Kind, getOperationAST, parse, type ASTVisitor, type DocumentNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Config } from '../config';
 
 /**
@@ -142,6 +144,30 @@ export function noIntrospectionRule(): ValidationRule {
       }
     },
   });
+}
+
+/** Schema suggestions ("Did you mean …") name fields a caller could not list: shown only when introspection is open to all. */
+export function hideSchemaSuggestions(config: Config): boolean {
+  return config.security.introspection !== 'all';
+}
+
+/**
+ * A subscription sent over HTTP: graphql-js would run its event-stream field as a query field and fail
+ * inside it (an internal error). It is the client's mistake: 400, before anything runs.
+ */
+export function subscriptionsOverWebSocketOnly(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on this path, not over HTTP', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
 }
 
 /** Validation rules for the configured introspection policy (both HTTP and WebSocket use them). */
