@@ -330,11 +330,16 @@ describe('reportIncident over HTTP, for any input', () => {
   const recent = () => new Date(Date.now() - 3_600_000).toISOString();
   /** Values of any JSON type, for fields that expect something else. */
   const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(anyString(5), fc.integer(), { maxKeys: 3 }));
-  /** Legal but tricky text: any Unicode graphemes (RTL, emoji, combining marks), invisible and bidi characters. */
+  /**
+   * Legal but tricky text: any Unicode graphemes (RTL, emoji, combining marks), invisible characters and
+   * the bidi mark U+200F. Bidi override, embedding and isolate characters are not legal text (DESIGN.md §4's
+   * text rule, decided by the security review), so they are only among the hostile values.
+   */
+  const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
   const trickyText = (maxLength: number) =>
     fc
-      .tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength }), fc.array(fc.constantFrom('\u200b', '\u200d', '\u202e', '\u2066', '\ufeff', '\u00ad', 'ا', '😀', 'e\u0301'), { maxLength: 3 }))
-      .map(([text, extra]) => `x${extra.join('')}${text}`.slice(0, maxLength));
+      .tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength }), fc.array(fc.constantFrom('\u200b', '\u200d', '\u200f', '\ufeff', '\u00ad', 'ا', '😀', 'e\u0301'), { maxLength: 3 }))
+      .map(([text, extra]) => `x${extra.join('')}${text.replace(BIDI_CONTROLS, '')}`.slice(0, maxLength));
   /** Mostly valid-but-tricky, sometimes anything (any string, 100 KB, another type). */
   const field = <T>(valid: fc.Arbitrary<T>, hostileWeight = 1) =>
     fc.oneof({ weight: VALID, arbitrary: valid }, { weight: hostileWeight, arbitrary: fc.oneof(anyString(80), longString, wrongType) });
