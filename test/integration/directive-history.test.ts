@@ -1,4 +1,5 @@
 import { startTestHub, type TestHub } from '../harness/hub';
+import { subscribePayloads } from '../harness/ws';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -39,7 +40,6 @@ test('a directive’s history is read from the timeline; configured deadlines ap
 });
 
 test('security review leak 4: no path gives a directive recipient of a confidential incident the incident’s id (history, its events, the live stream)', async () => {
-  const { subscribePayloads } = await import('../harness/ws');
   const r = await ok<{ reportIncident: { incident: { id: string } } }>('reporter@acme.test',
     `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`,
     { i: { title: 'Keep it quiet', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, confidential: true, scope: 'WIDESPREAD' } });
