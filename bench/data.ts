@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { policy, incidentRepo, feed, type Viewer } from './dist';
+import { views, incidentRepo, type Viewer } from './dist';
 
 /** Sizes of the generated data set at scale 1 (BENCH_SCALE multiplies them). */
 export const FULL_SIZE = { incidents: 100_000, indicators: 300_000, directives: 50_000, events: 500_000, notes: 50_000, constituents: 200 };
@@ -42,7 +42,7 @@ export async function orgByCode(client: pg.Client | pg.Pool, code: string): Prom
 
 /** The read view of an organization (views depend on the organization only, DESIGN.md §3). */
 export function orgViewer(org: OrgRow): Viewer {
-  return policy.organizationViewer(org, new Set(['INCIDENT_READ', 'DOMAIN_FEED_READ']));
+  return views.organizationViewer(org, new Set(['INCIDENT_READ', 'DOMAIN_FEED_READ']));
 }
 
 /** A REPORTER account for each generated constituent (they report and follow their reports live). */
@@ -351,7 +351,7 @@ export async function loadData(url: string, sizes: Sizes, log: (msg: string) => 
     // The registry feed projection of VNNIC, from the same visibility SQL the hub keeps it with.
     const vnnic = await orgByCode(c, 'VNNIC');
     const visible = incidentRepo.visibleIncidentsSql(orgViewer(vnnic)).toQuery();
-    const views = `{${feed.FEED_VIEWS.join(',')}}`;
+    const feedViews = `{${views.FEED_VIEWS.join(',')}}`;
     const n = visible.values.length;
     await step(
       'registry feed (VNNIC)',
@@ -361,7 +361,7 @@ export async function loadData(url: string, sizes: Sizes, log: (msg: string) => 
        where v.access_level = any($${n + 2}::text[])
          and exists (select 1 from indicator x where x.incident_id = v.id and x.type = 'DOMAIN')
        on conflict do nothing`,
-      [...visible.values, vnnic.id, views],
+      [...visible.values, vnnic.id, feedViews],
     );
     await step(
       'registry feed tombstones (cases that left the feed)',

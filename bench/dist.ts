@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type * as Policy from '../src/auth/policy';
-import type * as DirectivePolicy from '../src/auth/directive-policy';
+import type * as Views from '../src/auth/views';
 import type * as SqlModule from '../src/db/sql';
 import type * as DbModule from '../src/db/db';
 import type * as Embedded from '../src/db/embedded';
@@ -14,6 +13,7 @@ import type * as Feed from '../src/modules/registry/feed';
 import type * as Schema from '../src/graphql/schema';
 import type * as ContextModule from '../src/graphql/context';
 import type * as Authenticate from '../src/auth/authenticate';
+import type * as Limits from '../src/graphql/limits';
 
 /**
  * The benchmark runs against the compiled hub (`dist/`, what `node dist/main.js` runs) and reuses its
@@ -26,8 +26,7 @@ function load<T>(rel: string): T {
   return require(path.join(DIST, rel)) as T;
 }
 
-export const policy = load<typeof Policy>('auth/policy.js');
-export const directivePolicy = load<typeof DirectivePolicy>('auth/directive-policy.js');
+export const views = load<typeof Views>('auth/views.js');
 export const sqlModule = load<typeof SqlModule>('db/sql.js');
 export const dbModule = load<typeof DbModule>('db/db.js');
 export const embedded = load<typeof Embedded>('db/embedded.js');
@@ -45,7 +44,12 @@ export const schemaModule = (): typeof Schema => {
 };
 export const contextModule = (): typeof ContextModule => load<typeof ContextModule>('graphql/context.js');
 export const authenticate = (): typeof Authenticate => load<typeof Authenticate>('auth/authenticate.js');
+/** Lazily, like the schema: the limits module pulls in the federation types. */
+export const limitsModule = (): typeof Limits => {
+  require('reflect-metadata');
+  return load<typeof Limits>('graphql/limits.js');
+};
 
 export type Sql = SqlModule.Sql;
-export type Viewer = Parameters<typeof Policy.incidentVisibleSql>[0];
+export type Viewer = Parameters<typeof Views.incidentVisibleSql>[0];
 export type Db = DbModule.Db;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { policy, directivePolicy, sqlModule, feed, type Sql, type Viewer } from './dist';
+import { views, sqlModule, type Sql, type Viewer } from './dist';
 
 const { sql, raw } = sqlModule;
 
@@ -70,7 +70,7 @@ function directivesJson(viewer: Viewer, alias: string, n: number, node: Sql): Sq
   return sql`json_build_object('edges', coalesce((
       select json_agg(json_build_object('node', ${node}) order by d.due_at, d.id)
       from (select d.* from directive d join incident i on i.id = d.incident_id
-            where d.incident_id = ${raw(alias)}.id and ${raw(alias)}.access_level in ('FULL','RECIPIENT') and ${directivePolicy.directiveVisibleSql(viewer)}
+            where d.incident_id = ${raw(alias)}.id and ${raw(alias)}.access_level in ('FULL','RECIPIENT') and ${views.directiveVisibleSql(viewer)}
             order by d.due_at, d.id limit ${raw(String(n))}) d
       join organization r on r.id = d.recipient_org_id), '[]'::json))`;
 }
@@ -87,9 +87,9 @@ export function incidentsPageFloor(viewer: Viewer, first: number): FloorQuery {
   const cursor = cursorOf([iso('p.reported_at'), 'p.id::text']);
   return q(sql`with page as (
       select i.id, i.reference, i.title, i.status, i.severity, i.tlp, i.confidential, i.reported_at, i.handler_org_id,
-        ${policy.incidentAccessSql(viewer)} as access_level
+        ${views.incidentAccessSql(viewer)} as access_level
       from incident i
-      where ${policy.incidentVisibleSql(viewer)}
+      where ${views.incidentVisibleSql(viewer)}
       order by i.reported_at desc, i.id desc
       limit ${first + 1}
     ), shown as (select * from page order by reported_at desc, id desc limit ${first})
@@ -185,7 +185,7 @@ export function incidentDetailFloor(viewer: Viewer, incidentId: string, lateHour
             and (ao.kind <> 'CONSTITUENT' or ${full} or ao.id = ${me})))) order by e.position)
         from (select e.id, e.type, e.occurred_at, e.position, e.actor_org_id, a.email as actor_email, k.name as actor_key_name, ${maskedChanges()} as changes
               from incident_event e left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id
-              where e.incident_id = v.id and ${policy.eventVisibleSql(viewer)}
+              where e.incident_id = v.id and ${views.eventVisibleSql(viewer)}
               order by e.position limit 20) e), '[]'::json)),
       'notes', json_build_object('edges', coalesce((select json_agg(json_build_object('node', json_build_object(
           'id', ${gid('Note', 'n.id')}, 'body', case when n.redacted_at is not null then '[redacted]' else n.body end, 'visibility', n.visibility,
@@ -194,7 +194,7 @@ export function incidentDetailFloor(viewer: Viewer, incidentId: string, lateHour
             and (not ao.person or ao.id = ${me} or ${coord})),
           'redacted', n.redacted_at is not null)) order by n.created_at, n.id)
         from (select n.*, a.email as author_email from note n left join account a on a.id = n.author_account_id
-              where n.incident_id = v.id and ${policy.noteVisibleSql(viewer)}
+              where n.incident_id = v.id and ${views.noteVisibleSql(viewer)}
               order by n.created_at, n.id limit 20) n), '[]'::json)),
       'participants', case when ${full} then coalesce((select json_agg(json_build_object('code', o.code, 'kind', o.kind) order by q.ord)
         from (select pr.org_id, min(pr.ord) as ord from (
@@ -207,8 +207,8 @@ export function incidentDetailFloor(viewer: Viewer, incidentId: string, lateHour
               where ${participantVisible}
               group by pr.org_id) q
         join organization o on o.id = q.org_id), '[]'::json) else '[]'::json end)
-    from (select i.*, ${policy.incidentAccessSql(viewer)} as access_level from incident i
-          where i.id = ${incidentId}::uuid and ${policy.incidentVisibleSql(viewer)}) v)) as data`);
+    from (select i.*, ${views.incidentAccessSql(viewer)} as access_level from incident i
+          where i.id = ${incidentId}::uuid and ${views.incidentVisibleSql(viewer)}) v)) as data`);
 }
 
 // ---- nodeById ----
@@ -222,8 +222,8 @@ export function nodeByIdFloor(viewer: Viewer, incidentId: string): FloorQuery {
       'title', v.title, 'status', v.status, 'severity', case when v.access_level <> 'REPORTER' then v.severity end, 'tlp', v.tlp,
       'accessLevel', v.access_level, 'reportedAt', ${ts('v.reported_at')},
       'handler', (select json_build_object('code', h.code) from organization h where h.id = v.handler_org_id))
-    from (select i.*, ${policy.incidentAccessSql(viewer)} as access_level from incident i
-          where i.id = ${incidentId}::uuid and ${policy.incidentVisibleSql(viewer)}) v)) as data`);
+    from (select i.*, ${views.incidentAccessSql(viewer)} as access_level from incident i
+          where i.id = ${incidentId}::uuid and ${views.incidentVisibleSql(viewer)}) v)) as data`);
 }
 
 // ---- domainCasesPage ----
@@ -246,9 +246,9 @@ export function domainCasesFloor(viewer: Viewer, first: number, afterPosition: s
   return q(sql`with page as (
       select e.incident_id, e.position, e.removed, v.id, v.reference, v.title, v.status, v.tlp, v.access_level
       from domain_feed_entry e
-      left join (select i.id, i.reference, i.title, i.status, i.tlp, ${policy.incidentAccessSql(viewer)} as access_level
-                 from incident i where ${policy.incidentVisibleSql(viewer)}) v
-        on v.id = e.incident_id and v.access_level = any(${[...feed.FEED_VIEWS]}::text[]) and not e.removed
+      left join (select i.id, i.reference, i.title, i.status, i.tlp, ${views.incidentAccessSql(viewer)} as access_level
+                 from incident i where ${views.incidentVisibleSql(viewer)}) v
+        on v.id = e.incident_id and v.access_level = any(${[...views.FEED_VIEWS]}::text[]) and not e.removed
       where e.registry_org_id = ${viewer.organization.id} ${afterPosition ? sql`and e.position > ${afterPosition}::bigint` : sql``}
         and (e.removed or v.id is not null)
       order by e.position limit ${first + 1}

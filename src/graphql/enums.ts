@@ -3,7 +3,7 @@ import { ORGANIZATION_KINDS } from '../modules/organizations/organization.entity
 import { MEMBER_ROLES } from '../modules/accounts/account.entity';
 import { INCIDENT_STATUSES, SEVERITIES, TLPS, PAPS, SCOPES } from '../modules/incidents/incident.entity';
 import { INDICATOR_TYPES } from '../modules/indicators/normalize';
-import { ACCESS_LEVELS } from '../auth/policy';
+import { ACCESS_LEVELS } from '../auth/views';
 import { DIRECTIVE_ACTIONS, DIRECTIVE_STATUSES } from '../modules/directives/directive.entity';
 import { NOTE_VISIBILITIES } from '../modules/notes/note.entity';
 

@@ -3,18 +3,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { createResolversMap } from 'type-graphql';
 import type { Context } from './context';
-import { viewerOf } from './context';
-import { HubError, forbidden, unauthenticated } from './errors';
-import { decodeId } from './relay';
+import { HubError, unauthenticated } from './errors';
 import { EXTRA_ROOT_RULES } from '../auth/rules';
-import { canSeeOrganization } from '../auth/policy';
-import { incidentById } from '../modules/incidents/incident.service';
-import type { Incident } from '../modules/incidents/incident.types';
+import { ENTITY_TYPES } from '../auth/dispatch';
+import { decideSubgraphSdl, enforce } from '../auth/decide';
 import { Domain } from '../modules/incidents/incident.resolver';
-import { directiveNode } from '../modules/directives/directive.service';
-import type { Directive } from '../modules/directives/directive.types';
-import { toOrganization, type Organization } from '../modules/organizations/organization.types';
 import { normalizeDomain, IndicatorError } from '../modules/indicators/normalize';
+import { resolveNode } from './node';
 
 /**
  * The hub as an Apollo Federation 2 subgraph, built the way type-graphql's own federation example does
@@ -36,13 +31,13 @@ import { normalizeDomain, IndicatorError } from '../modules/indicators/normalize
 /** The federation version the subgraph links to, and the directives it imports unprefixed. */
 export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.3';
 
-/** Entity type → its key field (the `@key(fields: …)` on the class). Nothing else is an entity. */
-export const ENTITY_KEYS = {
-  Incident: 'id',
-  Organization: 'id',
-  Directive: 'id',
-  Domain: 'name',
-} as const;
+/** Entity type → its key field (the `@key(fields: …)` on the class), from the rulebook's dispatch table. */
+export const ENTITY_KEYS = Object.fromEntries(Object.entries(ENTITY_TYPES).map(([type, e]) => [type, e.key])) as {
+  Incident: 'id';
+  Organization: 'id';
+  Directive: 'id';
+  Domain: 'name';
+};
 export type EntityTypeName = keyof typeof ENTITY_KEYS;
 
 /** A checked representation: the type and its key, nothing more. */
@@ -101,29 +96,15 @@ export function checkRepresentations(raw: unknown): Representation[] {
   });
 }
 
-/** `Incident` by global id: as `incident(id)` (the incident loader decides visibility in one batch statement). */
-export async function resolveIncidentReference(ctx: Context, id: string): Promise<Incident | null> {
-  if (!ctx.authz.has('INCIDENT_READ')) return null;
-  return incidentById(ctx, id);
-}
-
-/** `Organization` by global id: as `node(id)` (a constituent — a person above all — only to itself and the coordinator). */
-export async function resolveOrganizationReference(ctx: Context, id: string): Promise<Organization | null> {
-  const uuid = decodeId(id, 'Organization');
-  if (!uuid) return null;
-  const row = await ctx.loaders.organization.load(uuid);
-  const viewer = viewerOf(ctx);
-  return row && canSeeOrganization(viewer, row) ? toOrganization(viewer, row) : null;
-}
-
-/** `Directive` by global id: as `node(id)` (the directive field rule is in the batch query). */
-export async function resolveDirectiveReference(ctx: Context, id: string): Promise<Directive | null> {
-  return directiveNode(ctx, id);
+/** `Incident`, `Organization`, `Directive` by global id: exactly `node(id)`, and an id of another type is null. */
+export function resolveNodeReference(ctx: Context, type: 'Incident' | 'Organization' | 'Directive', id: string): Promise<unknown> {
+  return resolveNode(ctx, id, type);
 }
 
 /** `Domain` by name: as `domain(name)`, whose `cases` show only visible incidents; an invalid name is null. */
 export function resolveDomainReference(ctx: Context, name: string): Domain | null {
-  if (!ctx.authz.has('INCIDENT_READ')) return null;
+  const capability = ENTITY_TYPES.Domain.capability;
+  if (capability && !ctx.authz.has(capability)) return null;
   try {
     const d = normalizeDomain(name);
     return Object.assign(new Domain(), { name: d.ascii, unicodeName: d.unicode });
@@ -153,9 +134,9 @@ function referenceResolvers(): ReferenceResolvers {
     return value;
   };
   return {
-    Incident: { __resolveReference: (rep, context) => resolveIncidentReference(contextOf(context), keyOf(rep, 'id')) },
-    Organization: { __resolveReference: (rep, context) => resolveOrganizationReference(contextOf(context), keyOf(rep, 'id')) },
-    Directive: { __resolveReference: (rep, context) => resolveDirectiveReference(contextOf(context), keyOf(rep, 'id')) },
+    Incident: { __resolveReference: (rep, context) => resolveNodeReference(contextOf(context), 'Incident', keyOf(rep, 'id')) },
+    Organization: { __resolveReference: (rep, context) => resolveNodeReference(contextOf(context), 'Organization', keyOf(rep, 'id')) },
+    Directive: { __resolveReference: (rep, context) => resolveNodeReference(contextOf(context), 'Directive', keyOf(rep, 'id')) },
     Domain: { __resolveReference: (rep, context) => resolveDomainReference(contextOf(context), keyOf(rep, 'name')) },
   };
 }
@@ -196,7 +177,7 @@ function guardFederationFields(schema: GraphQLSchema): void {
   service.resolve = (source, args, context, info) => {
     const ctx = contextOf(context);
     // The SDL is the schema: with introspection switched off it is not served either (README "Federation").
-    if (ctx.config.security.introspection === 'none') throw forbidden('The subgraph SDL is not served while introspection is disabled');
+    enforce(decideSubgraphSdl(ctx.config.security.introspection));
     return serviceResolve(source, args, context, info);
   };
 

@@ -14,16 +14,19 @@ import { SubscriptionResolver } from '../modules/subscriptions/subscriptions.res
 import { createPubSub } from '@graphql-yoga/subscription';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
+import { NodeResolver } from './node';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
+import { unprojectedFields } from '../auth/projection';
 import { toSubgraphSchema } from './federation';
 
-export const RESOLVERS = [ViewerResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver] as const;
+export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 
 /**
  * Builds the schema once per process. It refuses to build when a root field declares no rule
- * (deny by default, like OpenCTI's auth directive check).
+ * (deny by default, like OpenCTI's auth directive check), or when a field of a protected type has no
+ * entry in the rulebook's projection.
  */
 export async function buildHubSchema(): Promise<GraphQLSchema> {
   if (cached) return cached;
@@ -38,6 +41,9 @@ export async function buildHubSchema(): Promise<GraphQLSchema> {
   const subgraph = toSubgraphSchema(schema);
   const missing = undeclaredRootFields(subgraph, declaredRootRules());
   if (missing.length) throw new Error(`Root fields without an authorization rule: ${missing.join(', ')}`);
+  // Fail closed on fields too: every field of a protected type has a projection entry (src/auth/projection.ts).
+  const unprojected = unprojectedFields(subgraph);
+  if (unprojected.length) throw new Error(`Fields of protected types without a projection entry: ${unprojected.join(', ')}`);
   cached = subgraph;
   return subgraph;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import 'reflect-metadata';
 import { buildHubSchema, printHubSchema } from '../../src/graphql/schema';
 import { declaredRootRules, undeclaredRootFields } from '../../src/auth/rules';
+import { unprojectedFields, PROJECTIONS } from '../../src/auth/projection';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 
 test('schema/schema.graphql is what the code emits (run `npm run schema:emit` after changing the API)', async () => {
@@ -28,4 +29,27 @@ test('the walker fails on a root field without a rule', async () => {
     }),
   });
   expect(undeclaredRootFields(withDummy, declaredRootRules())).toEqual(['Query.undeclaredDummy']);
+});
+
+test('every field of a protected type has an entry in the rulebook\'s projection', async () => {
+  expect(unprojectedFields(await buildHubSchema())).toEqual([]);
+});
+
+test('the projection check fails on a field of a protected type without an entry, and on an entry naming no field', async () => {
+  const schema = await buildHubSchema();
+  // A field added to Incident the way a resolver would add one, without touching the rulebook.
+  const fields = (schema.getType('Incident') as GraphQLObjectType).getFields() as Record<string, unknown>;
+  fields.unprojectedDummy = { name: 'unprojectedDummy', type: GraphQLString, args: [], resolve: () => 'leak' };
+  try {
+    expect(unprojectedFields(schema)).toEqual(['Incident.unprojectedDummy']);
+  } finally {
+    delete fields.unprojectedDummy;
+  }
+  const table = PROJECTIONS.Note as Record<string, { views: readonly string[] }>;
+  table.noSuchField = { views: ['FULL'] };
+  try {
+    expect(unprojectedFields(schema)).toEqual(['Note.noSuchField (no such field)']);
+  } finally {
+    delete table.noSuchField;
+  }
 });

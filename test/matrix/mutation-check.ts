@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startTestHub, ROOT } from '../harness/hub';
 import { ROLE_CAPABILITIES, CAPABILITIES, MEMBER_ROLES_BY_KIND } from '../../src/auth/capabilities';
-import { INCIDENT_TRANSITIONS, type IncidentTransition, type IncidentActor, type IncidentMove } from '../../src/modules/incidents/workflow';
-import { DIRECTIVE_TRANSITIONS, type DirectiveTransition, type DirectiveActor, type DirectiveMove } from '../../src/modules/directives/workflow';
+import {
+  INCIDENT_TRANSITIONS, DIRECTIVE_TRANSITIONS, type IncidentTransition, type IncidentActor, type IncidentMove, type DirectiveTransition,
+  type DirectiveActor, type DirectiveMove,
+} from '../../src/auth/moves';
 import { INCIDENT_STATUSES } from '../../src/modules/incidents/incident.entity';
 import { DIRECTIVE_STATUSES } from '../../src/modules/directives/directive.entity';
 import { ORGANIZATION_KINDS, kindOf, roleOf } from './accounts';

@@ -1,9 +1,8 @@
-import {
-  DIRECTIVE_MOVES, allowedDirectiveMoves, findDirectiveTransition, mayEverMakeDirectiveMove, acknowledgesOnTheWay, isOpenDirective,
-  type DirectiveActor,
-} from '../../src/modules/directives/workflow';
-import { DIRECTIVE_STATUSES, type DirectiveStatus } from '../../src/modules/directives/directive.entity';
-import { directiveActors, directiveVisibleSql, isDirectiveRecipientKind } from '../../src/auth/directive-policy';
+import { DIRECTIVE_MOVES, isDirectiveRecipientKind, type DirectiveActor } from '../../src/auth/moves';
+import { allowedDirectiveMoves, findDirectiveTransition, mayEverMakeDirectiveMove, directiveActors } from '../../src/auth/decide';
+import { acknowledgesOnTheWay } from '../../src/modules/directives/workflow';
+import { DIRECTIVE_STATUSES, OPEN_DIRECTIVE_STATUSES, type DirectiveStatus } from '../../src/modules/directives/directive.entity';
+import { directiveVisibleSql } from '../../src/auth/views';
 import type { Viewer } from '../../src/auth/viewer';
 import type { Capability } from '../../src/auth/capabilities';
 import type { OrganizationKind } from '../../src/modules/organizations/organization.entity';
@@ -70,7 +69,7 @@ test('completing or declining straight from ISSUED counts as acknowledging; noth
 });
 
 test('open statuses', () => {
-  expect(DIRECTIVE_STATUSES.filter(isOpenDirective)).toEqual(['ISSUED', 'ACKNOWLEDGED', 'IN_PROGRESS']);
+  expect(DIRECTIVE_STATUSES.filter((st) => OPEN_DIRECTIVE_STATUSES.includes(st))).toEqual(['ISSUED', 'ACKNOWLEDGED', 'IN_PROGRESS']);
 });
 
 function viewer(kind: OrganizationKind, orgId: string, caps: Capability[]): Viewer {

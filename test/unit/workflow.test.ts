@@ -1,4 +1,6 @@
-import { INCIDENT_MOVES, allowedMoves, findTransition, mayEverMake, targetStatus, type IncidentActor } from '../../src/modules/incidents/workflow';
+import { INCIDENT_MOVES, type IncidentActor } from '../../src/auth/moves';
+import { allowedMoves, findTransition, mayEverMake } from '../../src/auth/decide';
+import { targetStatus } from '../../src/modules/incidents/workflow';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../../src/modules/incidents/incident.entity';
 
 // Expected moves written by hand from DESIGN.md §2's table (and §3: the coordinator may do what the handling org may).

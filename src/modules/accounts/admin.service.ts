@@ -4,9 +4,11 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable, Row } from '../../db/db';
 import { sql, and, type Sql } from '../../db/sql';
-import { HubError, badInput, forbidden, notFound } from '../../graphql/errors';
+import { HubError, badInput, notFound } from '../../graphql/errors';
 import { decodeKeyset, decodeId, encodeCursor, pageOf, toGlobalId, type Connection } from '../../graphql/relay';
-import { accountVisibleSql } from '../../auth/policy';
+import { accountVisibleSql } from '../../auth/views';
+import { project } from '../../auth/projection';
+import { decideAccountAdministration, enforce } from '../../auth/decide';
 import { MEMBER_ROLES_BY_KIND, grantableKeyCapabilities, isCapability, type Capability } from '../../auth/capabilities';
 import { generateApiKey, hashApiKey, apiKeyHint } from '../../auth/apiKeys';
 import type { Viewer } from '../../auth/viewer';
@@ -45,15 +47,16 @@ export const ACCOUNT_COLUMNS = sql`a.id, a.email, a.display_name, a.member_role,
 export async function presentAccount(ctx: Context, row: AccountRow): Promise<Account> {
   const org = await ctx.loaders.organization.load(row.organization_id);
   if (!org) throw notFound('Account');
-  // A class instance, so the Node interface resolves its type.
-  return Object.assign(new Account(), {
+  const viewer = viewerOf(ctx);
+  // A class instance, so the Node interface resolves its type; its row is visible by accountVisibleSql.
+  return Object.assign(new Account(), project('Account', { viewer, view: 'FULL', facts: null, organization: org }, {
     id: toGlobalId('Account', row.id),
     email: row.email,
     displayName: row.display_name,
     active: row.active,
     role: toRole(org.kind, row.member_role),
-    organization: toOrganization(viewerOf(ctx), org),
-  });
+    organization: toOrganization(viewer, org),
+  }));
 }
 
 /** Judged without any target: an admin manages only its own organization, so only its kind's roles can ever succeed. */
@@ -94,9 +97,7 @@ async function lockManagedAccount(ctx: Context, q: Queryable, globalId: string):
   const row = await q.one<AccountRow>(sql`select ${ACCOUNT_COLUMNS} from account a where a.id = ${id} and ${accountVisibleSql(viewer)}`);
   if (!row) throw notFound('Account');
   ctx.authz.require('ORG_ADMIN', 'managing accounts');
-  if (row.organization_id !== viewer.organization.id) {
-    throw forbidden('Accounts are managed by the ADMINs of their own organization only');
-  }
+  enforce(decideAccountAdministration(viewer, row.organization_id));
   const locked = await q.one<AccountRow>(sql`select ${ACCOUNT_COLUMNS} from account a where a.id = ${id} for update`);
   if (!locked) throw notFound('Account');
   return locked;
@@ -136,6 +137,12 @@ export async function setAccountRole(ctx: Context, input: SetAccountRoleInput): 
     await notifyPrincipalChanged(q, row.id);
     return updated!;
   });
+}
+
+/** An account by uuid, if visible to the viewer (its own organization, or the coordinator); otherwise null. */
+export async function accountNode(ctx: Context, id: string): Promise<Account | null> {
+  const row = await ctx.db.one<AccountRow>(sql`select ${ACCOUNT_COLUMNS} from account a where a.id = ${id} and ${accountVisibleSql(viewerOf(ctx))}`);
+  return row ? presentAccount(ctx, row) : null;
 }
 
 /** `Organization.accounts`: one statement per distinct (first, after) in a request, whatever the number of organizations. */
@@ -217,8 +224,9 @@ interface ApiKeyRow extends Row {
 
 const KEY_COLUMNS = sql`k.id, k.organization_id, k.name, k.hint, k.capabilities, k.expires_at, k.created_at, k.last_used_at, k.revoked_at`;
 
-export function toApiKey(row: ApiKeyRow): ApiKey {
-  return Object.assign(new ApiKey(), {
+/** A key as its organization's ADMINs read it (the only ones who get its row). */
+export function toApiKey(viewer: Viewer, row: ApiKeyRow): ApiKey {
+  return Object.assign(new ApiKey(), project('ApiKey', { viewer, view: 'FULL', facts: null, organization: { id: row.organization_id } }, {
     id: toGlobalId('ApiKey', row.id),
     name: row.name,
     capabilities: [...row.capabilities].sort(),
@@ -227,7 +235,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
-  });
+  }));
 }
 
 /** A non-empty subset of what the kind's key role may hold (DESIGN.md §2: never account or key management). */
@@ -268,7 +276,7 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput): Prom
       values (${viewer.organization.id}, ${name}, ${hashApiKey(secret)}, ${apiKeyHint(secret)}, ${capabilities}::text[], ${expiresAt}, ${createdBy}, ${now})
       returning ${KEY_COLUMNS}`),
   );
-  return { secret, apiKey: toApiKey(row!) };
+  return { secret, apiKey: toApiKey(viewerOf(ctx), row!) };
 }
 
 /** Keys are visible to their own organization only (nobody else has any business with them). */
@@ -285,7 +293,7 @@ export async function revokeApiKey(ctx: Context, input: RevokeApiKeyInput): Prom
     const updated = await q.one<ApiKeyRow>(sql`update api_key k set revoked_at = coalesce(k.revoked_at, ${now}) where k.id = ${id} returning ${KEY_COLUMNS}`);
     // Also on a repeat: an admin retrying because a socket still seemed open gets it closed.
     await notifyPrincipalChanged(q, id);
-    return toApiKey(updated!);
+    return toApiKey(viewerOf(ctx), updated!);
   });
 }
 
@@ -300,12 +308,12 @@ export async function listApiKeys(ctx: Context, args: { first?: number | null; a
   const rows = await ctx.db.query<ApiKeyRow>(sql`select ${KEY_COLUMNS} from api_key k where ${and(conds)}
     order by k.created_at desc, k.id desc limit ${first + 1}`);
   const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));
-  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toApiKey(e.node) })) };
+  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toApiKey(viewerOf(ctx), e.node) })) };
 }
 
 /** `node(id)` for an ApiKey: only the ADMINs of its organization see it; everyone else gets null. */
 export async function visibleApiKey(ctx: Context, id: string): Promise<ApiKey | null> {
   if (!ctx.authz.has('ORG_ADMIN')) return null;
   const row = await ctx.db.one<ApiKeyRow>(sql`select ${KEY_COLUMNS} from api_key k where k.id = ${id} and k.organization_id = ${viewerOf(ctx).organization.id}`);
-  return row ? toApiKey(row) : null;
+  return row ? toApiKey(viewerOf(ctx), row) : null;
 }

@@ -4,21 +4,18 @@ import type { Queryable } from '../../db/db';
 import { insertIndicators } from '../indicators/indicator.repo';
 import { sql, raw, join, type Sql } from '../../db/sql';
 import { addHours } from '../../clock';
-import { badInput, conflict, forbidden, invalidTransition, notFound } from '../../graphql/errors';
+import { badInput, conflict, notFound } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
-import { isDirectiveRecipientKind, mayIssueDirectives } from '../../auth/directive-policy';
+import { decideDirective, enforce } from '../../auth/decide';
+import { isDirectiveRecipientKind, type DirectiveMove } from '../../auth/moves';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
-import { OPEN_STATUSES } from '../incidents/incident.entity';
-import { allowedMoves } from '../incidents/workflow';
-import { lockVisibleIncident, updateIncidentRow, coordinatorTakesPart, MOVE_EVENT } from '../incidents/workflow.service';
+import { lockVisibleIncident, updateIncidentRow, coordinatorTakesPart, decideOn, MOVE_EVENT } from '../incidents/workflow.service';
 import { appendEvents, type NewEvent } from '../timeline/events';
 import { visibleDirectivesSql, type DirectiveRow } from './directive.repo';
-import { directiveActorsOf, type IssueDirectiveInput } from './directive.types';
+import type { IssueDirectiveInput } from './directive.types';
 import type { DirectiveAction, DirectiveStatus } from './directive.entity';
-import {
-  acknowledgesOnTheWay, allowedDirectiveMoves, findDirectiveTransition, mayEverMakeDirectiveMove, type DirectiveMove,
-} from './workflow';
+import { acknowledgesOnTheWay } from './workflow';
 
 /** Timeline event written for each directive move. */
 export const DIRECTIVE_MOVE_EVENT: Record<DirectiveMove, string> = {
@@ -27,10 +24,6 @@ export const DIRECTIVE_MOVE_EVENT: Record<DirectiveMove, string> = {
   COMPLETE: 'DIRECTIVE_COMPLETED',
   DECLINE: 'DIRECTIVE_DECLINED',
   CANCEL: 'DIRECTIVE_CANCELLED',
-};
-
-const MOVE_VERB: Record<DirectiveMove, string> = {
-  ACKNOWLEDGE: 'acknowledge', START: 'start', COMPLETE: 'complete', DECLINE: 'decline', CANCEL: 'cancel',
 };
 
 /** The time column each target status stamps. */
@@ -87,12 +80,9 @@ export async function issueDirective(ctx: Context, input: IssueDirectiveInput): 
   if (input.dueAt && input.dueAt.getTime() <= ctx.clock.now().getTime()) throw badInput('input.dueAt', 'dueAt must be in the future');
 
   return ctx.db.tx(async (q) => {
-    const { row, actors } = await lockVisibleIncident(ctx, q, input.incidentId);
+    const { row } = await lockVisibleIncident(ctx, q, input.incidentId);
     ctx.authz.require('DIRECTIVE_ISSUE', 'issuing directives');
-    if (!mayIssueDirectives(viewer)) throw forbidden('Only the coordinator issues directives');
-    if (!OPEN_STATUSES.includes(row.status)) {
-      throw invalidTransition(`An incident that is ${row.status} takes no directive`, allowedMoves(row.status, actors), 'INCIDENT_NOT_OPEN');
-    }
+    enforce(decideOn(ctx, row, { action: 'ISSUE_DIRECTIVE' }));
     const now = ctx.clock.now();
     const dueAt = input.dueAt ?? addHours(now, defaultDueHours(ctx.config.deadlines.directiveDueHours, input.action));
     const acknowledgementDueAt = addHours(now, ctx.config.deadlines.acknowledgementHours);
@@ -112,7 +102,7 @@ export async function issueDirective(ctx: Context, input: IssueDirectiveInput): 
       added = await insertIndicators(q, row.id, targets, now, 'ADDED');
     }
     const to = 'COORDINATING' as const;
-    const sets: Sql[] = [coordinatorTakesPart(ctx), sql`coordinator_owns = true`];
+    const sets: Sql[] = [coordinatorTakesPart(), sql`coordinator_owns = true`];
     if (row.status !== to) sets.push(sql`status = ${to}`);
     await updateIncidentRow(q, row.id, row.version, join(sets), now);
     const events: NewEvent[] = [];
@@ -158,17 +148,15 @@ async function applyDirectiveMove(
 ): Promise<string> {
   return ctx.db.tx(async (q) => {
     const { row } = await lockVisibleDirective(ctx, q, input.id);
-    const actors = directiveActorsOf(ctx, row);
-    if (!mayEverMakeDirectiveMove(move, actors)) throw forbidden(`You may not ${MOVE_VERB[move]} this directive`);
-    if (row.version !== input.expectedVersion) {
-      throw conflict(`The directive changed since you read it (version ${row.version}, you sent ${input.expectedVersion}); reload and retry`, {
-        currentVersion: row.version,
-      });
-    }
-    const transition = findDirectiveTransition(move, row.status, actors);
-    if (!transition) {
-      throw invalidTransition(`You cannot ${MOVE_VERB[move]} a directive that is ${row.status}`, allowedDirectiveMoves(row.status, actors));
-    }
+    ctx.authz.applied('directiveParts');
+    const decision = decideDirective(viewerOf(ctx), { recipientOrgId: row.recipient_org_id, status: row.status }, move);
+    const transition = enforce(decision, () => {
+      if (row.version !== input.expectedVersion) {
+        throw conflict(`The directive changed since you read it (version ${row.version}, you sent ${input.expectedVersion}); reload and retry`, {
+          currentVersion: row.version,
+        });
+      }
+    })!;
     const now = ctx.clock.now();
     const sets: Sql[] = [sql`status = ${transition.to}`, ...(opts.set ?? [])];
     const stamp = STAMP[transition.to];

@@ -7,6 +7,8 @@ export const DIRECTIVE_ACTIONS = [
 export type DirectiveAction = (typeof DIRECTIVE_ACTIONS)[number];
 export const DIRECTIVE_STATUSES = ['ISSUED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'COMPLETED', 'DECLINED', 'CANCELLED'] as const;
 export type DirectiveStatus = (typeof DIRECTIVE_STATUSES)[number];
+/** A directive still to be answered (acknowledged, started, completed or declined) or cancelled. */
+export const OPEN_DIRECTIVE_STATUSES: readonly DirectiveStatus[] = ['ISSUED', 'ACKNOWLEDGED', 'IN_PROGRESS'];
 
 @Entity({ tableName: 'directive' })
 export class DirectiveEntity {

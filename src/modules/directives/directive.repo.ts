@@ -1,11 +1,11 @@
 import type { Queryable, Row } from '../../db/db';
 import { sql, and, type Sql } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
-import { directiveVisibleSql } from '../../auth/directive-policy';
+import { directiveVisibleSql } from '../../auth/views';
 import type { IndicatorType } from '../indicators/normalize';
 import type { Tlp, Pap } from '../incidents/incident.entity';
 import type { DirectiveAction, DirectiveStatus } from './directive.entity';
-import { OPEN_DIRECTIVE_STATUSES } from './workflow';
+import { OPEN_DIRECTIVE_STATUSES } from './directive.entity';
 
 export interface DirectiveTargetJson {
   type: IndicatorType;

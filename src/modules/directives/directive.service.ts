@@ -4,7 +4,6 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { decodeId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
-import { viewShows } from '../../auth/policy';
 import { organizationByCode } from '../organizations/organization.repo';
 import { clampFirst } from '../incidents/incident.service';
 import type { Incident } from '../incidents/incident.types';
@@ -61,9 +60,9 @@ function parseCursor(after: string | null | undefined): DirectiveCursor | null {
   return { dueAt: key[0], id: key[1] };
 }
 
-function connectionOf(rows: DirectiveRow[], first: number): Connection<Directive> {
+function connectionOf(ctx: Context, rows: DirectiveRow[], first: number): Connection<Directive> {
   const page = pageOf(rows, first, (r) => encodeCursor(directiveCursorKey(r)));
-  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toDirective(e.node) })) };
+  return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toDirective(viewerOf(ctx), e.node) })) };
 }
 
 function emptyConnection(): Connection<Directive> {
@@ -75,7 +74,7 @@ export async function loadVisibleDirective(ctx: Context, id: string): Promise<Di
   const loader = directiveLoaders(ctx).directive;
   loader.clear(id);
   const row = await loader.load(id);
-  return row ? toDirective(row) : null;
+  return row ? toDirective(viewerOf(ctx), row) : null;
 }
 
 /** `node(id)` for a Directive: invisible, missing and undecodable all answer null. */
@@ -84,7 +83,7 @@ export async function directiveNode(ctx: Context, globalId: string): Promise<Dir
   const id = decodeId(globalId, 'Directive');
   if (!id) return null;
   const row = await directiveLoaders(ctx).directive.load(id);
-  return row ? toDirective(row) : null;
+  return row ? toDirective(viewerOf(ctx), row) : null;
 }
 
 /** `Query.directives`: keyset pages in (dueAt, id) order, filtered by the field rule in SQL. */
@@ -116,7 +115,7 @@ export async function listDirectives(
   });
   const loader = directiveLoaders(ctx).directive;
   for (const row of rows) loader.prime(row.id, row);
-  return connectionOf(rows, first);
+  return connectionOf(ctx, rows, first);
 }
 
 /** `Incident.directives`: only the directives the viewer may see, none in views that show none. */
@@ -125,7 +124,7 @@ export async function incidentDirectives(
 ): Promise<Connection<Directive>> {
   const first = clampFirst(ctx, args.first);
   const after = parseCursor(args.after);
-  if (!viewShows(incident.accessLevel, 'directives')) return emptyConnection();
+  if (!incident.shown.has('directives')) return emptyConnection();
   const rows = await directiveLoaders(ctx).byIncident.load({ incidentId: incident.row.id, after, limit: first + 1 });
-  return connectionOf(rows, first);
+  return connectionOf(ctx, rows, first);
 }

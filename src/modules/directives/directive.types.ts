@@ -7,14 +7,15 @@ import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
 import { DirectiveActionEnum, DirectiveStatusEnum, TlpEnum, PapEnum } from '../../graphql/enums';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
-import { directiveActors } from '../../auth/directive-policy';
+import type { Viewer } from '../../auth/viewer';
+import { directivePermissions as permissionsOf } from '../../auth/decide';
+import { project } from '../../auth/projection';
 import { Incident, Indicator, IndicatorInput } from '../incidents/incident.types';
 import { presentIncident } from '../incidents/incident.service';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { Tlp, Pap } from '../incidents/incident.entity';
 import type { DirectiveAction, DirectiveStatus } from './directive.entity';
 import type { DirectiveRow } from './directive.repo';
-import { findDirectiveTransition, type DirectiveActor, type DirectiveMove } from './workflow';
 
 @ObjectType({ description: 'What the viewer may do now with this directive, from the rulebook and the directive state machine' })
 export class DirectivePermissions {
@@ -25,16 +26,10 @@ export class DirectivePermissions {
   @Field() cancel!: boolean;
 }
 
-/** The parts the viewer plays for this directive; records that the object rule was evaluated. */
-export function directiveActorsOf(ctx: Context, row: DirectiveRow): Set<DirectiveActor> {
-  ctx.authz.applied('directiveParts');
-  return directiveActors(viewerOf(ctx), { recipientOrgId: row.recipient_org_id });
-}
-
+/** `viewerCan`: the rulebook's decisions for this directive now; records that the object rule was evaluated. */
 export function directivePermissions(ctx: Context, row: DirectiveRow): DirectivePermissions {
-  const actors = directiveActorsOf(ctx, row);
-  const can = (move: DirectiveMove) => !!findDirectiveTransition(move, row.status, actors);
-  return { acknowledge: can('ACKNOWLEDGE'), start: can('START'), complete: can('COMPLETE'), decline: can('DECLINE'), cancel: can('CANCEL') };
+  ctx.authz.applied('directiveParts');
+  return permissionsOf(viewerOf(ctx), { recipientOrgId: row.recipient_org_id, status: row.status });
 }
 
 /**
@@ -48,6 +43,8 @@ export function directivePermissions(ctx: Context, row: DirectiveRow): Directive
 export class Directive extends Node {
   /** The row the fields come from; not exposed. */
   row!: DirectiveRow;
+  /** The fields the rulebook's projection shows this viewer. */
+  shown!: ReadonlySet<string>;
 
   @Field(() => DirectiveActionEnum) action!: DirectiveAction;
   @Field() instructions!: string;
@@ -72,6 +69,7 @@ export class Directive extends Node {
 
   @Field(() => Incident, { nullable: true, description: 'null when the incident is not visible to you (a recipient of a confidential incident)' })
   async incident(@Ctx() ctx: Context): Promise<Incident | null> {
+    if (!this.shown.has('incident')) return null;
     const row = await ctx.loaders.incident.load(this.row.incident_id);
     return row ? presentIncident(ctx, row) : null;
   }
@@ -97,6 +95,7 @@ export class Directive extends Node {
 
   @Field(() => [IncidentEvent], { description: 'The directive’s history, read from the incident timeline' })
   async history(@Ctx() ctx: Context): Promise<IncidentEvent[]> {
+    if (!this.shown.has('history')) return [];
     const rows = await ctx.db.query<EventRow>(sql`select ${EVENT_COLUMNS} from incident_event e
       left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id
       where e.directive_id = ${this.row.id} order by e.position`);
@@ -107,31 +106,32 @@ export class Directive extends Node {
 
 export const DirectiveConnection = ConnectionType('Directive', Directive);
 
-export function toDirective(row: DirectiveRow): Directive {
-  const d = new Directive();
-  d.row = row;
-  d.id = toGlobalId('Directive', row.id);
-  d.action = row.action;
-  d.instructions = row.instructions;
-  d.targets = row.targets.map((t) => ({ type: t.type, value: t.value, displayValue: t.displayValue }));
-  d.tlp = row.tlp;
-  d.pap = row.pap;
-  d.status = row.status;
-  d.issuedAt = row.issued_at;
-  d.dueAt = row.due_at;
-  d.acknowledgementDueAt = row.acknowledgement_due_at;
-  d.acknowledgedAt = row.acknowledged_at;
-  d.startedAt = row.started_at;
-  d.completedAt = row.completed_at;
-  d.declinedAt = row.declined_at;
-  d.cancelledAt = row.cancelled_at;
-  d.overdue = row.overdue;
-  d.acknowledgementOverdue = row.acknowledgement_overdue;
-  d.result = row.result;
-  d.declineReason = row.decline_reason;
-  d.cancelReason = row.cancel_reason;
-  d.version = row.version;
-  return d;
+/** A directive as the viewer reads it: its row is visible by the directive rule (SQL); the projection does the rest. */
+export function toDirective(viewer: Viewer, row: DirectiveRow): Directive {
+  const projected = project('Directive', { viewer, view: 'FULL', facts: null }, {
+    id: toGlobalId('Directive', row.id),
+    action: row.action,
+    instructions: row.instructions,
+    targets: row.targets.map((t) => ({ type: t.type, value: t.value, displayValue: t.displayValue })) as Indicator[],
+    tlp: row.tlp,
+    pap: row.pap,
+    status: row.status,
+    issuedAt: row.issued_at,
+    dueAt: row.due_at,
+    acknowledgementDueAt: row.acknowledgement_due_at,
+    acknowledgedAt: row.acknowledged_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    declinedAt: row.declined_at,
+    cancelledAt: row.cancelled_at,
+    overdue: row.overdue,
+    acknowledgementOverdue: row.acknowledgement_overdue,
+    result: row.result,
+    declineReason: row.decline_reason,
+    cancelReason: row.cancel_reason,
+    version: row.version,
+  }, { targets: [], overdue: false, acknowledgementOverdue: false });
+  return Object.assign(new Directive(), projected, { row });
 }
 
 // ---- inputs and payloads ----

@@ -2,34 +2,17 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql, raw, join, type Sql } from '../../db/sql';
 import type { Queryable } from '../../db/db';
-import { badInput, forbidden, invalidTransition } from '../../graphql/errors';
+import { badInput } from '../../graphql/errors';
+import { enforce } from '../../auth/decide';
+import { SHAREABLE_KINDS, REFERABLE_KINDS } from '../../auth/moves';
 import { appendEvents } from '../timeline/events';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
 import { insertIndicators } from '../indicators/indicator.repo';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
 import type { OrganizationKind } from '../organizations/organization.entity';
-import { OPEN_STATUSES, TLPS, type Tlp } from './incident.entity';
 import { classify } from './classification';
-import { allowedMoves } from './workflow';
-import { lockVisibleIncident, checkVersion, updateIncidentRow, requireReason, type LockedIncident } from './workflow.service';
+import { lockVisibleIncident, checkVersion, updateIncidentRow, requireReason, decideOn, type LockedIncident } from './workflow.service';
 import type { UpdateIncidentInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
-
-/** Kinds an incident may be shared with, and referred to (DESIGN.md §3). */
-export const SHAREABLE_KINDS: readonly OrganizationKind[] = ['REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER', 'REGULATOR'];
-export const REFERABLE_KINDS: readonly OrganizationKind[] = ['LAW_ENFORCEMENT'];
-
-/** Handling organization while open, coordinator always (updateIncident, addIndicators). */
-function requireEditor(locked: LockedIncident): void {
-  const { actors } = locked;
-  if (!actors.has('HANDLER') && !actors.has('COORDINATOR')) throw forbidden('Only the handling organization or the coordinator may change this incident');
-}
-
-function requireOpenForHandler(locked: LockedIncident): void {
-  const { row, actors } = locked;
-  if (!actors.has('COORDINATOR') && !OPEN_STATUSES.includes(row.status)) {
-    throw invalidTransition(`The handling organization changes an incident while it is open; it is ${row.status}`, allowedMoves(row.status, actors), 'INCIDENT_NOT_OPEN');
-  }
-}
 
 export async function updateIncident(ctx: Context, input: UpdateIncidentInput): Promise<string> {
   const sets: Sql[] = [];
@@ -58,9 +41,7 @@ export async function updateIncident(ctx: Context, input: UpdateIncidentInput): 
   if (sets.length === 0) throw badInput('input', 'nothing to update');
   return ctx.db.tx(async (q) => {
     const locked = await lockVisibleIncident(ctx, q, input.id);
-    requireEditor(locked);
-    checkVersion(locked.row, input.expectedVersion);
-    requireOpenForHandler(locked);
+    enforce(decideOn(ctx, locked.row, { action: 'UPDATE' }), () => checkVersion(locked.row, input.expectedVersion));
     const now = ctx.clock.now();
     await updateIncidentRow(q, locked.row.id, input.expectedVersion, join(sets), now);
     await appendEvents(q, viewerOf(ctx), now, [{ incidentId: locked.row.id, type: 'UPDATED', data: changed }]);
@@ -87,8 +68,7 @@ export async function addIndicators(ctx: Context, incidentId: string, values: { 
   if (indicators.length === 0) throw badInput('input.indicators', 'give at least one indicator');
   return ctx.db.tx(async (q) => {
     const locked = await lockVisibleIncident(ctx, q, incidentId);
-    requireEditor(locked);
-    requireOpenForHandler(locked);
+    enforce(decideOn(ctx, locked.row, { action: 'ADD_INDICATORS' }));
     const now = ctx.clock.now();
     const added = await insertIndicators(q, locked.row.id, indicators, now, 'ADDED');
     if (added.length) {
@@ -120,8 +100,7 @@ async function addParticipant(ctx: Context, input: ShareIncidentInput, kind: 'SH
   const org = await targetOrganization(ctx, input.organization, kind === 'SHARED' ? SHAREABLE_KINDS : REFERABLE_KINDS, kind === 'SHARED' ? 'Sharing' : 'A referral');
   return ctx.db.tx(async (q) => {
     const locked = await lockVisibleIncident(ctx, q, input.id);
-    if (!locked.actors.has('COORDINATOR')) throw forbidden(`Only the coordinator ${kind === 'SHARED' ? 'shares' : 'refers'} incidents`);
-    checkVersion(locked.row, input.expectedVersion);
+    enforce(decideOn(ctx, locked.row, { action: kind === 'SHARED' ? 'SHARE' : 'REFER' }), () => checkVersion(locked.row, input.expectedVersion));
     if (await isParticipant(q, locked, org.id)) throw badInput('input.organization', `${org.code} already takes part in this incident`);
     const now = ctx.clock.now();
     await q.query(sql`insert into incident_participant (incident_id, organization_id, kind, reason, added_at) values (${locked.row.id}, ${org.id}, ${kind}, ${reason}, ${now})`);
@@ -141,8 +120,7 @@ export async function unshareIncident(ctx: Context, input: ShareIncidentInput): 
   if (!org) throw badInput('input.organization', `unknown organization "${input.organization}"`);
   return ctx.db.tx(async (q) => {
     const locked = await lockVisibleIncident(ctx, q, input.id);
-    if (!locked.actors.has('COORDINATOR')) throw forbidden('Only the coordinator unshares incidents');
-    checkVersion(locked.row, input.expectedVersion);
+    enforce(decideOn(ctx, locked.row, { action: 'UNSHARE' }), () => checkVersion(locked.row, input.expectedVersion));
     const removed = await q.one<{ kind: string }>(sql`delete from incident_participant where incident_id = ${locked.row.id} and organization_id = ${org.id} returning kind`);
     if (!removed) throw badInput('input.organization', `the incident is not shared with or referred to ${org.code}`);
     const now = ctx.clock.now();
@@ -154,19 +132,11 @@ export async function unshareIncident(ctx: Context, input: ShareIncidentInput): 
   });
 }
 
-const TLP_RANK: Record<Tlp, number> = Object.fromEntries(TLPS.map((t, i) => [t, i])) as Record<Tlp, number>;
-
-/** The coordinator may set any TLP; the handling organization may only raise it; nobody else. */
+/** The coordinator may set any TLP; the handling organization may only raise it; nobody else (the rulebook decides). */
 export async function setIncidentTlp(ctx: Context, input: SetTlpInput): Promise<string> {
   return ctx.db.tx(async (q) => {
-    const locked = await lockVisibleIncident(ctx, q, input.id);
-    const { row, actors } = locked;
-    const coordinator = actors.has('COORDINATOR');
-    if (!coordinator && !actors.has('HANDLER')) throw forbidden('Only the coordinator or the handling organization changes the TLP');
-    checkVersion(row, input.expectedVersion);
-    if (!coordinator && TLP_RANK[input.tlp] < TLP_RANK[row.tlp]) {
-      throw forbidden(`Only the coordinator may lower the TLP (from ${row.tlp} to ${input.tlp}): sharing wider needs the source's permission`);
-    }
+    const { row } = await lockVisibleIncident(ctx, q, input.id);
+    enforce(decideOn(ctx, row, { action: 'SET_TLP', tlp: input.tlp }), () => checkVersion(row, input.expectedVersion));
     if (input.tlp === row.tlp) return row.id;
     const now = ctx.clock.now();
     await updateIncidentRow(q, row.id, input.expectedVersion, sql`tlp = ${input.tlp}`, now);
@@ -174,4 +144,3 @@ export async function setIncidentTlp(ctx: Context, input: SetTlpInput): Promise<
     return row.id;
   });
 }
-

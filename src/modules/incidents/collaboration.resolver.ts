@@ -4,8 +4,9 @@ import { requestLoader } from '../../graphql/loaders';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
+import { pageOf } from '../../graphql/relay';
 import { sql } from '../../db/sql';
-import { viewShows, visibleParticipant } from '../../auth/policy';
+import { participantShown, type ParticipantRole } from '../../auth/projection';
 import { Incident, incidentFacts } from './incident.types';
 import { clampFirst } from './incident.service';
 import { IncidentPayload } from './workflow.types';
@@ -94,7 +95,7 @@ export class CollaborationResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return timelineOf(ctx, incident.row, clampFirst(ctx, first), after);
+    return incident.shown.has('timeline') ? timelineOf(ctx, incident.row, clampFirst(ctx, first), after) : pageOf([], 0, () => '');
   }
 
   @FieldResolver(() => NoteConnection, { description: 'Notes whose audience includes you' })
@@ -104,11 +105,12 @@ export class CollaborationResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return notesOf(ctx, incident.row, clampFirst(ctx, first), after);
+    return incident.shown.has('notes') ? notesOf(ctx, incident.row, clampFirst(ctx, first), after) : pageOf([], 0, () => '');
   }
 
   @FieldResolver(() => [Organization], { description: 'Coordinator and handling organization see all; others the public core and themselves' })
   async participants(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization[]> {
+    if (!incident.shown.has('participants')) return [];
     const unique = new Map<string, Organization>();
     for (const p of await this.participantRoles(incident, ctx)) unique.set(p.organization.id, p.organization);
     return [...unique.values()];
@@ -116,7 +118,7 @@ export class CollaborationResolver {
 
   @FieldResolver(() => [Participant], { description: 'participants, with the part each plays' })
   async participantRoles(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Participant[]> {
-    if (!viewShows(incident.accessLevel, 'participants')) return [];
+    if (!incident.shown.has('participantRoles')) return [];
     const viewer = viewerOf(ctx);
     const row = incident.row;
     const linked = await participantLoader(ctx).load(row.id);
@@ -131,8 +133,8 @@ export class CollaborationResolver {
     for (const r of rows) {
       const org = await ctx.loaders.organization.load(r.organization_id);
       if (!org || seen.has(`${org.id}:${r.role}`)) continue;
-      const role = r.role as 'REPORTING' | 'HANDLING' | 'COORDINATOR' | 'SHARED' | 'REFERRED' | 'RECIPIENT';
-      if (!visibleParticipant(viewer, incidentFacts(row), { organizationId: org.id, role, person: org.person })) continue;
+      const role = r.role as ParticipantRole;
+      if (!participantShown(viewer, incidentFacts(row), { organizationId: org.id, role, person: org.person })) continue;
       seen.add(`${org.id}:${r.role}`);
       out.push({ organization: toOrganization(viewer, org), role });
     }

@@ -1,7 +1,7 @@
 import type { Queryable, Row } from '../../db/db';
 import { sql, raw, and, Sql, TRUE } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
-import { incidentAccessSql, incidentVisibleSql, classificationShownSql, type AccessLevel } from '../../auth/policy';
+import { incidentAccessSql, incidentVisibleSql, classificationShownSql, type AccessLevel } from '../../auth/views';
 import type { OrganizationKind } from '../organizations/organization.entity';
 import type { IncidentStatus, Severity, Tlp, Pap, IncidentScope, ReporterContact, AffectedSystem } from './incident.entity';
 

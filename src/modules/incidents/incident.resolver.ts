@@ -3,10 +3,10 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { IncidentOrderEnum } from '../../graphql/enums';
-import { canSeeReportingOrganization, indicatorShown, viewShowsIndicators, viewShows } from '../../auth/policy';
+import { indicatorShown, projectItems } from '../../auth/projection';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import {
-  Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload, incidentFacts,
+  Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload,
 } from './incident.types';
 import { incidentById, incidentByReference, listIncidents, presentIncident } from './incident.service';
 import { reportIncident } from './report.service';
@@ -68,32 +68,31 @@ export class IncidentResolver {
 
   @FieldResolver(() => Organization, { nullable: true })
   async reportingOrganization(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization | null> {
-    const viewer = viewerOf(ctx);
-    if (!canSeeReportingOrganization(viewer, incident.accessLevel, incidentFacts(incident.row))) return null;
+    if (!incident.shown.has('reportingOrganization')) return null;
     const org = await ctx.loaders.organization.load(incident.row.reporting_org_id);
-    return org ? toOrganization(viewer, org) : null;
+    return org ? toOrganization(viewerOf(ctx), org) : null;
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The coordinator, once it took part' })
   async coordinator(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization | null> {
-    if (!viewShows(incident.accessLevel, 'coordinator') || !incident.row.coordinator_org_id) return null;
+    if (!incident.shown.has('coordinator') || !incident.row.coordinator_org_id) return null;
     const org = await ctx.loaders.organization.load(incident.row.coordinator_org_id);
     return org ? toOrganization(viewerOf(ctx), org) : null;
   }
 
   @FieldResolver(() => [Indicator])
   async indicators(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Indicator[]> {
-    if (!viewShowsIndicators(incident.accessLevel)) return [];
+    if (!incident.shown.has('indicators')) return [];
     const rows = await ctx.loaders.indicators.load(incident.row.id);
-    return rows
-      .filter((r) => indicatorShown(incident.accessLevel, r))
+    return projectItems({ type: 'Incident', name: 'indicators', shown: incident.shown }, (r) => indicatorShown(incident.accessLevel, r), rows)
       .map((r) => ({ type: r.type as Indicator['type'], value: r.value, displayValue: r.display_value }));
   }
 
   @FieldResolver(() => [Domain], { description: 'The DOMAIN indicators as entities' })
   async domains(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Domain[]> {
-    if (!viewShowsIndicators(incident.accessLevel)) return [];
+    if (!incident.shown.has('domains')) return [];
     const rows = await ctx.loaders.indicators.load(incident.row.id);
-    return rows.filter((r) => r.type === 'DOMAIN' && indicatorShown(incident.accessLevel, r)).map((r) => ({ name: r.value, unicodeName: r.display_value }));
+    const shown = projectItems({ type: 'Incident', name: 'domains', shown: incident.shown }, (r) => indicatorShown(incident.accessLevel, r), rows);
+    return shown.filter((r) => r.type === 'DOMAIN').map((r) => ({ name: r.value, unicodeName: r.display_value }));
   }
 }

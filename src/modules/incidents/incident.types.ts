@@ -8,8 +8,9 @@ import {
 } from '../../graphql/enums';
 import type { IncidentStatus, Severity, Tlp, Pap, IncidentScope } from './incident.entity';
 import type { IndicatorType } from '../indicators/normalize';
-import type { AccessLevel } from '../../auth/policy';
-import { viewShows, canSeeReporterIdentity, type IncidentFacts } from '../../auth/policy';
+import type { AccessLevel, IncidentFacts } from '../../auth/views';
+import type { IncidentSubject } from '../../auth/decide';
+import { project } from '../../auth/projection';
 import type { Viewer } from '../../auth/viewer';
 import type { IncidentRow } from './incident.repo';
 
@@ -49,6 +50,8 @@ export class Indicator {
 export class Incident extends Node {
   /** The row and the facts field resolvers need; not exposed. */
   row!: IncidentRow;
+  /** The fields the rulebook's projection shows this viewer: relations resolve only those. */
+  shown!: ReadonlySet<string>;
 
   @Field({ description: 'Receipt number VN-YYYY-NNNNNN' }) reference!: string;
   @Field() title!: string;
@@ -84,53 +87,57 @@ export function incidentFacts(row: IncidentRow): IncidentFacts {
   };
 }
 
-/** Applies the viewer's view and the field rules: what the view does not show is null. */
+/** What the rulebook's decisions need about an incident. */
+export function incidentSubject(row: IncidentRow): IncidentSubject {
+  return { ...incidentFacts(row), status: row.status, tlp: row.tlp, coordinatorOwns: row.coordinator_owns, hasFinalReport: !!row.final_report };
+}
+
+/** The incident through the rulebook's projection for the viewer: what its view and the field rules do not show is null. */
 export function toIncident(viewer: Viewer, row: IncidentRow, lateNotificationHours: number): Incident {
-  const a = row.access_level;
-  const inc = new Incident();
-  inc.row = row;
-  inc.id = toGlobalId('Incident', row.id);
-  inc.reference = row.reference;
-  inc.title = row.title;
-  inc.status = row.status;
-  inc.scope = row.scope;
-  inc.tlp = row.tlp;
-  inc.confidential = row.confidential;
-  inc.version = row.version;
-  inc.detectedAt = row.detected_at;
-  inc.reportedAt = row.reported_at;
-  inc.updatedAt = row.updated_at;
-  inc.accessLevel = a;
-  inc.description = viewShows(a, 'description') ? row.description : null;
-  inc.severity = viewShows(a, 'severity') ? row.severity : null;
-  inc.serious = viewShows(a, 'serious') ? row.serious : false;
-  inc.pap = viewShows(a, 'pap') ? row.pap : null;
-  inc.classification = viewShows(a, 'classification')
-    ? { rsitClass: row.rsit_class, rsitType: row.rsit_type, nationalCategory: row.national_category }
-    : null;
-  inc.reporterContact =
-    viewShows(a, 'reporterContact') && canSeeReporterIdentity(viewer, incidentFacts(row))
-      ? {
-          name: row.reporter_contact.name,
-          email: row.reporter_contact.email ?? null,
-          phone: row.reporter_contact.phone ?? null,
-          organizationName: row.reporter_contact.organizationName ?? null,
-        }
-      : null;
-  inc.affectedSystem =
-    viewShows(a, 'affectedSystem') && row.affected_system
-      ? {
-          name: row.affected_system.name ?? null,
-          level: row.affected_system.level ?? null,
-          operator: row.affected_system.operator ?? null,
-          publicIps: row.affected_system.publicIps ?? [],
-          connectivityProvider: row.affected_system.connectivityProvider ?? null,
-        }
-      : null;
-  inc.occurredAt = viewShows(a, 'occurredAt') ? row.occurred_at : null;
-  inc.lateNotification =
-    viewShows(a, 'lateNotification') && row.reported_at.getTime() - row.detected_at.getTime() > lateNotificationHours * 3_600_000;
-  return inc;
+  const view = row.access_level;
+  const system = row.affected_system;
+  const projected = project(
+    'Incident',
+    { viewer, view, facts: incidentFacts(row) },
+    {
+      id: toGlobalId('Incident', row.id),
+      reference: row.reference,
+      title: row.title,
+      status: row.status,
+      scope: row.scope,
+      tlp: row.tlp,
+      confidential: row.confidential,
+      version: row.version,
+      detectedAt: row.detected_at,
+      reportedAt: row.reported_at,
+      updatedAt: row.updated_at,
+      accessLevel: view,
+      description: row.description as string | null,
+      severity: row.severity,
+      serious: row.serious,
+      pap: row.pap,
+      classification: { rsitClass: row.rsit_class, rsitType: row.rsit_type, nationalCategory: row.national_category } as Classification | null,
+      reporterContact: {
+        name: row.reporter_contact.name,
+        email: row.reporter_contact.email ?? null,
+        phone: row.reporter_contact.phone ?? null,
+        organizationName: row.reporter_contact.organizationName ?? null,
+      } as Contact | null,
+      affectedSystem: (system
+        ? {
+            name: system.name ?? null,
+            level: system.level ?? null,
+            operator: system.operator ?? null,
+            publicIps: system.publicIps ?? [],
+            connectivityProvider: system.connectivityProvider ?? null,
+          }
+        : null) as AffectedSystemInfo | null,
+      occurredAt: row.occurred_at,
+      lateNotification: row.reported_at.getTime() - row.detected_at.getTime() > lateNotificationHours * 3_600_000,
+    },
+    { serious: false, lateNotification: false },
+  );
+  return Object.assign(new Incident(), projected, { row });
 }
 
 // ---- inputs ----

@@ -1,19 +1,17 @@
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql } from '../../db/sql';
-import { badInput, forbidden, invalidTransition } from '../../graphql/errors';
+import { badInput } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
-import { OPEN_STATUSES } from './incident.entity';
-import type { IncidentRow } from './incident.repo';
+import { enforce, cancelsOpenDirectives } from '../../auth/decide';
+import type { IncidentMove } from '../../auth/moves';
 import { classify } from './classification';
-import { allowedMoves, findTransition, type IncidentMove } from './workflow';
 import {
-  applyMove, requireReason, coordinatorTakesPart, lockVisibleIncident, checkVersion, updateIncidentRow, actorsOf,
+  applyMove, requireReason, coordinatorTakesPart, lockVisibleIncident, checkVersion, updateIncidentRow, decideOn,
 } from './workflow.service';
 import { appendEvents } from '../timeline/events';
 import type {
   IncidentActionInput, TriageIncidentInput, EscalateIncidentInput, RejectIncidentInput, ResolveIncidentInput, FinalReportInput,
-  IncidentPermissions,
 } from './workflow.types';
 
 export function simpleMove(ctx: Context, input: IncidentActionInput, move: IncidentMove): Promise<string> {
@@ -38,14 +36,14 @@ export function escalate(ctx: Context, input: EscalateIncidentInput): Promise<st
   const reason = requireReason(input.reason);
   // Escalation never changes the handling organization; the coordinator takes part from now on.
   return applyMove(ctx, input.id, input.expectedVersion, 'ESCALATE', {
-    set: () => [sql`escalation_reason = ${reason}`, sql`escalated_at = ${ctx.clock.now()}`, coordinatorTakesPart(ctx)],
+    set: () => [sql`escalation_reason = ${reason}`, sql`escalated_at = ${ctx.clock.now()}`, coordinatorTakesPart()],
     data: { reason },
   });
 }
 
 export function coordinate(ctx: Context, input: IncidentActionInput): Promise<string> {
   return applyMove(ctx, input.id, input.expectedVersion, 'COORDINATE', {
-    set: () => [coordinatorTakesPart(ctx), sql`coordinator_owns = true`],
+    set: () => [coordinatorTakesPart(), sql`coordinator_owns = true`],
   });
 }
 
@@ -84,17 +82,10 @@ export function reopen(ctx: Context, input: IncidentActionInput): Promise<string
 
 export function resolve(ctx: Context, input: ResolveIncidentInput): Promise<string> {
   const summary = requireReason(input.summary, 'input.summary');
-  const viewer = viewerOf(ctx);
-  const cancel = input.cancelOpenDirectives && viewer.organization.kind === 'COORDINATOR';
+  // Only the coordinator cancels open directives on the way (the rulebook refuses the move otherwise).
+  const cancel = cancelsOpenDirectives(viewerOf(ctx), input.cancelOpenDirectives);
   return applyMove(ctx, input.id, input.expectedVersion, 'RESOLVE', {
-    check: async ({ row, q, actors }) => {
-      if (cancel) return;
-      const open = await q.one<{ n: number }>(sql`select count(*)::int as n from directive
-        where incident_id = ${row.id} and status in ('ISSUED','ACKNOWLEDGED','IN_PROGRESS')`);
-      if (open && open.n > 0) {
-        throw invalidTransition(`${open.n} directive(s) are still open; complete or cancel them first`, allowedMoves(row.status, actors), 'OPEN_DIRECTIVES');
-      }
-    },
+    cancelOpenDirectives: input.cancelOpenDirectives,
     before: async ({ row, q }, now) => {
       if (!cancel) return [];
       const cancelled = await q.query<{ id: string; version: number }>(sql`update directive
@@ -109,14 +100,7 @@ export function resolve(ctx: Context, input: ResolveIncidentInput): Promise<stri
 }
 
 export function close(ctx: Context, input: IncidentActionInput): Promise<string> {
-  return applyMove(ctx, input.id, input.expectedVersion, 'CLOSE', {
-    check: ({ row, actors }) => {
-      if (!row.final_report) {
-        throw invalidTransition('The final report (form 04) must arrive before the incident is closed', allowedMoves(row.status, actors), 'FINAL_REPORT_MISSING');
-      }
-    },
-    set: () => [sql`closed_at = ${ctx.clock.now()}`],
-  });
+  return applyMove(ctx, input.id, input.expectedVersion, 'CLOSE', { set: () => [sql`closed_at = ${ctx.clock.now()}`] });
 }
 
 /** Form 04: the handling organization or the coordinator, once RESOLVED. Replacing an earlier one is allowed while RESOLVED. */
@@ -128,38 +112,11 @@ export async function submitFinalReport(ctx: Context, input: FinalReportInput): 
     estimatedDamage: input.estimatedDamage?.trim() || null,
   };
   return ctx.db.tx(async (q) => {
-    const { row, actors } = await lockVisibleIncident(ctx, q, input.id);
-    if (!actors.has('HANDLER') && !actors.has('COORDINATOR')) throw forbidden('Only the handling organization or the coordinator submits the final report');
-    checkVersion(row, input.expectedVersion);
-    if (row.status !== 'RESOLVED') {
-      throw invalidTransition('The final report is submitted once the incident is RESOLVED', allowedMoves(row.status, actors), 'NOT_RESOLVED');
-    }
+    const { row } = await lockVisibleIncident(ctx, q, input.id);
+    enforce(decideOn(ctx, row, { action: 'SUBMIT_FINAL_REPORT' }), () => checkVersion(row, input.expectedVersion));
     const now = ctx.clock.now();
     await updateIncidentRow(q, row.id, input.expectedVersion, sql`final_report = ${JSON.stringify({ ...report, reference: row.reference })}::jsonb, final_report_at = ${now}`, now);
     await appendEvents(q, viewerOf(ctx), now, [{ incidentId: row.id, type: 'FINAL_REPORT_SUBMITTED', data: { estimatedDamage: report.estimatedDamage } }]);
     return row.id;
   });
-}
-
-/** `viewerCan`: the same table and rulebook as the mutations, for the incident's current state. */
-export function incidentPermissions(ctx: Context, row: IncidentRow): IncidentPermissions {
-  const actors = actorsOf(ctx, row);
-  const can = (move: IncidentMove) => !!findTransition(move, row.status, actors);
-  const open = OPEN_STATUSES.includes(row.status);
-  const editor = (actors.has('HANDLER') && open) || actors.has('COORDINATOR');
-  return {
-    triage: can('TRIAGE'),
-    startResponse: can('START_RESPONSE'),
-    escalate: can('ESCALATE'),
-    coordinate: can('COORDINATE'),
-    returnToHandler: can('RETURN'),
-    reject: can('REJECT'),
-    withdraw: can('WITHDRAW'),
-    reopen: can('REOPEN'),
-    resolve: can('RESOLVE'),
-    close: can('CLOSE') && !!row.final_report,
-    submitFinalReport: row.status === 'RESOLVED' && (actors.has('HANDLER') || actors.has('COORDINATOR')),
-    update: editor,
-    addIndicators: editor,
-  };
 }

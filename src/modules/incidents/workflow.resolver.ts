@@ -10,8 +10,9 @@ import {
   FinalReportInput, IncidentPayload, IncidentPermissions, FinalReport,
 } from './workflow.types';
 import * as wf from './workflow.commands';
-import { incidentPermissions } from './workflow.commands';
-import { viewShows } from '../../auth/policy';
+import { incidentPermissions } from '../../auth/decide';
+import { incidentSubject } from './incident.types';
+import { viewerOf } from '../../graphql/context';
 
 const RULE = { object: 'incidentActors' } as const;
 
@@ -94,41 +95,42 @@ export class WorkflowResolver {
 
   @FieldResolver(() => IncidentPermissions)
   viewerCan(@Root() incident: Incident, @Ctx() ctx: Context): IncidentPermissions {
-    return incidentPermissions(ctx, incident.row);
+    ctx.authz.applied('incidentActors');
+    return incidentPermissions(viewerOf(ctx), incidentSubject(incident.row));
   }
 
   @FieldResolver(() => FinalReport, { nullable: true, description: 'Form 04 (FULL view only)' })
   finalReport(@Root() incident: Incident): FinalReport | null {
     const r = incident.row.final_report as (Omit<FinalReport, 'reference'> & { reference?: string }) | null;
-    if (!r || !viewShows(incident.accessLevel, 'finalReport')) return null;
+    if (!r || !incident.shown.has('finalReport')) return null;
     return { result: r.result, remediation: r.remediation, prevention: r.prevention, estimatedDamage: r.estimatedDamage ?? null, reference: incident.row.reference };
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'FULL and REPORTER views' })
   rejectionReason(@Root() incident: Incident): string | null {
-    return viewShows(incident.accessLevel, 'rejectionReason') ? incident.row.rejection_reason : null;
+    return incident.shown.has('rejectionReason') ? incident.row.rejection_reason : null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'FULL and REPORTER views' })
   resolutionSummary(@Root() incident: Incident): string | null {
-    return viewShows(incident.accessLevel, 'resolutionSummary') ? incident.row.resolution_summary : null;
+    return incident.shown.has('resolutionSummary') ? incident.row.resolution_summary : null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'FULL view' })
   escalationReason(@Root() incident: Incident): string | null {
-    return viewShows(incident.accessLevel, 'escalationReason') ? incident.row.escalation_reason : null;
+    return incident.shown.has('escalationReason') ? incident.row.escalation_reason : null;
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'Final report due 120 h after resolution (FULL view)' })
   finalReportDueAt(@Root() incident: Incident, @Ctx() ctx: Context): Date | null {
     const r = incident.row.resolved_at;
-    if (!r || !viewShows(incident.accessLevel, 'finalReportDueAt')) return null;
+    if (!r || !incident.shown.has('finalReportDueAt')) return null;
     return new Date(r.getTime() + ctx.config.deadlines.finalReportHours * 3_600_000);
   }
 
   @FieldResolver(() => Incident, { nullable: true, description: 'Only when you can see the target' })
   async duplicateOf(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Incident | null> {
-    if (!incident.row.duplicate_of_id || !viewShows(incident.accessLevel, 'duplicateOf')) return null;
+    if (!incident.row.duplicate_of_id || !incident.shown.has('duplicateOf')) return null;
     const row = await ctx.loaders.incident.load(incident.row.duplicate_of_id);
     return row ? presentIncident(ctx, row) : null;
   }

@@ -2,13 +2,14 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable } from '../../db/db';
 import { sql, raw, join, type Sql } from '../../db/sql';
-import { badInput, conflict, forbidden, invalidTransition, notFound } from '../../graphql/errors';
+import { badInput, conflict, notFound } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
-import { incidentActors } from '../../auth/policy';
+import { decideIncident, enforce, type Decision, type IncidentRequest } from '../../auth/decide';
+import type { IncidentMove, IncidentTransition } from '../../auth/moves';
 import { appendEvents, type NewEvent } from '../timeline/events';
 import { visibleIncidentsSql, type IncidentRow } from './incident.repo';
-import { incidentFacts } from './incident.types';
-import { allowedMoves, findTransition, mayEverMake, targetStatus, type IncidentMove, type IncidentActor } from './workflow';
+import { incidentSubject } from './incident.types';
+import { targetStatus } from './workflow';
 import type { IncidentStatus } from './incident.entity';
 
 /** Event type written for each move (a status change; its payload is masked by the viewer's view). */
@@ -25,20 +26,15 @@ export const MOVE_EVENT: Record<IncidentMove, string> = {
   CLOSE: 'CLOSED',
 };
 
-const MOVE_VERB: Record<IncidentMove, string> = {
-  TRIAGE: 'triage', START_RESPONSE: 'start the response to', ESCALATE: 'escalate', COORDINATE: 'coordinate',
-  RETURN: 'return', REJECT: 'reject', WITHDRAW: 'withdraw', REOPEN: 'reopen', RESOLVE: 'resolve', CLOSE: 'close',
-};
-
 export interface LockedIncident {
   row: IncidentRow;
-  actors: Set<IncidentActor>;
   q: Queryable;
 }
 
-export function actorsOf(ctx: Context, row: IncidentRow): Set<IncidentActor> {
+/** The rulebook's answer for this viewer, this incident as locked, and this request (the commands enforce it). */
+export function decideOn(ctx: Context, row: IncidentRow, request: IncidentRequest): Decision<IncidentTransition> {
   ctx.authz.applied('incidentActors');
-  return incidentActors(viewerOf(ctx), { ...incidentFacts(row), coordinatorOwns: row.coordinator_owns });
+  return decideIncident(viewerOf(ctx), incidentSubject(row), request);
 }
 
 /**
@@ -51,7 +47,7 @@ export async function lockVisibleIncident(ctx: Context, q: Queryable, globalId: 
   await q.query(sql`select 1 from incident where id = ${id} for update`);
   const row = await q.one<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewerOf(ctx))} and i.id = ${id}) v`);
   if (!row) throw notFound('Incident');
-  return { row, actors: actorsOf(ctx, row), q };
+  return { row, q };
 }
 
 export function checkVersion(row: { version: number }, expectedVersion: number): void {
@@ -70,8 +66,8 @@ export async function updateIncidentRow(q: Queryable, id: string, expectedVersio
 }
 
 export interface MoveOptions {
-  /** Preconditions beyond the table (INVALID_TRANSITION with a reason). */
-  check?: (locked: LockedIncident) => Promise<void> | void;
+  /** Resolve only: the coordinator cancels the open directives in the same transaction. */
+  cancelOpenDirectives?: boolean;
   /** Extra columns to set, given the target status. */
   set?: (locked: LockedIncident, to: IncidentStatus) => Sql[];
   /** Payload of the status event. */
@@ -80,19 +76,21 @@ export interface MoveOptions {
   before?: (locked: LockedIncident, now: Date) => Promise<NewEvent[]>;
 }
 
+async function openDirectiveCount(q: Queryable, incidentId: string): Promise<number> {
+  const open = await q.one<{ n: number }>(sql`select count(*)::int as n from directive
+    where incident_id = ${incidentId} and status in ('ISSUED','ACKNOWLEDGED','IN_PROGRESS')`);
+  return open?.n ?? 0;
+}
+
 /** One move of the state machine, one transaction, with DESIGN.md §3's error precedence after input validation. */
 export async function applyMove(ctx: Context, globalId: string, expectedVersion: number, move: IncidentMove, opts: MoveOptions = {}): Promise<string> {
   const viewer = viewerOf(ctx);
   return ctx.db.tx(async (q) => {
     const locked = await lockVisibleIncident(ctx, q, globalId);
-    const { row, actors } = locked;
-    if (!mayEverMake(move, actors)) throw forbidden(`You may not ${MOVE_VERB[move]} this incident`);
-    checkVersion(row, expectedVersion);
-    const transition = findTransition(move, row.status, actors);
-    if (!transition) {
-      throw invalidTransition(`You cannot ${MOVE_VERB[move]} an incident that is ${row.status}`, allowedMoves(row.status, actors));
-    }
-    if (opts.check) await opts.check(locked);
+    const { row } = locked;
+    const openDirectives = move === 'RESOLVE' ? await openDirectiveCount(q, row.id) : 0;
+    const decision = decideOn(ctx, row, { move, openDirectives, cancelOpenDirectives: opts.cancelOpenDirectives });
+    const transition = enforce(decision, () => checkVersion(row, expectedVersion))!;
     const now = ctx.clock.now();
     const to = targetStatus(transition, row.coordinator_owns);
     const sets: Sql[] = [sql`status = ${to}`, ...(opts.set?.(locked, to) ?? [])];
@@ -114,9 +112,6 @@ export function requireReason(reason: string, field = 'input.reason'): string {
 }
 
 /** The coordinator takes part for good (Incident.coordinator is set once and never cleared). */
-export function coordinatorTakesPart(ctx: Context): Sql {
-  const viewer = viewerOf(ctx);
-  return viewer.organization.kind === 'COORDINATOR'
-    ? sql`coordinator_org_id = coalesce(coordinator_org_id, ${viewer.organization.id})`
-    : raw(`coordinator_org_id = coalesce(coordinator_org_id, (select id from organization where kind = 'COORDINATOR'))`);
+export function coordinatorTakesPart(): Sql {
+  return raw(`coordinator_org_id = coalesce(coordinator_org_id, (select id from organization where kind = 'COORDINATOR'))`);
 }

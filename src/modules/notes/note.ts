@@ -7,12 +7,15 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql } from '../../db/sql';
 import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
-import { badInput, forbidden, notFound } from '../../graphql/errors';
+import { badInput, notFound } from '../../graphql/errors';
 import { NoteVisibilityEnum } from '../../graphql/enums';
-import { noteVisibleSql, mayAddNote, mayRedactNote, canSeeActorAccount } from '../../auth/policy';
+import { noteVisibleSql, type AccessLevel, type IncidentFacts } from '../../auth/views';
+import { project } from '../../auth/projection';
+import { decideNote, enforce } from '../../auth/decide';
 import { appendEvents } from '../timeline/events';
 import { lockVisibleIncident } from '../incidents/workflow.service';
 import { visibleIncidentsSql, type IncidentRow } from '../incidents/incident.repo';
+import { incidentFacts } from '../incidents/incident.types';
 import type { NoteVisibility } from './note.entity';
 import { Organization, toOrganization } from '../organizations/organization.types';
 
@@ -63,21 +66,27 @@ interface NoteRow extends Record<string, unknown> {
 
 const NOTE_COLUMNS = sql`n.id, n.body, n.visibility, n.created_at, n.author_org_id, a.email as author_email, n.redacted_at, n.redaction_reason`;
 
-async function present(ctx: Context, r: NoteRow): Promise<Note> {
+/** The note's incident as the viewer reads it: the author organization is under the actor rule of §3. */
+interface NoteIncident {
+  view: AccessLevel;
+  facts: IncidentFacts;
+}
+
+async function present(ctx: Context, r: NoteRow, incident: NoteIncident): Promise<Note> {
   const viewer = viewerOf(ctx);
-  const note = new Note();
-  note.id = toGlobalId('Note', r.id);
-  note.authorOrgId = r.author_org_id;
-  note.body = r.redacted_at ? REDACTED_BODY : r.body;
-  note.visibility = r.visibility;
-  note.createdAt = r.created_at;
-  note.authorEmail = canSeeActorAccount(viewer, r.author_org_id) ? r.author_email : null;
   const org = await ctx.loaders.organization.load(r.author_org_id);
-  note.authorOrganization = org && (!org.person || org.id === viewer.organization.id || viewer.organization.kind === 'COORDINATOR') ? toOrganization(viewer, org) : null;
-  note.redacted = !!r.redacted_at;
-  note.redactedAt = r.redacted_at;
-  note.redactionReason = r.redaction_reason;
-  return note;
+  const projected = project('Note', { viewer, view: incident.view, facts: incident.facts, organization: org ?? { id: r.author_org_id } }, {
+    id: toGlobalId('Note', r.id),
+    body: r.redacted_at ? REDACTED_BODY : r.body,
+    visibility: r.visibility,
+    createdAt: r.created_at,
+    authorEmail: r.author_email,
+    authorOrganization: org ? toOrganization(viewer, org) : null,
+    redacted: !!r.redacted_at,
+    redactedAt: r.redacted_at,
+    redactionReason: r.redaction_reason,
+  }, { redacted: false });
+  return Object.assign(new Note(), projected, { authorOrgId: r.author_org_id });
 }
 
 interface NotesKey {
@@ -115,7 +124,8 @@ export async function notesOf(ctx: Context, incident: IncidentRow, first: number
   const cursor = decodeKeyset(after, ['timestamp', 'uuid']);
   const rows = await notesLoader(ctx).load({ incident, first, after: cursor });
   const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));
-  return { ...page, edges: await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await present(ctx, e.node) }))) };
+  const on = { view: incident.access_level, facts: incidentFacts(incident) };
+  return { ...page, edges: await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await present(ctx, e.node, on) }))) };
 }
 
 export async function addNote(ctx: Context, input: AddNoteInput): Promise<Note> {
@@ -124,9 +134,7 @@ export async function addNote(ctx: Context, input: AddNoteInput): Promise<Note> 
   ctx.authz.applied('noteAudience');
   const id = await ctx.db.tx(async (q) => {
     const { row } = await lockVisibleIncident(ctx, q, input.incidentId);
-    if (!mayAddNote(viewer, row.access_level, input.visibility)) {
-      throw forbidden(`You may not add a ${input.visibility} note to this incident`);
-    }
+    enforce(decideNote(viewer, { action: 'ADD', access: row.access_level, visibility: input.visibility }));
     const now = ctx.clock.now();
     const note = await q.one<{ id: string }>(sql`insert into note (incident_id, author_account_id, author_api_key_id, author_org_id, visibility, body, created_at)
       values (${row.id}, ${viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null}, ${viewer.principal.type === 'API_KEY' ? viewer.principal.id : null},
@@ -140,11 +148,14 @@ export async function addNote(ctx: Context, input: AddNoteInput): Promise<Note> 
 /** A note by id through its incident's view and its own audience; invisible = missing. */
 async function visibleNote(ctx: Context, noteId: string): Promise<(Note & { incidentId: string }) | null> {
   const viewer = viewerOf(ctx);
-  const row = await ctx.db.one<NoteRow & { incident_id: string }>(sql`select ${NOTE_COLUMNS}, n.incident_id
+  const row = await ctx.db.one<NoteRow & IncidentRow & { incident_id: string }>(sql`select ${NOTE_COLUMNS}, n.incident_id, v.access_level,
+      v.handler_org_id, v.reporting_org_id, v.reporting_org_kind, v.reporting_org_person, v.coordinator_org_id
     from note n join (${visibleIncidentsSql(viewer)}) v on v.id = n.incident_id
     left join account a on a.id = n.author_account_id
     where n.id = ${noteId} and ${noteVisibleSql(viewer)}`);
-  return row ? Object.assign(await present(ctx, row), { incidentId: row.incident_id }) : null;
+  if (!row) return null;
+  const note = await present(ctx, row, { view: row.access_level, facts: incidentFacts(row) });
+  return Object.assign(note, { incidentId: row.incident_id });
 }
 
 export async function noteById(ctx: Context, globalId: string): Promise<Note | null> {
@@ -164,7 +175,7 @@ export async function redactNote(ctx: Context, input: RedactNoteInput): Promise<
     await q.query(sql`select 1 from note where id = ${id} for update`);
     const note = await visibleNote(ctx, id);
     if (!note) throw notFound('Note');
-    if (!mayRedactNote(viewer, note.authorOrgId)) throw forbidden('Only the author’s organization or the coordinator redacts a note');
+    enforce(decideNote(viewer, { action: 'REDACT', authorOrgId: note.authorOrgId }));
     if (note.redacted) throw badInput('input.id', 'the note is already redacted');
     const now = ctx.clock.now();
     await q.query(sql`update note set body = ${REDACTED_BODY}, redacted_at = ${now}, redacted_by_account_id = ${viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null},

@@ -3,7 +3,7 @@ import { viewerOf } from '../../graphql/context';
 import type { Queryable } from '../../db/db';
 import { sql, join, type Sql } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
-import { organizationVisibleSql } from '../../auth/policy';
+import { organizationVisibleSql } from '../../auth/views';
 import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
 import { normalizeZone, normalizeIndicator, IndicatorError } from '../indicators/normalize';
 import { PRINCIPAL_CHANGED_CHANNEL } from '../accounts/admin.service';

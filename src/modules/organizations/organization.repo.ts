@@ -2,7 +2,7 @@ import type { Queryable, Row } from '../../db/db';
 import { sql, TRUE } from '../../db/sql';
 import type { OrganizationKind, OrganizationContact } from './organization.entity';
 import type { Viewer } from '../../auth/viewer';
-import { organizationVisibleSql } from '../../auth/policy';
+import { organizationVisibleSql } from '../../auth/views';
 
 export interface OrganizationRow extends Row {
   id: string;

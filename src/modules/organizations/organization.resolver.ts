@@ -4,7 +4,7 @@ import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { OrganizationKindEnum } from '../../graphql/enums';
 import { sql, and, type Sql } from '../../db/sql';
-import { organizationVisibleSql } from '../../auth/policy';
+import { organizationVisibleSql } from '../../auth/views';
 import { decodeKeyset, encodeCursor, pageOf } from '../../graphql/relay';
 import { clampFirst } from '../incidents/incident.service';
 import { Organization, OrganizationConnection, toOrganization } from './organization.types';

@@ -4,7 +4,7 @@ import { OrganizationKindEnum } from '../../graphql/enums';
 import type { OrganizationKind } from './organization.entity';
 import type { OrganizationRow } from './organization.repo';
 import type { Viewer } from '../../auth/viewer';
-import { canSeeOrganizationContact } from '../../auth/policy';
+import { project } from '../../auth/projection';
 
 @ObjectType()
 export class OrganizationContactInfo {
@@ -31,26 +31,25 @@ export class Organization extends Node {
 
 export const OrganizationConnection = ConnectionType('Organization', Organization);
 
+/** An organization as the viewer may read it (its row is visible by the caller's organization rule). */
 export function toOrganization(viewer: Viewer, row: OrganizationRow): Organization {
-  const org = new Organization();
-  org.id = toGlobalId('Organization', row.id);
-  org.code = row.code;
-  org.name = row.name;
-  org.kind = row.kind;
-  org.country = row.country;
-  org.active = row.active;
-  org.person = row.person;
-  org.contact = canSeeOrganizationContact(viewer, row)
-    ? {
-        focalPoint: row.contact.focalPoint ?? null,
-        phone: row.contact.phone ?? null,
-        email: row.contact.email ?? null,
-        intakeEmail: row.contact.intakeEmail ?? null,
-      }
-    : null;
-  org.ipRanges = row.ip_ranges;
-  org.asns = row.asns.map((a) => `AS${a}`);
-  org.zones = row.zones;
-  return org;
+  const projected = project('Organization', { viewer, view: 'FULL', facts: null, organization: row }, {
+    id: toGlobalId('Organization', row.id),
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    country: row.country,
+    active: row.active,
+    person: row.person,
+    contact: {
+      focalPoint: row.contact.focalPoint ?? null,
+      phone: row.contact.phone ?? null,
+      email: row.contact.email ?? null,
+      intakeEmail: row.contact.intakeEmail ?? null,
+    } as OrganizationContactInfo | null,
+    ipRanges: row.ip_ranges,
+    asns: row.asns.map((a) => `AS${a}`),
+    zones: row.zones,
+  });
+  return Object.assign(new Organization(), projected);
 }
-

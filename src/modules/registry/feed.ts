@@ -1,11 +1,8 @@
 import type { Queryable } from '../../db/db';
 import { sql } from '../../db/sql';
-import { organizationViewer } from '../../auth/policy';
+import { organizationViewer, inFeedSql } from '../../auth/views';
 import { visibleIncidentsSql } from '../incidents/incident.repo';
 import type { OrganizationKind } from '../organizations/organization.entity';
-
-/** Views in which a case is in a registry's feed: "the DOMAIN_FEED view or better" (DESIGN.md §3). */
-export const FEED_VIEWS = ['FULL', 'RECIPIENT', 'DOMAIN_FEED'] as const;
 
 /**
  * Keeps every registry's feed projection current for the incidents a transaction changed, with the
@@ -24,9 +21,7 @@ export async function refreshDomainFeeds(q: Queryable, changed: Map<string, stri
     await q.query(sql`
       with changed as (select * from unnest(${ids}::uuid[], ${positions}::bigint[]) c(id, position)),
       live as (
-        select v.id from (${visibleIncidentsSql(viewer)} and i.id = any(${ids}::uuid[])) v
-        where v.access_level = any(${[...FEED_VIEWS]}::text[])
-          and exists (select 1 from indicator x where x.incident_id = v.id and x.type = 'DOMAIN')
+        select v.id from (${visibleIncidentsSql(viewer)} and i.id = any(${ids}::uuid[])) v where ${inFeedSql()}
       ),
       upserted as (
         insert into domain_feed_entry (registry_org_id, incident_id, position, removed)

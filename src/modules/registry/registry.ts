@@ -5,16 +5,16 @@ import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { sql, and, type Sql } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
-import { ConnectionType, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { ConnectionType, toGlobalId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
 import { IncidentStatusEnum } from '../../graphql/enums';
 import { normalizeDomain, normalizeZone, IndicatorError } from '../indicators/normalize';
-import { indicatorShown, viewShowsIndicators, INDICATOR_SHOWN_SQL } from '../../auth/policy';
+import { INDICATOR_SHOWN_SQL, feedViewSql } from '../../auth/views';
+import { project, indicatorShown } from '../../auth/projection';
 import type { IncidentStatus } from '../incidents/incident.entity';
 import { Incident, Indicator, IncidentConnection } from '../incidents/incident.types';
 import { Domain } from '../incidents/incident.resolver';
 import { visibleIncidentsSql, cursorKeyOf, type IncidentRow } from '../incidents/incident.repo';
 import { presentIncident, clampFirst } from '../incidents/incident.service';
-import { FEED_VIEWS } from './feed';
 
 @ObjectType({ description: 'A change of a domain-related case in the registry feed; removed cases come once as tombstones' })
 export class DomainCase {
@@ -73,7 +73,7 @@ export class RegistryResolver {
     const rows = await ctx.db.query<FeedRow>(sql`
       select v.*, e.incident_id as entry_incident_id, e.position::text as entry_position, e.removed as entry_removed
       from domain_feed_entry e
-      left join (${visibleIncidentsSql(viewer)}) v on v.id = e.incident_id and v.access_level = any(${[...FEED_VIEWS]}::text[]) and not e.removed
+      left join (${visibleIncidentsSql(viewer)}) v on v.id = e.incident_id and ${feedViewSql()} and not e.removed
       where e.registry_org_id = ${viewer.organization.id}
         ${cursor ? sql`and e.position > ${cursor[0]}::bigint` : sql``}
         and (e.removed or ${and(live)})
@@ -82,13 +82,19 @@ export class RegistryResolver {
     const edges = await Promise.all(
       page.edges.map(async (e) => {
         const r = e.node;
-        const c = new DomainCase();
-        c.cursor = e.cursor;
-        c.removed = r.entry_removed;
-        c.incidentId = Buffer.from(`Incident:${r.entry_incident_id}`).toString('base64url');
-        c.incident = r.entry_removed ? null : presentIncident(ctx, r);
-        const indicators = r.entry_removed || !viewShowsIndicators(r.access_level) ? [] : await ctx.loaders.indicators.load(r.entry_incident_id);
-        c.domains = indicators.filter((x) => x.type === 'DOMAIN' && indicatorShown(r.access_level, x)).map((x) => ({ type: 'DOMAIN', value: x.value, displayValue: x.display_value }));
+        const incident = r.entry_removed ? null : presentIncident(ctx, r);
+        // A tombstone shows no incident and no domains: the case left the viewer's feed.
+        const view = r.entry_removed ? null : r.access_level;
+        const all = view ? await ctx.loaders.indicators.load(r.entry_incident_id) : [];
+        const c = Object.assign(new DomainCase(), project('DomainCase', { viewer: viewerOf(ctx), view, facts: null }, {
+          cursor: e.cursor,
+          removed: r.entry_removed,
+          incidentId: toGlobalId('Incident', r.entry_incident_id),
+          incident,
+          domains: all
+            .filter((x) => x.type === 'DOMAIN' && indicatorShown(view, x))
+            .map((x) => ({ type: 'DOMAIN' as const, value: x.value, displayValue: x.display_value })),
+        }, { domains: [] }));
         return { cursor: e.cursor, node: c };
       }),
     );
@@ -119,11 +125,10 @@ export class RegistryResolver {
     const n = clampFirst(ctx, first);
     const cursor = decodeKeyset(after, ['timestamp', 'uuid']);
     const viewer = viewerOf(ctx);
-    if (!viewer.capabilities.has('INCIDENT_READ')) return pageOf([], n, () => '');
-    // Only views that show the domain itself may match on it (SUMMARY and RECIPIENT show no indicators).
+    if (!ctx.authz.has('INCIDENT_READ')) return pageOf([], n, () => '');
+    // Only an indicator the row's view shows may match (SUMMARY and RECIPIENT show none; REPORTER its report's).
     const rows = await ctx.db.query<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)}) v
-      where v.access_level in ('FULL','REPORTER','DOMAIN_FEED')
-        and exists (select 1 from indicator x where x.incident_id = v.id and x.type = 'DOMAIN' and x.value = ${domain.name} and ${INDICATOR_SHOWN_SQL})
+      where exists (select 1 from indicator x where x.incident_id = v.id and x.type = 'DOMAIN' and x.value = ${domain.name} and ${INDICATOR_SHOWN_SQL})
         ${cursor ? sql`and (v.reported_at, v.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : sql``}
       order by v.reported_at desc, v.id desc limit ${n + 1}`);
     const page = pageOf(rows, n, (r) => encodeCursor(cursorKeyOf(r, 'REPORTED_AT_DESC')));

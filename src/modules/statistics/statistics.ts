@@ -3,6 +3,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
+import { periodicSummaryAccess } from '../../auth/decide';
 import { sql, raw, join } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
 import { Organization, toOrganization } from '../organizations/organization.types';
@@ -146,12 +147,9 @@ export class StatisticsResolver {
     const unknown = () => badInput('organization', `unknown organization "${code}"`);
     if (!org) throw unknown();
     const viewer = viewerOf(ctx);
-    if (viewer.organization.id !== org.id) {
-      // Another organization's summary: the statistics capability (coordinator, regulator). A constituent the
-      // viewer may not see answers exactly like an unknown code (DESIGN.md §3 precedence), not NOT_FOUND.
-      if (org.kind === 'CONSTITUENT' && !ctx.authz.has('STATISTICS_READ')) throw unknown();
-      ctx.authz.require('STATISTICS_READ', "reading another organization's summary");
-    }
+    const access = periodicSummaryAccess(viewer, org);
+    if (access === 'UNKNOWN') throw unknown();
+    if (access === 'STATISTICS_READ') ctx.authz.require('STATISTICS_READ', "reading another organization's summary");
     const from = half === 2 ? vnStart(year, 7) : vnStart(year, 1);
     const to = half === 1 ? vnStart(year, 7) : vnStart(year + 1, 1);
     // Help: organizations other than this one that received a directive or a share on the incident.

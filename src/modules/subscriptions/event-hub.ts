@@ -50,9 +50,14 @@ export class EventHub {
     return this.lastPosition;
   }
 
-  async start(): Promise<void> {
+  /** The newest committed event's position (positions follow commit order, so nothing committed lies above it). */
+  async committedPosition(): Promise<string> {
     const row = await this.db.one<{ p: string }>(sql`select coalesce(max(position), 0)::text as p from incident_event`);
-    this.lastPosition = row?.p ?? '0';
+    return row?.p ?? '0';
+  }
+
+  async start(): Promise<void> {
+    this.lastPosition = await this.committedPosition();
     await this.connect();
     // A safety net for a notification lost while reconnecting: a cheap periodic catch-up.
     this.pollTimer = setInterval(() => this.poke(), this.pollMs);

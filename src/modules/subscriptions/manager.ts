@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../../db/db';
 import { sql } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
-import { eventVisibleSql, type AccessLevel } from '../../auth/policy';
-import { directiveVisibleSql } from '../../auth/directive-policy';
+import { eventVisibleSql, directiveVisibleSql, directiveStreamSql, inWildcardStream, type AccessLevel } from '../../auth/views';
 import { visibleIncidentsSql } from '../incidents/incident.repo';
 import { EVENT_SELECT, type EventHub, type HubEvent } from './event-hub';
 
@@ -115,6 +114,9 @@ export class SubscriptionManager {
     try {
       try {
         if (after !== null) await this.replay(sub);
+        // Without a cursor a subscription starts now: events committed before it (even those this instance has
+        // not fetched yet) are not "live"; batches held meanwhile are filtered by this position.
+        else sub.lastPosition = await this.hub.committedPosition();
         // A resumed incident subscription whose incident is no longer visible: one ACCESS_REVOKED, then done.
         if (scope.kind === 'INCIDENT' && scope.incidentId && after !== null && !sub.revoked.has(scope.incidentId)) {
           const access = await this.accessOf(viewer(), [scope.incidentId]);
@@ -202,7 +204,7 @@ export class SubscriptionManager {
         ? (
             await this.db.query<{ id: string }>(sql`select d.id from directive d join incident i on i.id = d.incident_id
               where d.id = any(${directiveIds}::uuid[]) and ${directiveVisibleSql(viewer)}
-                and ${viewer.organization.kind === 'COORDINATOR' ? sql`true` : sql`d.recipient_org_id = ${viewer.organization.id}`}`)
+                and ${directiveStreamSql(viewer)}`)
           ).map((r) => r.id)
         : [],
     );
@@ -230,7 +232,7 @@ export class SubscriptionManager {
       return;
     }
     // The wildcard stream carries incidents with a view other than SUMMARY; a SUMMARY one is followed by id.
-    if (!scope.incidentId && access === 'SUMMARY') return;
+    if (!scope.incidentId && !inWildcardStream(access)) return;
     if (sub.revoked.has(incident)) {
       sub.revoked.delete(incident);
       sub.push({ kind: 'ACCESS_GRANTED', incidentId: incident, position: e.position, at: e.occurred_at });

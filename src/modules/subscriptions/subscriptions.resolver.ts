@@ -2,7 +2,8 @@ import { Resolver, Subscription, Arg, Ctx, Root, ID, Field, ObjectType, type Sub
 import type { Context } from '../../graphql/context';
 import { viewerOf, renewForEvent } from '../../graphql/context';
 import { Rule, logDenial } from '../../auth/rules';
-import { badInput, notFound, unauthenticated, serviceUnavailable, forbidden } from '../../graphql/errors';
+import { projectAccessEvent } from '../../auth/projection';
+import { badInput, notFound, unauthenticated, serviceUnavailable } from '../../graphql/errors';
 import { decodeId, toGlobalId } from '../../graphql/relay';
 import { IncidentEvent, presentEvent, EVENT_TYPES, type EventType } from '../timeline/timeline';
 import { Directive } from '../directives/directive.types';
@@ -50,7 +51,7 @@ async function openChecked(data: SubscribeResolverData<unknown, SubscriptionArgs
     // Following one incident needs a view of it now, except on resume (then ACCESS_REVOKED says it was lost).
     if (!args.after && !(await ctx.loaders.incident.load(incidentId))) throw notFound('Incident');
   }
-  if (!ctx.viewer.capabilities.has('INCIDENT_READ')) throw forbidden('Your role may not read incidents', { capability: 'INCIDENT_READ' });
+  ctx.authz.require('INCIDENT_READ', 'reading incidents');
   const manager = ctx.subscriptions;
   if (!manager || !ctx.connection) throw serviceUnavailable('Subscriptions are served over graphql-ws on /graphql');
   const connection = ctx.connection;
@@ -86,16 +87,17 @@ async function openChecked(data: SubscribeResolverData<unknown, SubscriptionArgs
 async function present(ctx: Context, d: Delivery): Promise<IncidentEvent> {
   if (d.kind === 'EVENT') return presentEvent(ctx, { ...d.event, type: d.event.type as EventType }, d.event.incident_id, d.access);
   const ev = new IncidentEvent();
-  ev.id = toGlobalId('IncidentEvent', syntheticEventId());
   ev.incidentUuid = d.incidentId;
-  ev.incidentId = toGlobalId('Incident', d.incidentId);
   ev.actorOrgId = null;
-  ev.cursor = d.position;
-  ev.type = d.kind;
-  ev.occurredAt = d.at;
-  ev.changes = {};
-  ev.actorAccountEmail = null;
-  return ev;
+  return Object.assign(ev, projectAccessEvent({
+    id: toGlobalId('IncidentEvent', syntheticEventId()),
+    incidentId: toGlobalId('Incident', d.incidentId) as string | null,
+    cursor: d.position,
+    type: d.kind as EventType,
+    occurredAt: d.at,
+    changes: {},
+    actorAccountEmail: null as string | null,
+  }));
 }
 
 @Resolver()

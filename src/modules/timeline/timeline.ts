@@ -8,10 +8,8 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql } from '../../db/sql';
 import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
-import {
-  eventVisibleSql, maskEventData, canSeeActorAccount, canSeeActorOrganization, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, PARTICIPANT_EVENT_TYPES,
-  type AccessLevel, type IncidentFacts,
-} from '../../auth/policy';
+import { eventVisibleSql, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel, type IncidentFacts } from '../../auth/views';
+import { project, fieldShown, projectEventPayload, PARTICIPANT_EVENT_TYPES } from '../../auth/projection';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { IncidentRow } from '../incidents/incident.repo';
 
@@ -42,6 +40,8 @@ export class IncidentEvent extends Node {
   @Field(() => String, { nullable: true, description: 'Actor account e-mail: your own organization and the coordinator only' }) actorAccountEmail!: string | null;
   /** The view the event is read in. */
   access: AccessLevel | null = null;
+  /** The fields the rulebook's projection shows this viewer. */
+  shown: ReadonlySet<string> = new Set();
   /** The incident as the viewer reads it, for the field rules of actors and payloads: given, or loaded when first needed. */
   incidentRow: IncidentRow | null | undefined = undefined;
 
@@ -60,12 +60,14 @@ export class IncidentEvent extends Node {
     const viewer = viewerOf(ctx);
     const org = await ctx.loaders.organization.load(this.actorOrgId);
     if (!org) return null;
+    // A constituent actor is under the reporting-organization rule, which needs the incident's facts.
     const facts = org.kind === 'CONSTITUENT' ? await this.facts(ctx) : null;
-    return canSeeActorOrganization(viewer, this.access, facts, org) ? toOrganization(viewer, org) : null;
+    return fieldShown('IncidentEvent', { viewer, view: this.access, facts, organization: org }, 'actorOrganization') ? toOrganization(viewer, org) : null;
   }
 
   @Field(() => Incident, { nullable: true, description: 'null when you have no view of it (ACCESS_REVOKED)' })
   async incident(@Ctx() ctx: Context): Promise<Incident | null> {
+    if (!this.shown.has('incident')) return null;
     const row = await ctx.loaders.incident.load(this.incidentUuid);
     return row ? presentIncident(ctx, row) : null;
   }
@@ -106,20 +108,22 @@ async function withVisibleDuplicate(ctx: Context, changes: Record<string, unknow
 export async function presentEvent(ctx: Context, r: EventRow, incidentId: string, access: AccessLevel | null, incident?: IncidentRow | null): Promise<IncidentEvent> {
   const viewer = viewerOf(ctx);
   const ev = new IncidentEvent();
-  ev.id = toGlobalId('IncidentEvent', r.id);
   ev.incidentUuid = incidentId;
-  // No path gives a viewer without a view of the incident its id (DESIGN.md §3, confidential incidents).
-  ev.incidentId = access === null ? null : toGlobalId('Incident', incidentId);
   ev.actorOrgId = r.actor_org_id;
-  ev.cursor = r.position;
-  ev.type = r.type;
-  ev.occurredAt = r.occurred_at;
   ev.access = access;
   if (incident !== undefined) ev.incidentRow = incident;
+  // Only share and referral payloads need the incident's facts (the participants rule).
   const facts = PARTICIPANT_EVENT_TYPES.includes(r.type) ? await ev.facts(ctx) : null;
-  ev.changes = await withVisibleDuplicate(ctx, maskEventData(viewer, access, facts, r.type, r.data));
-  ev.actorAccountEmail = canSeeActorAccount(viewer, r.actor_org_id) ? (r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null)) : null;
-  return ev;
+  const projected = project('IncidentEvent', { viewer, view: access, facts, organization: r.actor_org_id ? { id: r.actor_org_id } : null }, {
+    id: toGlobalId('IncidentEvent', r.id),
+    incidentId: toGlobalId('Incident', incidentId) as string | null,
+    cursor: r.position,
+    type: r.type,
+    occurredAt: r.occurred_at,
+    changes: await withVisibleDuplicate(ctx, projectEventPayload(viewer, access, facts, r.type, r.data)),
+    actorAccountEmail: r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null),
+  }, { changes: {} });
+  return Object.assign(ev, projected);
 }
 
 export const EVENT_COLUMNS = sql`e.id, e.position, e.type, e.occurred_at, e.data, e.actor_org_id, a.email as actor_email, k.name as actor_key_name`;

@@ -1,0 +1,44 @@
+import { Resolver, Query, Arg, Ctx, ID } from 'type-graphql';
+import type { Context } from './context';
+import { Node, fromGlobalId } from './relay';
+import { Rule } from '../auth/rules';
+import { NODE_TYPES, nodeRule } from '../auth/dispatch';
+import { incidentById } from '../modules/incidents/incident.service';
+import { directiveNode } from '../modules/directives/directive.service';
+import { organizationNode } from '../modules/organizations/organization.service';
+import { accountNode, visibleApiKey } from '../modules/accounts/admin.service';
+
+/**
+ * One way to read any object by global id, for `node(id)` and federation's `_entities`: the rulebook
+ * decides which types may be named and with which capability (src/auth/dispatch.ts), each module its
+ * loader (where the type's visibility rule is in the batch query). Invisible, missing, undecodable and
+ * unlisted all answer null.
+ */
+const FETCH: Record<string, (ctx: Context, globalId: string, uuid: string) => Promise<Node | null>> = {
+  Incident: (ctx, globalId) => incidentById(ctx, globalId),
+  Directive: (ctx, globalId) => directiveNode(ctx, globalId),
+  Organization: (ctx, _globalId, id) => organizationNode(ctx, id),
+  Account: (ctx, _globalId, id) => accountNode(ctx, id),
+  ApiKey: (ctx, _globalId, id) => visibleApiKey(ctx, id),
+};
+const missing = Object.keys(NODE_TYPES).filter((t) => !FETCH[t]);
+if (missing.length) throw new Error(`node types without a loader: ${missing.join(', ')}`);
+
+/** `expectedType`: a federation representation names its type, and an id of another type is null. */
+export async function resolveNode(ctx: Context, globalId: string, expectedType?: string): Promise<Node | null> {
+  const decoded = fromGlobalId(globalId);
+  if (!decoded || (expectedType && decoded.type !== expectedType)) return null;
+  const rule = nodeRule(decoded.type);
+  if (!rule) return null;
+  if (rule.capability && !ctx.authz.has(rule.capability)) return null;
+  return FETCH[decoded.type](ctx, globalId, decoded.id);
+}
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any object by global id; null when missing or not visible' })
+  @Rule({ anyViewer: 'each object type applies its own visibility rule; invisible objects are null' })
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
+    return resolveNode(ctx, id);
+  }
+}
