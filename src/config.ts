@@ -29,14 +29,19 @@ export interface Config {
     trustProxy: boolean | number | string;
     /** When set (METRICS_TOKEN), /metrics needs "Authorization: Bearer <token>". */
     metricsToken: string | null;
+    /** graphql-ws: operations in progress on one socket (WS_MAX_SUBSCRIPTIONS_PER_CONNECTION), open sockets of one account or API key (WS_MAX_CONNECTIONS_PER_PRINCIPAL). */
+    webSocket: { maxSubscriptionsPerConnection: number; maxConnectionsPerPrincipal: number };
   };
   /** PostgreSQL statement_timeout for every pooled connection (DB_STATEMENT_TIMEOUT_MS). */
   dbStatementTimeoutMs: number;
   deadlines: DeadlineConfig;
   loadDemoData: boolean;
   maxPageSize: number;
-  /** Query limits checked before execution (QUERY_TOO_COMPLEX). */
-  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number };
+  /** Query limits (QUERY_TOO_COMPLEX): at parse time, before validation, before execution (src/graphql/limits.ts). */
+  limits: {
+    maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number;
+    maxLength: number; maxTokens: number; maxSelections: number; maxFieldComparisons: number; maxNesting: number;
+  };
 }
 
 export type JwtConfig =
@@ -191,6 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bodyLimitBytes: int('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES, 1024 * 1024),
       trustProxy: trustProxy(env.TRUST_PROXY),
       metricsToken: env.METRICS_TOKEN || null,
+      webSocket: {
+        maxSubscriptionsPerConnection: int('WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION, 100),
+        maxConnectionsPerPrincipal: int('WS_MAX_CONNECTIONS_PER_PRINCIPAL', env.WS_MAX_CONNECTIONS_PER_PRINCIPAL, 20),
+      },
     },
     dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 15000),
     deadlines: deadlines(env),
@@ -201,6 +210,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: int('QUERY_MAX_COST', env.QUERY_MAX_COST, 25_000),
       maxAliases: int('QUERY_MAX_ALIASES', env.QUERY_MAX_ALIASES, 20),
       maxRootFields: int('QUERY_MAX_ROOT_FIELDS', env.QUERY_MAX_ROOT_FIELDS, 10),
+      maxLength: int('QUERY_MAX_LENGTH', env.QUERY_MAX_LENGTH, 100_000),
+      maxTokens: int('QUERY_MAX_TOKENS', env.QUERY_MAX_TOKENS, 15_000),
+      maxSelections: int('QUERY_MAX_SELECTIONS', env.QUERY_MAX_SELECTIONS, 2_000),
+      maxFieldComparisons: int('QUERY_MAX_FIELD_COMPARISONS', env.QUERY_MAX_FIELD_COMPARISONS, 5_000),
+      maxNesting: int('QUERY_MAX_NESTING', env.QUERY_MAX_NESTING, 60),
     },
   };
 }

@@ -1,10 +1,19 @@
-import { GraphQLError, Kind, parse, validate, getOperationAST, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError, Kind, Lexer, Source, TokenKind, parse, validate, specifiedRules, getOperationAST,
+  type DocumentNode, type ExecutionArgs, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema,
+  type OperationDefinitionNode, type SelectionSetNode, type ValidationRule, type ValueNode,
+} from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { representationCost } from './federation';
+import { HubError } from './errors';
 
 /**
- * Query limits, checked before execution (DESIGN.md §4: QUERY_TOO_COMPLEX). Costs live in this
+ * Query limits (DESIGN.md §4: QUERY_TOO_COMPLEX), in the order they hold: the document's size and
+ * tokens at parse time; then, before validation, what validation's cost grows with (graphql-js's
+ * OverlappingFieldsCanBeMerged compares every pair of fields sharing a response name, so its time
+ * is quadratic in repeated selections, and several rules recurse once per nesting level); then,
+ * after validation and before execution, depth, cost, aliases and root fields. Costs live in this
  * registry, not in field `extensions`, because the federation rebuild of the schema drops those.
  */
 export interface QueryLimits {
@@ -12,9 +21,26 @@ export interface QueryLimits {
   maxCost: number;
   maxAliases: number;
   maxRootFields: number;
+  /** Characters of the document. */
+  maxLength: number;
+  /** graphql-js tokens (its parser's `maxTokens`; comments do not count). */
+  maxTokens: number;
+  /** Fields, fragment spreads and inline fragments, each fragment counted at every spread of it, over every definition. */
+  maxSelections: number;
+  /**
+   * Pairs of fields sharing a response name in one selection set (fragments expanded, same-named
+   * fields' sub-selections merged), each pair weighted by the argument values both carry: what
+   * OverlappingFieldsCanBeMerged compares.
+   */
+  maxFieldComparisons: number;
+  /** Nesting of selection sets, each inline fragment and fragment spread counting as a level, and of list and object values in arguments below them. */
+  maxNesting: number;
 }
 
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 12, maxCost: 25_000, maxAliases: 20, maxRootFields: 10 };
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 12, maxCost: 25_000, maxAliases: 20, maxRootFields: 10,
+  maxLength: 100_000, maxTokens: 15_000, maxSelections: 2_000, maxFieldComparisons: 5_000, maxNesting: 60,
+};
 
 /** Page size of a connection field when `first` is omitted (matches clampFirst). */
 const DEFAULT_PAGE = 20;
@@ -88,11 +114,25 @@ export interface Measured {
   rootFields: number;
 }
 
-export function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): Measured {
+export function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): Measured {
   const fragments = fragmentsOf(document);
   const { depth, aliases } = shape(operation.selectionSet, fragments, 1, new Set());
-  const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables, estimators: [estimator] });
+  let cost: number;
+  try {
+    // graphql-query-complexity visits what the pre-validation pass counted as selections, or fewer
+    // (one operation, @skip/@include applied): its node cap is never the limit that refuses.
+    cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables, estimators: [estimator], maxQueryNodes: limits.maxSelections + 1 });
+  } catch (err) {
+    // Should it ever be reached, its codeless error must refuse the query, not be taken for a variable error.
+    if (err instanceof GraphQLError && /maximum allowed number of nodes/.test(err.message)) throw tooComplex(`more than ${limits.maxSelections} selections`, {}, limits);
+    throw err;
+  }
   return { cost, depth, aliases, rootFields: operation.selectionSet.selections.length };
+}
+
+function tooComplex(over: string, numbers: Record<string, unknown>, limits: QueryLimits): HubError {
+  // `http` sets the status over HTTP; formatError drops it from what clients read.
+  return new HubError('QUERY_TOO_COMPLEX', `Query too complex: ${over}`, { ...numbers, limits, http: { status: 400 } });
 }
 
 /** Refuses a query over any limit before it runs, with the numbers in `extensions`. */
@@ -102,10 +142,176 @@ export function check(measured: Measured, limits: QueryLimits): void {
   if (measured.cost > limits.maxCost) over.push(`cost ${measured.cost} > ${limits.maxCost}`);
   if (measured.aliases > limits.maxAliases) over.push(`aliases ${measured.aliases} > ${limits.maxAliases}`);
   if (measured.rootFields > limits.maxRootFields) over.push(`root fields ${measured.rootFields} > ${limits.maxRootFields}`);
-  if (over.length) {
-    throw new GraphQLError(`Query too complex: ${over.join(', ')}`, {
-      extensions: { code: 'QUERY_TOO_COMPLEX', ...measured, limits, http: { status: 400 } },
-    });
+  if (over.length) throw tooComplex(over.join(', '), { ...measured }, limits);
+}
+
+/**
+ * Parses with the size and token limits. Over either, or nested too deeply for the parser's
+ * recursion, is QUERY_TOO_COMPLEX; any other syntax error is thrown as graphql-js raised it.
+ */
+export function parseLimited(source: string, limits: QueryLimits): DocumentNode {
+  if (source.length > limits.maxLength) throw tooComplex(`the document has ${source.length} characters > ${limits.maxLength}`, { length: source.length }, limits);
+  try {
+    return parse(source, { maxTokens: limits.maxTokens });
+  } catch (err) {
+    if (err instanceof RangeError) throw tooComplex('the document is nested too deeply to parse', {}, limits);
+    // graphql-js says "more than N tokens" only in its message: count them instead (bounded by the limit).
+    if (err instanceof GraphQLError && tokensOver(source, limits.maxTokens)) throw tooComplex(`more than ${limits.maxTokens} tokens`, { tokens: limits.maxTokens + 1 }, limits);
+    throw err;
+  }
+}
+
+/** Whether `source` has more than `max` tokens as graphql-js's parser counts them (comments are not tokens). */
+function tokensOver(source: string, max: number): boolean {
+  const lexer = new Lexer(new Source(source));
+  try {
+    for (let n = 0; n <= max; n++) if (lexer.advance().kind === TokenKind.EOF) return false;
+    return true;
+  } catch {
+    return false; // a syntax error before the limit
+  }
+}
+
+export interface DocumentShape {
+  selections: number;
+  fieldComparisons: number;
+  /** The response name selected most often in one selection set, and how often. */
+  repeatedField: string | null;
+  repeatedFieldCount: number;
+  nesting: number;
+}
+
+/** The fields of one response name in a merged selection set: how many, their argument values, their merged sub-selections. */
+interface Group {
+  count: number;
+  argumentNodes: number;
+  children: Map<string, Group> | null;
+}
+
+/** A fragment on the path being expanded: a spread of it further down is a cycle (validation reports it). */
+interface FragmentPath {
+  name: string;
+  parent: FragmentPath | null;
+}
+
+function onPath(path: FragmentPath | null, name: string): boolean {
+  for (let p = path; p; p = p.parent) if (p.name === name) return true;
+  return false;
+}
+
+/** A field's argument values: how many value nodes (graphql-js prints them all to compare two same-named fields) and how deeply nested. */
+interface ArgumentShape {
+  nodes: number;
+  depth: number;
+}
+
+function argumentShape(field: FieldNode, memo: WeakMap<FieldNode, ArgumentShape>): ArgumentShape {
+  let shape = memo.get(field);
+  if (shape) return shape;
+  shape = { nodes: 0, depth: 0 };
+  // An explicit stack: a list literal may be nested as deeply as the token limit allows.
+  const stack: [ValueNode, number][] = (field.arguments ?? []).map((a) => [a.value, 1]);
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [value, depth] = top;
+    shape.nodes++;
+    shape.depth = Math.max(shape.depth, depth);
+    if (value.kind === Kind.LIST) for (const item of value.values) stack.push([item, depth + 1]);
+    else if (value.kind === Kind.OBJECT) for (const f of value.fields) stack.push([f.value, depth + 1]);
+  }
+  memo.set(field, shape);
+  return shape;
+}
+
+/**
+ * The numbers validation's cost grows with, over every definition of the document (validation
+ * checks them all), with fragments expanded at each spread and the fields of one response name
+ * merged as execution merges them: every pair of fields graphql-js compares lies within one of
+ * these groups. An explicit stack (no recursion, whatever the nesting); the walk stops as soon as a
+ * limit is passed, so it costs at most `maxSelections` steps even when fragments spread each other
+ * exponentially.
+ */
+export function documentShape(document: DocumentNode, limits: QueryLimits): DocumentShape {
+  const fragments = fragmentsOf(document);
+  const memo = new WeakMap<FieldNode, ArgumentShape>();
+  const result: DocumentShape = { selections: 0, fieldComparisons: 0, repeatedField: null, repeatedFieldCount: 0, nesting: 0 };
+  const stack: { set: SelectionSetNode; groups: Map<string, Group>; depth: number; path: FragmentPath | null }[] = [];
+  // In document order (the stack pops the last pushed first): the operation's problem is the one reported.
+  for (const d of [...document.definitions].reverse()) {
+    if (d.kind === Kind.OPERATION_DEFINITION) stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: null });
+    else if (d.kind === Kind.FRAGMENT_DEFINITION) stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: { name: d.name.value, parent: null } });
+  }
+  const over = () => result.selections > limits.maxSelections || result.fieldComparisons > limits.maxFieldComparisons || result.nesting > limits.maxNesting;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { groups, depth, path } = item;
+    result.nesting = Math.max(result.nesting, depth);
+    for (const sel of item.set.selections) {
+      result.selections++;
+      if (sel.kind === Kind.FIELD) {
+        const name = sel.alias?.value ?? sel.name.value;
+        let group = groups.get(name);
+        if (!group) groups.set(name, (group = { count: 0, argumentNodes: 0, children: null }));
+        // The new field is compared with each earlier one, printing its own arguments and theirs.
+        const args = argumentShape(sel, memo);
+        result.fieldComparisons += group.count * (1 + args.nodes) + group.argumentNodes;
+        group.count++;
+        group.argumentNodes += args.nodes;
+        result.nesting = Math.max(result.nesting, depth + args.depth);
+        if (group.count > result.repeatedFieldCount) {
+          result.repeatedFieldCount = group.count;
+          result.repeatedField = name;
+        }
+        if (sel.selectionSet) stack.push({ set: sel.selectionSet, groups: (group.children ??= new Map()), depth: depth + 1, path });
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        stack.push({ set: sel.selectionSet, groups, depth: depth + 1, path });
+      } else {
+        const fragment = fragments.get(sel.name.value);
+        // An unknown fragment or a cycle: validation refuses the document, cheaply.
+        if (fragment && !onPath(path, fragment.name.value)) stack.push({ set: fragment.selectionSet, groups, depth: depth + 1, path: { name: fragment.name.value, parent: path } });
+      }
+      if (over()) return result;
+    }
+    if (over()) return result;
+  }
+  return result;
+}
+
+/** QUERY_TOO_COMPLEX when the document passes a limit that holds before validation (the walk stops there: its numbers are "at least"). */
+export function checkShape(document: DocumentNode, limits: QueryLimits): void {
+  const s = documentShape(document, limits);
+  const over: string[] = [];
+  if (s.selections > limits.maxSelections) over.push(`more than ${limits.maxSelections} selections with fragments expanded`);
+  if (s.fieldComparisons > limits.maxFieldComparisons) {
+    over.push(`fields sharing a response name need more than ${limits.maxFieldComparisons} comparisons ("${s.repeatedField}" selected ${s.repeatedFieldCount} times in one selection set)`);
+  }
+  if (s.nesting > limits.maxNesting) over.push(`selections and argument values nested more than ${limits.maxNesting} levels deep, fragments included`);
+  if (over.length) throw tooComplex(over.join(', '), { ...s }, limits);
+}
+
+/** The document of an HTTP request as Apollo reads it: `query` of the JSON body, or the one `query` parameter of a GET. */
+export function requestDocument(method: string, body: unknown, url: string): string | null {
+  if (method === 'GET') {
+    const search = url.includes('?') ? url.slice(url.indexOf('?')) : '';
+    const values = new URLSearchParams(search).getAll('query');
+    return values.length === 1 ? values[0] : null;
+  }
+  const query = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).query : undefined;
+  return typeof query === 'string' ? query : null;
+}
+
+/**
+ * For HTTP, before Apollo parses and validates: QUERY_TOO_COMPLEX when the document passes a
+ * parse-time or pre-validation limit. A syntax error is left to Apollo, which reports it with its
+ * position (its own parse is linear in the size checked here).
+ */
+export function preValidate(source: string | null, limits: QueryLimits): HubError | null {
+  if (source === null) return null; // an automatic persisted query's hash: its document passed when it was registered
+  try {
+    checkShape(parseLimited(source, limits), limits);
+    return null;
+  } catch (err) {
+    if (err instanceof HubError) return err;
+    if (err instanceof GraphQLError) return null;
+    throw err;
   }
 }
 
@@ -117,7 +323,7 @@ export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_LIMITS): ApolloS
           if (!operation) return; // graphql-js reports a missing operation itself
           let measured: Measured;
           try {
-            measured = measure(schema, document, operation, request.variables ?? {});
+            measured = measure(schema, document, operation, request.variables ?? {}, limits);
           } catch (err) {
             // Variables that do not coerce (a missing field, a wrong type): graphql-js refuses them next,
             // before any resolver runs, as BAD_USER_INPUT (400). Thrown from here they would be a 500.
@@ -131,26 +337,35 @@ export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_LIMITS): ApolloS
   };
 }
 
-/** For graphql-ws (no Apollo plugins there): parse, validate and measure; errors refuse the operation. */
+/**
+ * For graphql-ws (no Apollo plugins there): the same limits in the same order as over HTTP, then
+ * validation with `rules` added, then depth, cost, aliases and root fields. Returns the execution
+ * arguments, so that graphql-ws does not parse and validate the document once more, or the errors
+ * that refuse the operation.
+ */
 export function limitSubscription(
   schema: GraphQLSchema,
   payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
   limits: QueryLimits,
-): readonly GraphQLError[] | void {
+  rules: readonly ValidationRule[] = [],
+): ExecutionArgs | readonly GraphQLError[] {
   let document: DocumentNode;
   try {
-    document = parse(payload.query);
-  } catch (err) {
-    return [err instanceof GraphQLError ? err : new GraphQLError('Syntax error')];
-  }
-  const errors = validate(schema, document);
-  if (errors.length) return errors;
-  const operation = getOperationAST(document, payload.operationName ?? undefined);
-  if (!operation) return [new GraphQLError('No operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
-  try {
-    check(measure(schema, document, operation, payload.variables ?? {}), limits);
+    document = parseLimited(payload.query, limits);
+    checkShape(document, limits);
   } catch (err) {
     if (err instanceof GraphQLError) return [err];
     throw err;
   }
+  const errors = validate(schema, document, [...specifiedRules, ...rules]);
+  if (errors.length) return errors;
+  const operation = getOperationAST(document, payload.operationName ?? undefined);
+  if (!operation) return [new GraphQLError('No operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];
+  try {
+    check(measure(schema, document, operation, payload.variables ?? {}, limits), limits);
+  } catch (err) {
+    if (err instanceof GraphQLError) return [err];
+    throw err;
+  }
+  return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
 }

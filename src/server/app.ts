@@ -14,7 +14,7 @@ import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
 import { HubError } from '../graphql/errors';
 import { formatError } from '../graphql/format-error';
-import { queryLimitsPlugin, limitSubscription } from '../graphql/limits';
+import { queryLimitsPlugin, limitSubscription, preValidate, requestDocument } from '../graphql/limits';
 import { explorerRouter } from './explorer';
 import { hitDatabaseDown, isDatabaseDown, serviceUnavailableError, WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON } from '../graphql/unavailable';
 import { sql } from '../db/sql';
@@ -76,9 +76,10 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
     }
   });
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // A message over the HTTP body limit closes the socket with 1009 (Message Too Big) before it is read whole.
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.security.bodyLimitBytes });
   const { useServer } = await import('graphql-ws/use/ws');
-  const sockets = new SocketRegistry(authenticator, log);
+  const sockets = new SocketRegistry(authenticator, log, config.security.webSocket);
   const guard = wsGuard<{ authorization?: string }, { socket: WebSocket; holder?: SocketHolder }>(
     { schema, tracker, limiter, format: formatErrors, validationRules },
     (extra) => extra.holder?.viewer,
@@ -91,7 +92,9 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
         const authorization = ctx.connectionParams?.authorization;
         try {
           const viewer = await authenticator.authenticate(typeof authorization === 'string' ? authorization : null);
-          ctx.extra.holder = sockets.add(ctx.extra.socket, viewer, String(authorization));
+          const holder = sockets.add(ctx.extra.socket, viewer, String(authorization));
+          if (!holder) return false; // over the principal's connection cap: closed with 4429
+          ctx.extra.holder = holder;
           return true;
         } catch (err) {
           // The database is down: 1013 (Try Again Later) lets graphql-ws clients retry, then resume with after.
@@ -109,11 +112,21 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
       onClose: (ctx) => {
         if (ctx.extra.holder) sockets.remove(ctx.extra.holder);
       },
-      // The text rule of string arguments, on the document graphql-ws parsed and validated, before execution.
+      // The text rule of string arguments, on the validated document (onSubscribe below), before execution.
       execute: checkedExecution(inputText, execute),
       subscribe: checkedExecution(inputText, subscribe),
-      // graphql-ws runs without Apollo's plugins: the same query limits, checked before execution, then the guard's.
-      onSubscribe: async (ctx, id, payload) => limitSubscription(schema, payload, config.limits) ?? guard.onSubscribe?.(ctx, id, payload),
+      // graphql-ws runs without Apollo's plugins: the query limits and validation as over HTTP (the execution
+      // arguments returned spare graphql-ws a second parse and validation), the guard's checks, then the
+      // connection's cap on operations in progress.
+      onSubscribe: async (ctx, id, payload) => {
+        // Counted before any await: subscribe messages that arrive together are admitted in their order.
+        const capped = sockets.tooManyOperations(ctx.subscriptions);
+        const args = limitSubscription(schema, payload, config.limits, validationRules);
+        if (!('document' in args)) return args;
+        const refused = await guard.onSubscribe?.(ctx, id, payload);
+        if (refused) return refused;
+        return capped ? [capped] : args;
+      },
       onOperation: guard.onOperation,
       onNext: (ctx, id, payload, args, result) => {
         // An event (or a subscribe) that met the database going away is not delivered half: the socket
@@ -166,6 +179,8 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
     // INTROSPECTION=none is enforced by our own validation rule (security.ts), with a clear message, on HTTP and WebSocket alike.
     introspection: true,
     validationRules,
+    // Also for a persisted query's stored document (every other document met the same limit above, in the context).
+    parseOptions: { maxTokens: config.limits.maxTokens },
     includeStacktraceInErrorResponses: !config.security.maskErrors,
     formatError: formatErrors,
   });
@@ -206,6 +221,12 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
         if (!decision.allowed) {
           if (record) record.outcome = 'RATE_LIMITED';
           throw rateLimitedError(decision.retryAfterSeconds, 'http');
+        }
+        // Before Apollo parses and validates (its plugins only run after validation): the parse-time and pre-validation limits.
+        const tooComplex = preValidate(requestDocument(req.method, req.body, req.url), config.limits);
+        if (tooComplex) {
+          if (record) record.outcome = 'QUERY_TOO_COMPLEX';
+          throw tooComplex;
         }
         return tracker.bind(createContext(services, viewer, requestId), record);
       },

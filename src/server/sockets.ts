@@ -2,6 +2,20 @@ import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Viewer } from '../auth/viewer';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
+import { HubError } from '../graphql/errors';
+
+export interface SocketLimits {
+  maxSubscriptionsPerConnection: number;
+  maxConnectionsPerPrincipal: number;
+}
+
+/**
+ * Close code of a connection over its principal's cap. graphql-ws clients treat 4429 as fatal and
+ * do not reconnect: a retry could only succeed once the client closes one of its other sockets,
+ * which is its own decision, so automatic retries would only repeat the refusal (DESIGN.md §4:
+ * clients retry only where retrying can succeed).
+ */
+export const WS_TOO_MANY_CONNECTIONS = 4429;
 
 /** One graphql-ws connection: its current viewer (replaced when the role changes) and its credentials, in memory only. */
 export interface SocketHolder {
@@ -20,12 +34,17 @@ export interface SocketHolder {
 export class SocketRegistry {
   private readonly byPrincipal = new Map<string, Set<SocketHolder>>();
 
-  constructor(private readonly authenticator: Authenticator, private readonly log: Logger) {}
+  constructor(private readonly authenticator: Authenticator, private readonly log: Logger, private readonly limits: SocketLimits) {}
 
-  add(socket: WebSocket, viewer: Viewer, authorization: string): SocketHolder {
+  /** Registers an authenticated socket; over its principal's cap the socket is closed instead (null). */
+  add(socket: WebSocket, viewer: Viewer, authorization: string): SocketHolder | null {
+    const set = this.byPrincipal.get(viewer.principal.id) ?? new Set<SocketHolder>();
+    if (set.size >= this.limits.maxConnectionsPerPrincipal) {
+      socket.close(WS_TOO_MANY_CONNECTIONS, `Too many connections: ${this.limits.maxConnectionsPerPrincipal} open for these credentials`);
+      return null;
+    }
     const holder: SocketHolder = { socket, viewer, authorization, expiry: null };
     this.setExpiry(holder);
-    const set = this.byPrincipal.get(viewer.principal.id) ?? new Set<SocketHolder>();
     set.add(holder);
     this.byPrincipal.set(viewer.principal.id, set);
     return holder;
@@ -69,6 +88,18 @@ export class SocketRegistry {
 
   closeAll(code: number, reason: string): void {
     for (const set of this.byPrincipal.values()) for (const h of set) h.socket.close(code, reason);
+  }
+
+  /**
+   * `RATE_LIMITED` for a subscribe beyond the connection's cap (the socket stays open). `open` is
+   * graphql-ws's own table of the connection's operations in progress, the new one included: it
+   * drops an operation on complete, error and close, so the count needs no bookkeeping here.
+   */
+  tooManyOperations(open: Readonly<Record<string, unknown>>): HubError | null {
+    const count = Object.keys(open).length;
+    const max = this.limits.maxSubscriptionsPerConnection;
+    if (count <= max) return null;
+    return new HubError('RATE_LIMITED', `This connection already has ${max} operations in progress: complete one, or open another connection`, { limit: max });
   }
 
   get size(): number {
