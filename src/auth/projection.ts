@@ -300,10 +300,27 @@ export function indicatorShown(view: AccessLevel | null, indicator: { type: stri
   return false;
 }
 
-/** The items of a list field the viewer may read, by the field's item rule (an empty list where the field is hidden). */
-export function projectItems<I>(field: { type: ProtectedType; name: string; shown: ReadonlySet<string> }, keep: (item: I) => boolean, items: readonly I[]): I[] {
-  if (!field.shown.has(field.name)) return [];
-  return items.filter(keep);
+/** What an item rule reads of one item: an indicator (type, reported) or a participant (organization, role, person). */
+export type ProjectedItem = { type: string; reported: boolean } | { organizationId: string; role: ParticipantRole; person: boolean };
+
+/**
+ * The item rules applied here, per item; the others (notes, events, directives, incidents, accounts) are
+ * conditions of the SQL that loads the items (views.ts), so every item that reaches a resolver passed them.
+ */
+const ITEM_RULES: Partial<Record<ItemRule, (s: ProjectionSubject, item: ProjectedItem) => boolean>> = {
+  INDICATORS: (s, item) => 'reported' in item && indicatorShown(s.view, item),
+  PARTICIPANTS: (s, item) => 'organizationId' in item && s.facts !== null && participantShown(s.viewer, s.facts, item),
+};
+
+/**
+ * The items of a list field the viewer may read: none where the field is hidden, else those its item
+ * rule admits (by the table, so that the rule in force is the one the table names).
+ */
+export function projectItems<I extends ProjectedItem>(type: ProtectedType, field: string, subject: ProjectionSubject, items: readonly I[]): I[] {
+  if (!fieldShown(type, subject, field)) return [];
+  const entry: FieldEntry | undefined = (PROJECTIONS[type] as Record<string, FieldEntry>)[field];
+  const rule = entry?.items ? ITEM_RULES[entry.items] : undefined;
+  return rule ? items.filter((item) => rule(subject, item)) : [...items];
 }
 
 // ---- event payloads (§3: "an event's what-changed payload is masked by the field rules of the object it describes") ----

@@ -263,9 +263,15 @@ export async function buildWorld(f: Factory): Promise<World> {
   const w = (n: number) => `${tag} W${n}`;
   const C: Account = COORDINATOR_HANDLER;
 
-  let w1 = await f.report('reporter@acme.test', { reportTo: 'VNPT', tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: 'matrix-w1.vn' }] }, w(1));
+  // W1, W2 and W8 carry the report's optional data (W1 and W8 were detected six days before they were reported: late).
+  const sixDaysEarlier = new Date(Date.parse(f.detectedAt()) - 6 * 24 * HOUR).toISOString();
+  const occurred = (detectedAt: string) => new Date(Date.parse(detectedAt) - HOUR).toISOString();
+  let w1 = await f.report('reporter@acme.test', {
+    reportTo: 'VNPT', tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: 'matrix-w1.vn' }],
+    detectedAt: sixDaysEarlier, occurredAt: occurred(sixDaysEarlier), affectedSystem: { name: 'W1 mail server', level: 2 },
+  }, w(1));
   w1 = await f.triage(w1);
-  w1 = await f.move(w1, VNPT_HANDLER, 'updateIncident', 'UpdateIncidentInput', { severity: 'HIGH' });
+  w1 = await f.move(w1, VNPT_HANDLER, 'updateIncident', 'UpdateIncidentInput', { severity: 'HIGH', serious: true, pap: 'GREEN' });
   const added = await f.must<{ addIndicators: { incident: { version: number } } }>(VNPT_HANDLER, 'addIndicators',
     `mutation($i: AddIndicatorsInput!) { addIndicators(input: $i) { incident { version } } }`,
     { i: { incidentId: w1.id, indicators: [{ type: 'IPV4', value: '198.51.100.7' }] } });
@@ -280,7 +286,10 @@ export async function buildWorld(f: Factory): Promise<World> {
   await f.note(w1, 'handler@mps-a05.test', 'PARTICIPANTS', 'N5');
   const d1 = await f.issue(w1, 'SECPARTNER', [{ type: 'DOMAIN', value: 'matrix-w1.vn' }]);
 
-  let w2 = await f.report('reporter@person-0001.test', { reportTo: 'VIETTEL', tlp: 'GREEN', indicators: [{ type: 'DOMAIN', value: 'matrix-w2.com' }] }, w(2));
+  let w2 = await f.report('reporter@person-0001.test', {
+    reportTo: 'VIETTEL', tlp: 'GREEN', indicators: [{ type: 'DOMAIN', value: 'matrix-w2.com' }],
+    occurredAt: occurred(f.detectedAt()), affectedSystem: { name: 'W2 web shop', level: 1 },
+  }, w(2));
   w2 = await f.triage(w2, 'handler@viettel.test');
   w2 = await f.move(w2, 'handler@viettel.test', 'startResponse', 'IncidentActionInput', {});
   w2 = await f.share(w2, 'MIC');
@@ -292,7 +301,7 @@ export async function buildWorld(f: Factory): Promise<World> {
   let w3 = await f.report('reporter@acme.test', { reportTo: 'FPT', tlp: 'CLEAR', indicators: [{ type: 'DOMAIN', value: 'matrix-w3.vn' }] }, w(3));
   w3 = await f.share(w3, 'SECPARTNER');
   w3 = await f.move(w3, C, 'unshareIncident', 'ShareIncidentInput', { organization: 'SECPARTNER' });
-  w3 = await f.move(w3, 'handler@fpt.test', 'rejectIncident', 'RejectIncidentInput', { reason: 'W3 rejection reason' });
+  w3 = await f.move(w3, 'handler@fpt.test', 'rejectIncident', 'RejectIncidentInput', { reason: 'W3 rejection reason', duplicateOf: w2.id });
 
   let w4 = await f.report('handler@hanoi-dic.test', { reportTo: 'VNPT', tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: 'matrix-w4.vn' }] }, w(4));
   w4 = await f.triage(w4);
@@ -306,7 +315,7 @@ export async function buildWorld(f: Factory): Promise<World> {
 
   const w7 = await f.report('reporter@acme.test', { reportTo: 'HANOI-DIC', tlp: 'GREEN', confidential: true, indicators: [{ type: 'DOMAIN', value: 'matrix-w7.vn' }] }, w(7));
 
-  let w8 = await f.report('reporter@person-0001.test', { reportTo: 'MOF-IT', tlp: 'CLEAR', indicators: [{ type: 'DOMAIN', value: 'matrix-w8.org' }] }, w(8));
+  let w8 = await f.report('reporter@person-0001.test', { reportTo: 'MOF-IT', tlp: 'CLEAR', indicators: [{ type: 'DOMAIN', value: 'matrix-w8.org' }], detectedAt: sixDaysEarlier }, w(8));
   w8 = await f.triage(w8, 'handler@mof-it.test');
   await f.note(w8, 'handler@mof-it.test', 'WITH_REPORTER', 'N8');
   await f.note(w8, 'handler@mof-it.test', 'INTERNAL', 'N9');

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { startTestHub, ROOT } from '../harness/hub';
 import { ROLE_CAPABILITIES, CAPABILITIES, MEMBER_ROLES_BY_KIND } from '../../src/auth/capabilities';
 import {
-  INCIDENT_TRANSITIONS, DIRECTIVE_TRANSITIONS, type IncidentTransition, type IncidentActor, type IncidentMove, type DirectiveTransition,
-  type DirectiveActor, type DirectiveMove,
+  INCIDENT_TRANSITIONS, DIRECTIVE_TRANSITIONS, INCIDENT_ACTION_RULES, INCIDENT_ACTORS, INCIDENT_ACTIONS, type IncidentTransition,
+  type IncidentMove, type DirectiveTransition, type DirectiveActor, type DirectiveMove, type IncidentAction, type IncidentActionRule,
 } from '../../src/auth/moves';
+import { PROJECTIONS, type FieldEntry } from '../../src/auth/projection';
+import { ACCESS_LEVELS } from '../../src/auth/views';
 import { INCIDENT_STATUSES } from '../../src/modules/incidents/incident.entity';
 import { DIRECTIVE_STATUSES } from '../../src/modules/directives/directive.entity';
 import { ORGANIZATION_KINDS, kindOf, roleOf } from './accounts';
@@ -31,17 +33,25 @@ import { runMatrix, buildState, buildFixture, dirtyKeys, type CaseSpec, type Cas
  * case (the `roles` listing included) — except the flips listed in EQUIVALENT_REMOVALS / EQUIVALENT_ADDITIONS
  * with the reason no behaviour can tell them apart, and only when every flip ran within the budget.
  */
+const FLIP_TABLES = ['ROLE_CAPABILITIES', 'INCIDENT_TRANSITIONS', 'DIRECTIVE_TRANSITIONS', 'INCIDENT_ACTION_RULES', 'PROJECTIONS'] as const;
+type FlipTable = (typeof FLIP_TABLES)[number];
+
 export interface Flip {
   id: string;
-  table: 'ROLE_CAPABILITIES' | 'INCIDENT_TRANSITIONS' | 'DIRECTIVE_TRANSITIONS';
+  table: FlipTable;
   change: 'remove' | 'add';
   apply(): void;
   revert(): void;
   select(c: CaseSpec): boolean;
 }
 
-const INCIDENT_ACTORS: readonly IncidentActor[] = ['HANDLER', 'COORDINATOR', 'OWNER', 'REPORTER', 'HANDLER_NOT_COORDINATOR'];
 const DIRECTIVE_ACTORS: readonly DirectiveActor[] = ['RECIPIENT', 'COORDINATOR'];
+
+/** The mutation each incident action is made by. */
+const INCIDENT_ACTION_OP: Record<IncidentAction, string> = {
+  UPDATE: 'updateIncident', ADD_INDICATORS: 'addIndicators', SHARE: 'shareIncident', UNSHARE: 'unshareIncident', REFER: 'referIncident',
+  SET_TLP: 'setIncidentTlp', SUBMIT_FINAL_REPORT: 'submitFinalReport', ISSUE_DIRECTIVE: 'issueDirective',
+};
 
 const INCIDENT_MOVE_OP: Record<IncidentMove, string> = {
   TRIAGE: 'triageIncident', START_RESPONSE: 'startResponse', ESCALATE: 'escalateIncident', COORDINATE: 'coordinateIncident',
@@ -108,8 +118,66 @@ export function enumerateFlips(): Flip[] {
     for (const a of DIRECTIVE_ACTORS) if (!t.who.includes(a)) add(`who +${a}`, 'add', { ...t, who: [...t.who, a] });
     for (const s of DIRECTIVE_STATUSES) if (!t.from.includes(s)) add(`from +${s}`, 'add', { ...t, from: [...t.from, s] });
   });
+  // The other incident actions: each actor and state of each rule removed and added.
+  for (const action of INCIDENT_ACTIONS) {
+    const table = INCIDENT_ACTION_RULES as Record<IncidentAction, IncidentActionRule>;
+    const rule = table[action];
+    const op = INCIDENT_ACTION_OP[action];
+    const select = (c: CaseSpec) => c.group === 'mutation' && c.op === op;
+    const add = (id: string, change: Flip['change'], replacement: IncidentActionRule) => {
+      let saved = rule;
+      flips.push({
+        id: `INCIDENT_ACTION_RULES ${action} ${id}`, table: 'INCIDENT_ACTION_RULES', change, select,
+        apply: () => {
+          saved = table[action];
+          table[action] = replacement;
+        },
+        revert: () => {
+          table[action] = saved;
+        },
+      });
+    };
+    for (const key of ['who', 'anyStateFor', 'lowerTlp'] as const) {
+      const list = rule[key];
+      if (!list) continue;
+      for (const a of list) add(`${key} −${a}`, 'remove', { ...rule, [key]: list.filter((x) => x !== a) });
+      for (const a of INCIDENT_ACTORS) if (!list.includes(a)) add(`${key} +${a}`, 'add', { ...rule, [key]: [...list, a] });
+    }
+    if (rule.from) {
+      for (const st of rule.from) add(`from −${st}`, 'remove', { ...rule, from: rule.from.filter((x) => x !== st) });
+      for (const st of INCIDENT_STATUSES) if (!rule.from.includes(st)) add(`from +${st}`, 'add', { ...rule, from: [...rule.from, st] });
+    }
+  }
+  // The Incident projection: each view removed from and added to each field, each field and item rule dropped.
+  const incidentTable = PROJECTIONS.Incident as Record<string, FieldEntry>;
+  const reads = (c: CaseSpec) => c.group === 'read' || c.group === 'field';
+  for (const [field, entry] of Object.entries(incidentTable)) {
+    const add = (id: string, change: Flip['change'], replacement: FieldEntry) => {
+      let saved = entry;
+      flips.push({
+        id: `PROJECTIONS Incident.${field} ${id}`, table: 'PROJECTIONS', change, select: reads,
+        apply: () => {
+          saved = incidentTable[field];
+          incidentTable[field] = replacement;
+        },
+        revert: () => {
+          incidentTable[field] = saved;
+        },
+      });
+    };
+    for (const v of ACCESS_LEVELS) {
+      if (entry.views.includes(v)) add(`views −${v}`, 'remove', { ...entry, views: entry.views.filter((x) => x !== v) });
+      else add(`views +${v}`, 'add', { ...entry, views: [...entry.views, v] });
+    }
+    // Dropping a rule shows the field to everyone its views reach: an addition of viewers.
+    if (entry.rule) add(`rule −${entry.rule}`, 'add', { views: entry.views, items: entry.items });
+    if (entry.items && ITEM_RULES_IN_CODE.includes(entry.items)) add(`items −${entry.items}`, 'add', { views: entry.views, rule: entry.rule });
+  }
   return flips;
 }
+
+/** Item rules the projection applies itself (projectItems); the others are conditions of the SQL in views.ts. */
+const ITEM_RULES_IN_CODE: readonly string[] = ['INDICATORS', 'PARTICIPANTS'];
 
 /**
  * Removals no behaviour can notice, with the reason; the check fails on any other surviving removal.
@@ -282,7 +350,7 @@ function report(
   lines.push(`killed: ${killed.length} (by a behaviour case: ${byBehaviour.length}; only by the roles listing: ${killed.length - byBehaviour.length})`);
   lines.push(`survived: ${survivors.length} (equivalent, listed with a reason: ${explained}; unexplained: ${survivors.length - explained})`);
   lines.push(`check: ${unexplained.length || stale.length || notRun.length ? 'FAILED' : 'passed'} (unexplained survivors: ${unexplained.length}; equivalences a case contradicts: ${stale.length}; not run: ${notRun.length})`);
-  for (const table of ['ROLE_CAPABILITIES', 'INCIDENT_TRANSITIONS', 'DIRECTIVE_TRANSITIONS'] as const) {
+  for (const table of FLIP_TABLES) {
     for (const change of ['remove', 'add'] as const) {
       const list = outcomes.filter((o) => o.flip.table === table && o.flip.change === change);
       if (!list.length) continue;

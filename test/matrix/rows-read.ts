@@ -8,21 +8,24 @@ export type Level = 'FULL' | 'REPORTER' | 'RECIPIENT' | 'DOMAIN_FEED' | 'SUMMARY
 
 /**
  * The world's incidents. Each is built by the API, in this order:
- *   W1  reporter@acme → VNPT, AMBER, DOMAIN matrix-w1.vn; VNPT triages, updates (severity), adds an IPv4
+ *   W1  reporter@acme → VNPT, AMBER, DOMAIN matrix-w1.vn, with the time it occurred and the affected system,
+ *       detected six days before it was reported (late); VNPT triages, updates (severity, serious, PAP), adds an IPv4
  *       indicator, escalates; VNCERT shares with FPT and refers to MPS-A05; notes N1 VNPT INTERNAL,
  *       N2 VNCERT PARTICIPANTS, N3 ACME WITH_REPORTER, N4 FPT INTERNAL, N5 MPS-A05 PARTICIPANTS; VNCERT
  *       issues directive D1 to SECPARTNER (→ COORDINATING). Escalation reason present.
- *   W2  reporter@person-0001 → VIETTEL, GREEN, DOMAIN matrix-w2.com (outside .vn); VIETTEL triages and
+ *   W2  reporter@person-0001 → VIETTEL, GREEN, DOMAIN matrix-w2.com (outside .vn), with the time it occurred and
+ *       the affected system; VIETTEL triages and
  *       responds; VNCERT shares with MIC; VIETTEL resolves and files the final report; notes
  *       N6 PERSON-0001 WITH_REPORTER, N7 MIC PARTICIPANTS.
  *   W3  reporter@acme → FPT, CLEAR, DOMAIN matrix-w3.vn; VNCERT shares with SECPARTNER and unshares;
- *       FPT rejects it (rejection reason): a rejected incident leaves the registry's feed.
+ *       FPT rejects it (rejection reason) as a duplicate of W2: a rejected incident leaves the registry's feed.
  *   W4  handler@hanoi-dic → VNPT (a network-member reporter), AMBER, DOMAIN matrix-w4.vn; VNPT triages
  *       and raises the TLP to AMBER_STRICT (outside the registry feed).
  *   W5  reporter@acme, WIDESPREAD → VNCERT, RED, DOMAIN matrix-w5.vn; VNCERT issues D5 to VNNIC.
  *   W6  handler@mof-it → VNCERT, RED, confidential; VNCERT issues D6 to VIETTEL.
  *   W7  reporter@acme → HANOI-DIC, GREEN, confidential, DOMAIN matrix-w7.vn.
- *   W8  reporter@person-0001 → MOF-IT, CLEAR, DOMAIN matrix-w8.org; MOF-IT triages; notes
+ *   W8  reporter@person-0001 → MOF-IT, CLEAR, DOMAIN matrix-w8.org, detected six days before it was reported
+ *       (late); MOF-IT triages; notes
  *       N8 MOF-IT WITH_REPORTER, N9 MOF-IT INTERNAL.
  *   W9  reporter@acme → VIETTEL, AMBER, DOMAIN matrix-w9.cvn (ends in "vn" but not in the zone `vn`).
  */
@@ -45,6 +48,84 @@ export type WorldIncident = (typeof WORLD_INCIDENTS)[number];
  * `null`: the incident is invisible (null on every path, absent from lists).
  */
 export type FieldRow = readonly [Level, '+' | '-', string, string, string, string, string, string];
+
+/**
+ * The projection column: which of these Incident fields a view shows (§3's views table, by hand), read
+ * on every visible world incident. A field counts as shown when it holds data there (WORLD_DATA below):
+ * a hidden field reads null, false or empty, exactly like one without data. The field rules of
+ * FieldRow (contact, reporting organization, reasons, participants, directives, notes, timeline) are
+ * not repeated here.
+ */
+export const PROJECTION_FIELDS = [
+  'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt',
+  'severity', 'serious', 'pap', 'classification',
+  'description', 'occurredAt', 'affectedSystem', 'lateNotification', 'coordinator', 'finalReportDueAt', 'duplicateOf', 'participantRoles',
+  'indicators', 'domains',
+] as const;
+export type ProjectionField = (typeof PROJECTION_FIELDS)[number];
+
+/** §3 row 7: "id, reference, title, classification, severity, serious, scope, status, tlp, pap, confidential, handling organization, …, version". */
+const SUMMARY_SHOWS: readonly ProjectionField[] = [
+  'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'severity', 'serious',
+  'pap', 'classification',
+];
+export const SHOWN_BY_VIEW: Record<Level, readonly ProjectionField[]> = {
+  FULL: PROJECTION_FIELDS,
+  // Row 3: what it submitted (title, description, its indicators, affected system), TLP, confidential, scope, status,
+  // handling organization, its dates; no severity or classification.
+  REPORTER: [
+    'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'description',
+    'occurredAt', 'affectedSystem', 'lateNotification', 'indicators', 'domains',
+  ],
+  // Row 5: the SUMMARY fields plus its own directives (in FieldRow).
+  RECIPIENT: SUMMARY_SHOWS,
+  // Row 6: the SUMMARY fields plus the DOMAIN indicators.
+  DOMAIN_FEED: [...SUMMARY_SHOWS, 'indicators', 'domains'],
+  SUMMARY: SUMMARY_SHOWS,
+};
+
+/**
+ * What each world incident holds (from the descriptions above): the fields with data, the indicators that
+ * came with the report, and those added later by others (W1's IPv4, by VNPT). Every incident has a title,
+ * status, TLP, scope, version, handling organization and description; a boolean holds data when true.
+ */
+const ALWAYS: readonly ProjectionField[] = ['reference', 'title', 'status', 'tlp', 'scope', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'description'];
+export const WORLD_DATA: Record<WorldIncident, { fields: readonly ProjectionField[]; reported: readonly string[]; added: readonly string[] }> = {
+  W1_AMBER_ESCALATED: {
+    fields: [...ALWAYS, 'severity', 'serious', 'pap', 'classification', 'occurredAt', 'affectedSystem', 'lateNotification', 'coordinator', 'participantRoles'],
+    reported: ['DOMAIN matrix-w1.vn'], added: ['IPV4 198.51.100.7'],
+  },
+  W2_GREEN_PERSON_RESOLVED: {
+    fields: [...ALWAYS, 'severity', 'classification', 'occurredAt', 'affectedSystem', 'finalReportDueAt', 'participantRoles'], reported: ['DOMAIN matrix-w2.com'], added: [],
+  },
+  W3_CLEAR_REJECTED: { fields: [...ALWAYS, 'duplicateOf', 'participantRoles'], reported: ['DOMAIN matrix-w3.vn'], added: [] },
+  W4_AMBER_STRICT_NETREP: { fields: [...ALWAYS, 'severity', 'classification', 'participantRoles'], reported: ['DOMAIN matrix-w4.vn'], added: [] },
+  W5_RED_RECIPIENT: { fields: [...ALWAYS, 'coordinator', 'participantRoles'], reported: ['DOMAIN matrix-w5.vn'], added: [] },
+  W6_RED_CONFIDENTIAL: { fields: [...ALWAYS, 'confidential', 'coordinator', 'participantRoles'], reported: [], added: [] },
+  W7_GREEN_CONFIDENTIAL: { fields: [...ALWAYS, 'confidential', 'participantRoles'], reported: ['DOMAIN matrix-w7.vn'], added: [] },
+  W8_CLEAR_PERSON: { fields: [...ALWAYS, 'severity', 'classification', 'lateNotification', 'participantRoles'], reported: ['DOMAIN matrix-w8.org'], added: [] },
+  W9_AMBER_OUT_OF_ZONE: { fields: [...ALWAYS, 'participantRoles'], reported: ['DOMAIN matrix-w9.cvn'], added: [] },
+};
+
+/**
+ * The expected projection cell: the shown fields with data, in PROJECTION_FIELDS order; `indicators` and
+ * `domains` with the values the view shows (FULL all, REPORTER those of its report, DOMAIN_FEED the DOMAIN ones).
+ */
+export function expectedProjection(level: Level, w: WorldIncident): string {
+  const data = WORLD_DATA[w];
+  const indicators = level === 'FULL' ? [...data.reported, ...data.added] : level === 'REPORTER' ? [...data.reported] : level === 'DOMAIN_FEED' ? [...data.reported, ...data.added].filter((i) => i.startsWith('DOMAIN ')) : [];
+  return PROJECTION_FIELDS.filter((f) => SHOWN_BY_VIEW[level].includes(f))
+    .map((f) => {
+      if (f === 'indicators') return indicators.length ? `indicators[${indicators.map((i) => i.split(' ')[1]).sort().join(',')}]` : null;
+      if (f === 'domains') {
+        const domains = indicators.filter((i) => i.startsWith('DOMAIN ')).map((i) => i.split(' ')[1]).sort();
+        return domains.length ? `domains[${domains.join(',')}]` : null;
+      }
+      return data.fields.includes(f) ? f : null;
+    })
+    .filter((x): x is string => x !== null)
+    .join(' ');
+}
 
 /*
  * Ambiguous in §3: "REPORTED and status changes → every view but DOMAIN_FEED and RECIPIENT; escalation, … → FULL".

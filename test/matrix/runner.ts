@@ -8,12 +8,14 @@ import {
 import { MUTATION_TABLES, type MutationOp } from './rows-mutation';
 import {
   VIEW_TABLE, WORLD_INCIDENTS, DIRECTIVE_TABLE, DIRECTIVE_COLUMNS, QUERY_TABLE, QUERY_COLUMNS, DIRECTORY_TABLE, DIRECTORY_COLUMNS,
-  ROLE_TABLE, DOMAIN_TABLE, DOMAIN_COLUMNS, FEED_TABLE, WORLD_INCIDENTS as FEED_COLUMNS, type WorldIncident,
+  ROLE_TABLE, DOMAIN_TABLE, DOMAIN_COLUMNS, FEED_TABLE, WORLD_INCIDENTS as FEED_COLUMNS, PROJECTION_FIELDS, expectedProjection,
+  type WorldIncident,
 } from './rows-read';
 
 /**
  * The matrix runner: expands the literal tables of rows-*.ts into cases, builds their fixtures
- * through the API, runs every case over HTTP and compares. It computes no expectation of its own.
+ * through the API, runs every case over HTTP and compares. It computes no expectation of its own
+ * (the projection column's cells come from the literal tables of rows-read.ts, `expectedProjection`).
  */
 export type CaseGroup = 'read' | 'field' | 'listing' | 'mutation';
 
@@ -90,6 +92,7 @@ export function allCases(): CaseSpec[] {
       for (const op of VIEW_PATHS) cases.push({ group: 'read', account, op, fixture: w, expected: row ? row[0] : 'null', rule: 'view' });
       if (!row) continue;
       FIELD_NAMES.forEach((field, i) => cases.push({ group: 'field', account, op: `Incident.${field}`, fixture: w, expected: row[i + 1], rule: 'fields' }));
+      cases.push({ group: 'field', account, op: 'Incident.projection', fixture: w, expected: expectedProjection(row[0], w), rule: 'projection' });
     }
   }
   for (const [account, ...cells] of DOMAIN_TABLE) {
@@ -163,17 +166,39 @@ interface IncidentAnswer {
   directives: { edges: { node: { id: string } }[] };
   notes: { edges: { node: { body: string } }[] };
   timeline: { edges: { node: { type: string } }[] };
+  indicators: { value: string }[];
+  domains: { name: string }[];
+  [field: string]: unknown;
 }
 
 const INCIDENT_FIELDS = `accessLevel reporterContact { name } reportingOrganization { code } finalReport { result } escalationReason
   rejectionReason resolutionSummary participants { code } directives(first: 50) { edges { node { id } } }
-  notes(first: 50) { edges { node { body } } } timeline(first: 100) { edges { node { type } } }`;
+  notes(first: 50) { edges { node { body } } } timeline(first: 100) { edges { node { type } } }
+  reference title status tlp scope confidential version handler { code } detectedAt reportedAt updatedAt severity serious pap
+  classification { rsitClass } description occurredAt
+  affectedSystem { name } lateNotification coordinator { code } finalReportDueAt duplicateOf { id } participantRoles { role }
+  indicators { value } domains { name }`;
+
+/** The projection cell read from an answer: the fields holding data (not null, false or empty), in PROJECTION_FIELDS order. */
+function projectionOf(inc: IncidentAnswer): string {
+  return PROJECTION_FIELDS.map((f) => {
+    if (f === 'indicators') return inc.indicators.length ? `indicators[${inc.indicators.map((i) => i.value).sort().join(',')}]` : null;
+    if (f === 'domains') return inc.domains.length ? `domains[${inc.domains.map((d) => d.name).sort().join(',')}]` : null;
+    const v = inc[f];
+    // An object whose every member is null (an unclassified incident's classification) holds no data either.
+    const empty = v === null || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && Object.values(v as object).every((x) => x === null));
+    return empty ? null : f;
+  })
+    .filter((x): x is string => x !== null)
+    .join(' ');
+}
 
 const REASONS = ['finalReport', 'escalationReason', 'rejectionReason', 'resolutionSummary'] as const;
 
-function fieldValues(world: World, inc: IncidentAnswer): Record<(typeof FIELD_NAMES)[number], string> {
+function fieldValues(world: World, inc: IncidentAnswer): Record<(typeof FIELD_NAMES)[number] | 'projection', string> {
   const directiveName = new Map(Object.entries(world.directives).map(([name, id]) => [id, name]));
   return {
+    projection: projectionOf(inc),
     reporterContact: inc.reporterContact ? '+' : '-',
     reportingOrganization: inc.reportingOrganization?.code ?? '-',
     reasons: REASONS.filter((r) => inc[r] !== null).join(' '),

@@ -6,7 +6,7 @@ import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { pageOf } from '../../graphql/relay';
 import { sql } from '../../db/sql';
-import { participantShown, type ParticipantRole } from '../../auth/projection';
+import { projectItems, type ParticipantRole } from '../../auth/projection';
 import { Incident, incidentFacts } from './incident.types';
 import { clampFirst } from './incident.service';
 import { IncidentPayload } from './workflow.types';
@@ -14,6 +14,7 @@ import { payload } from './workflow.resolver';
 import { UpdateIncidentInput, AddIndicatorsInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
 import * as collab from './collaboration.commands';
 import { Organization, toOrganization } from '../organizations/organization.types';
+import type { OrganizationRow } from '../organizations/organization.repo';
 import { IncidentEventConnection, timelineOf } from '../timeline/timeline';
 import { NoteConnection, NotePayload, AddNoteInput, RedactNoteInput, notesOf, addNote, redactNote } from '../notes/note';
 
@@ -110,34 +111,37 @@ export class CollaborationResolver {
 
   @FieldResolver(() => [Organization], { description: 'Coordinator and handling organization see all; others the public core and themselves' })
   async participants(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization[]> {
-    if (!incident.shown.has('participants')) return [];
     const unique = new Map<string, Organization>();
-    for (const p of await this.participantRoles(incident, ctx)) unique.set(p.organization.id, p.organization);
+    for (const p of await participantsOf(ctx, incident, 'participants')) unique.set(p.organization.id, p.organization);
     return [...unique.values()];
   }
 
   @FieldResolver(() => [Participant], { description: 'participants, with the part each plays' })
-  async participantRoles(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Participant[]> {
-    if (!incident.shown.has('participantRoles')) return [];
-    const viewer = viewerOf(ctx);
-    const row = incident.row;
-    const linked = await participantLoader(ctx).load(row.id);
-    const rows: { organization_id: string; role: string }[] = [
-      { organization_id: row.reporting_org_id, role: 'REPORTING' },
-      { organization_id: row.handler_org_id, role: 'HANDLING' },
-      ...(row.coordinator_org_id ? [{ organization_id: row.coordinator_org_id, role: 'COORDINATOR' }] : []),
-      ...linked,
-    ];
-    const out: Participant[] = [];
-    const seen = new Set<string>();
-    for (const r of rows) {
-      const org = await ctx.loaders.organization.load(r.organization_id);
-      if (!org || seen.has(`${org.id}:${r.role}`)) continue;
-      const role = r.role as ParticipantRole;
-      if (!participantShown(viewer, incidentFacts(row), { organizationId: org.id, role, person: org.person })) continue;
-      seen.add(`${org.id}:${r.role}`);
-      out.push({ organization: toOrganization(viewer, org), role });
-    }
-    return out;
+  participantRoles(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Participant[]> {
+    return participantsOf(ctx, incident, 'participantRoles');
   }
+}
+
+/** The organizations taking part, each once per part, through the rulebook's participants rule for the viewer. */
+async function participantsOf(ctx: Context, incident: Incident, field: 'participants' | 'participantRoles'): Promise<Participant[]> {
+  if (!incident.shown.has(field)) return [];
+  const viewer = viewerOf(ctx);
+  const row = incident.row;
+  const linked = await participantLoader(ctx).load(row.id);
+  const rows: { organization_id: string; role: string }[] = [
+    { organization_id: row.reporting_org_id, role: 'REPORTING' },
+    { organization_id: row.handler_org_id, role: 'HANDLING' },
+    ...(row.coordinator_org_id ? [{ organization_id: row.coordinator_org_id, role: 'COORDINATOR' }] : []),
+    ...linked,
+  ];
+  const candidates: { organizationId: string; role: ParticipantRole; person: boolean; org: OrganizationRow }[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const org = await ctx.loaders.organization.load(r.organization_id);
+    if (!org || seen.has(`${org.id}:${r.role}`)) continue;
+    seen.add(`${org.id}:${r.role}`);
+    candidates.push({ organizationId: org.id, role: r.role as ParticipantRole, person: org.person, org });
+  }
+  const subject = { viewer, view: incident.accessLevel, facts: incidentFacts(row) };
+  return projectItems('Incident', field, subject, candidates).map((c) => ({ organization: toOrganization(viewer, c.org), role: c.role }));
 }

@@ -3,7 +3,8 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { IncidentOrderEnum } from '../../graphql/enums';
-import { indicatorShown, projectItems } from '../../auth/projection';
+import { projectItems } from '../../auth/projection';
+import { incidentFacts } from './incident.types';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import {
   Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload,
@@ -61,7 +62,9 @@ export class IncidentResolver {
   }
 
   @FieldResolver(() => Organization, { description: 'The handling organization' })
-  async handler(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization> {
+  async handler(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Organization | null> {
+    // Every view shows it (a hidden one would be a null the schema refuses: the rulebook's change must be deliberate).
+    if (!incident.shown.has('handler')) return null;
     const org = await ctx.loaders.organization.load(incident.row.handler_org_id);
     return toOrganization(viewerOf(ctx), org!);
   }
@@ -84,7 +87,7 @@ export class IncidentResolver {
   async indicators(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Indicator[]> {
     if (!incident.shown.has('indicators')) return [];
     const rows = await ctx.loaders.indicators.load(incident.row.id);
-    return projectItems({ type: 'Incident', name: 'indicators', shown: incident.shown }, (r) => indicatorShown(incident.accessLevel, r), rows)
+    return projectItems('Incident', 'indicators', { viewer: viewerOf(ctx), view: incident.accessLevel, facts: incidentFacts(incident.row) }, rows)
       .map((r) => ({ type: r.type as Indicator['type'], value: r.value, displayValue: r.display_value }));
   }
 
@@ -92,7 +95,7 @@ export class IncidentResolver {
   async domains(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Domain[]> {
     if (!incident.shown.has('domains')) return [];
     const rows = await ctx.loaders.indicators.load(incident.row.id);
-    const shown = projectItems({ type: 'Incident', name: 'domains', shown: incident.shown }, (r) => indicatorShown(incident.accessLevel, r), rows);
+    const shown = projectItems('Incident', 'domains', { viewer: viewerOf(ctx), view: incident.accessLevel, facts: incidentFacts(incident.row) }, rows);
     return shown.filter((r) => r.type === 'DOMAIN').map((r) => ({ name: r.value, unicodeName: r.display_value }));
   }
 }

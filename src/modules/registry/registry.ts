@@ -9,7 +9,7 @@ import { ConnectionType, toGlobalId, decodeKeyset, encodeCursor, pageOf, type Co
 import { IncidentStatusEnum } from '../../graphql/enums';
 import { normalizeDomain, normalizeZone, IndicatorError } from '../indicators/normalize';
 import { INDICATOR_SHOWN_SQL, feedViewSql } from '../../auth/views';
-import { project, indicatorShown } from '../../auth/projection';
+import { project, projectItems } from '../../auth/projection';
 import type { IncidentStatus } from '../incidents/incident.entity';
 import { Incident, Indicator, IncidentConnection } from '../incidents/incident.types';
 import { Domain } from '../incidents/incident.resolver';
@@ -91,8 +91,8 @@ export class RegistryResolver {
           removed: r.entry_removed,
           incidentId: toGlobalId('Incident', r.entry_incident_id),
           incident,
-          domains: all
-            .filter((x) => x.type === 'DOMAIN' && indicatorShown(view, x))
+          domains: projectItems('DomainCase', 'domains', { viewer: viewerOf(ctx), view, facts: null }, all)
+            .filter((x) => x.type === 'DOMAIN')
             .map((x) => ({ type: 'DOMAIN' as const, value: x.value, displayValue: x.display_value })),
         }, { domains: [] }));
         return { cursor: e.cursor, node: c };
