@@ -43,6 +43,8 @@ export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string 
       HOST: '127.0.0.1',
       HUB_DATA_DIR: path.join(ROOT, '.data', 'bench', 'hub'),
       HUB_WORKERS: process.env.BENCH_HUB_WORKERS ?? '1',
+      // The subscription benchmark's subscribers share one account per organization, each standing for a desk of its own.
+      WS_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
     },
   });
   let out = '';

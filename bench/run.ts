@@ -16,6 +16,7 @@ import { explainOperations, summarize, StatementCapture, type ExplainResult } fr
 import { subscriptionBench, type SubscriptionResult, type SubscriberGroup, type ReportSpec, type Reporter } from './subscriptions';
 import { newestProfile, summarizeProfile } from './profile';
 import { CpuMeter } from './cpu';
+import { abuseBench, type AbuseResult } from './abuse';
 
 /**
  * `npm run bench` (DESIGN.md §6 bench/, issue 6): a large data set, the hub over HTTP under load at
@@ -23,9 +24,10 @@ import { CpuMeter } from './cpu';
  *
  * Environment: BENCH_SCALE (1 = 100k incidents), BENCH_DURATION (seconds per measurement, 5),
  * BENCH_WARMUP (seconds of load before the first measurement of each operation, 5: the JIT settles),
- * BENCH_CONCURRENCY (1,8,32), BENCH_ONLY (operation names), BENCH_VIEWERS (coordinator,isp,registry), BENCH_SUBSCRIBERS (1000),
- * BENCH_EVENT_RATE (reports/s, 25), BENCH_SUB_SECONDS (10), BENCH_REUSE=1 (keep a loaded data set of
- * the same scale), BENCH_CPU_PROF=1 (profile the hub), BENCH_SKIP=explain,subscriptions,
+ * BENCH_CONCURRENCY (1,8,32), BENCH_ONLY (operation names; `abuse` alone runs only the abuse-limit section),
+ * BENCH_VIEWERS (coordinator,isp,registry), BENCH_SUBSCRIBERS (1000),
+ * BENCH_EVENT_RATE (reports/s, 25), BENCH_SUB_SECONDS (10), BENCH_ABUSE_SECONDS (3), BENCH_REUSE=1 (keep a loaded data set of
+ * the same scale), BENCH_CPU_PROF=1 (profile the hub), BENCH_SKIP=explain,subscriptions,abuse,
  * BENCH_DATABASE_URL (else an embedded PostgreSQL in .data/bench),
  * BENCH_HUB_DIST and BENCH_HUB_NODE_FLAGS (another build of the hub, other Node flags: before/after an optimization),
  * BENCH_HUB_WORKERS (the hub's HUB_WORKERS, 1), BENCH_RESULTS (where to write the results of a partial run).
@@ -39,6 +41,11 @@ const CONCURRENCY = (env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const ONLY = env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : null;
 const VIEWERS = env.BENCH_VIEWERS ? env.BENCH_VIEWERS.split(',') : null;
 const SKIP = new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+/** BENCH_ONLY=abuse: the abuse-limit section alone (after the data, which the hub reads); other BENCH_ONLY values leave it out. */
+const ABUSE_ONLY = ONLY?.length === 1 && ONLY[0] === 'abuse';
+const runs = (section: 'explain' | 'subscriptions' | 'abuse'): boolean =>
+  !SKIP.has(section) && (section === 'abuse' ? !ONLY || ONLY.includes('abuse') : !ABUSE_ONLY);
+const ABUSE_SECONDS = Number(env.BENCH_ABUSE_SECONDS ?? '3');
 const SUBSCRIBERS = Number(env.BENCH_SUBSCRIBERS ?? '1000');
 const EVENT_RATE = Number(env.BENCH_EVENT_RATE ?? '25');
 const SUB_SECONDS = Number(env.BENCH_SUB_SECONDS ?? '10');
@@ -133,7 +140,7 @@ async function main(): Promise<void> {
     // ---- EXPLAIN ----
     let explained: ExplainResult[] = [];
     let filterPlans: FilterPlan[] = [];
-    if (!SKIP.has('explain')) {
+    if (runs('explain')) {
       log('\nEXPLAIN (ANALYZE, BUFFERS) of the hub\'s statements and the floor, default planner settings:');
       explained = await explainOperations(
         url,
@@ -197,15 +204,12 @@ async function main(): Promise<void> {
 
     // ---- subscriptions ----
     let subscriptions: SubscriptionResult | null = null;
-    if (!SKIP.has('subscriptions')) {
+    if (runs('subscriptions')) {
       log(`\nSubscriptions: ${SUBSCRIBERS} subscribers, ${EVENT_RATE} reports/s for ${SUB_SECONDS} s`);
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       await ensureConstituentAccounts(c);
-      const tok = async (email: string) => {
-        const id = (await c.query<{ id: string }>('select id from account where email = $1', [email])).rows[0].id;
-        return tokens.signDevToken({ secret: new TextEncoder().encode(BENCH_JWT_SECRET), accountId: id, expiresInSeconds: 4 * 3600 });
-      };
+      const tok = (email: string) => accountToken(c, email);
       // A national hub's live clients: the coordinator's and the registry's desks, the handlers' desks,
       // and companies following their own reports; each report reaches the coordinator, the registry
       // (a GREEN .vn domain), its handler and its reporter.
@@ -236,6 +240,18 @@ async function main(): Promise<void> {
           `latency p50 ${subscriptions.p50Ms} ms p99 ${subscriptions.p99Ms} ms, ${(subscriptions.bytesPerSubscriber / 1024).toFixed(1)} KiB per subscriber (RSS)`,
       );
       if (subscriptions.deliveries < subscriptions.expectedDeliveries) failed = true;
+    }
+
+    // ---- abuse limits (DESIGN.md §4, issue 13): validation cost of abusive documents, before and after ----
+    let abuse: AbuseResult | null = null;
+    if (runs('abuse')) {
+      log(`\nAbuse limits: documents whose validation grows faster than their size (a constituent's token), and another organization's trivial request meanwhile`);
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const abuser = await accountToken(c, 'reporter@acme.test');
+      const other = await accountToken(c, 'handler@vnpt.test');
+      await c.end();
+      abuse = await abuseBench(hub, { abuser, other }, ABUSE_SECONDS, log);
     }
 
     await hub.stop();
@@ -277,6 +293,7 @@ async function main(): Promise<void> {
         statements: e.statements.map((s) => ({ source: s.source, sql: summarize(s.text), executionMs: s.executionMs, seqScans: s.seqScans })),
       })),
       filterPlans,
+      abuse,
       ...(profile ? { profile: { modules: profile.modules.slice(0, 15), functions: profile.functions.slice(0, 20) } } : {}),
       totalSeconds: Math.round((Date.now() - started) / 1000),
     };
@@ -289,6 +306,12 @@ async function main(): Promise<void> {
     if (embeddedPg) await embeddedPg.stop();
   }
   if (failed) process.exitCode = 1;
+}
+
+/** A development token of a demo or benchmark account, valid for the run. */
+async function accountToken(c: pg.Client, email: string): Promise<string> {
+  const id = (await c.query<{ id: string }>('select id from account where email = $1', [email])).rows[0].id;
+  return tokens.signDevToken({ secret: new TextEncoder().encode(BENCH_JWT_SECRET), accountId: id, expiresInSeconds: 4 * 3600 });
 }
 
 function fmt(s: Stats): string {
