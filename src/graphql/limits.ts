@@ -1,7 +1,7 @@
 import {
-  GraphQLError, Kind, Lexer, Source, TokenKind, parse, validate, specifiedRules, getOperationAST,
+  GraphQLError, Kind, Lexer, Source, TokenKind, parse, validate, getOperationAST,
   type DocumentNode, type ExecutionArgs, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema,
-  type OperationDefinitionNode, type SelectionSetNode, type ValidationRule, type ValueNode,
+  type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -339,15 +339,14 @@ export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_LIMITS): ApolloS
 
 /**
  * For graphql-ws (no Apollo plugins there): the same limits in the same order as over HTTP, then
- * validation with `rules` added, then depth, cost, aliases and root fields. Returns the execution
- * arguments, so that graphql-ws does not parse and validate the document once more, or the errors
- * that refuse the operation.
+ * graphql-js's validation (the introspection policy is the guard's, ws-guard.ts), then depth, cost,
+ * aliases and root fields. Returns the execution arguments, so that graphql-ws does not parse and
+ * validate the document once more, or the errors that refuse the operation.
  */
 export function limitSubscription(
   schema: GraphQLSchema,
   payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
   limits: QueryLimits,
-  rules: readonly ValidationRule[] = [],
 ): ExecutionArgs | readonly GraphQLError[] {
   let document: DocumentNode;
   try {
@@ -357,7 +356,7 @@ export function limitSubscription(
     if (err instanceof GraphQLError) return [err];
     throw err;
   }
-  const errors = validate(schema, document, [...specifiedRules, ...rules]);
+  const errors = validate(schema, document);
   if (errors.length) return errors;
   const operation = getOperationAST(document, payload.operationName ?? undefined);
   if (!operation) return [new GraphQLError('No operation to run', { extensions: { code: 'BAD_USER_INPUT' } })];

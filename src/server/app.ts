@@ -121,7 +121,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
       onSubscribe: async (ctx, id, payload) => {
         // Counted before any await: subscribe messages that arrive together are admitted in their order.
         const capped = sockets.tooManyOperations(ctx.subscriptions);
-        const args = limitSubscription(schema, payload, config.limits, validationRules);
+        const args = limitSubscription(schema, payload, config.limits);
         if (!('document' in args)) return args;
         const refused = await guard.onSubscribe?.(ctx, id, payload);
         if (refused) return refused;
