@@ -40,7 +40,7 @@ export interface Config {
   /** Query limits (QUERY_TOO_COMPLEX): at parse time, before validation, before execution (src/graphql/limits.ts). */
   limits: {
     maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number;
-    maxLength: number; maxTokens: number; maxSelections: number; maxFieldComparisons: number; maxNesting: number;
+    maxLength: number; maxTokens: number; maxOperations: number; maxSelections: number; maxFieldComparisons: number; maxNesting: number;
   };
 }
 
@@ -212,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRootFields: int('QUERY_MAX_ROOT_FIELDS', env.QUERY_MAX_ROOT_FIELDS, 10),
       maxLength: int('QUERY_MAX_LENGTH', env.QUERY_MAX_LENGTH, 100_000),
       maxTokens: int('QUERY_MAX_TOKENS', env.QUERY_MAX_TOKENS, 15_000),
+      maxOperations: int('QUERY_MAX_OPERATIONS', env.QUERY_MAX_OPERATIONS, 50),
       maxSelections: int('QUERY_MAX_SELECTIONS', env.QUERY_MAX_SELECTIONS, 2_000),
       maxFieldComparisons: int('QUERY_MAX_FIELD_COMPARISONS', env.QUERY_MAX_FIELD_COMPARISONS, 5_000),
       maxNesting: int('QUERY_MAX_NESTING', env.QUERY_MAX_NESTING, 60),

@@ -25,6 +25,8 @@ export interface QueryLimits {
   maxLength: number;
   /** graphql-js tokens (its parser's `maxTokens`; comments do not count). */
   maxTokens: number;
+  /** Operations in one document (validation visits each once more for its variables: a fixed cost per operation). */
+  maxOperations: number;
   /** Fields, fragment spreads and inline fragments, each fragment counted at every spread of it, over every definition. */
   maxSelections: number;
   /**
@@ -39,7 +41,7 @@ export interface QueryLimits {
 
 export const DEFAULT_LIMITS: QueryLimits = {
   maxDepth: 12, maxCost: 25_000, maxAliases: 20, maxRootFields: 10,
-  maxLength: 100_000, maxTokens: 15_000, maxSelections: 2_000, maxFieldComparisons: 5_000, maxNesting: 60,
+  maxLength: 100_000, maxTokens: 15_000, maxOperations: 50, maxSelections: 2_000, maxFieldComparisons: 5_000, maxNesting: 60,
 };
 
 /** Page size of a connection field when `first` is omitted (matches clampFirst). */
@@ -173,6 +175,7 @@ function tokensOver(source: string, max: number): boolean {
 }
 
 export interface DocumentShape {
+  operations: number;
   selections: number;
   fieldComparisons: number;
   /** The response name selected most often in one selection set, and how often. */
@@ -233,13 +236,16 @@ function argumentShape(field: FieldNode, memo: WeakMap<FieldNode, ArgumentShape>
 export function documentShape(document: DocumentNode, limits: QueryLimits): DocumentShape {
   const fragments = fragmentsOf(document);
   const memo = new WeakMap<FieldNode, ArgumentShape>();
-  const result: DocumentShape = { selections: 0, fieldComparisons: 0, repeatedField: null, repeatedFieldCount: 0, nesting: 0 };
+  const result: DocumentShape = { operations: 0, selections: 0, fieldComparisons: 0, repeatedField: null, repeatedFieldCount: 0, nesting: 0 };
   const stack: { set: SelectionSetNode; groups: Map<string, Group>; depth: number; path: FragmentPath | null }[] = [];
   // In document order (the stack pops the last pushed first): the operation's problem is the one reported.
   for (const d of [...document.definitions].reverse()) {
-    if (d.kind === Kind.OPERATION_DEFINITION) stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: null });
-    else if (d.kind === Kind.FRAGMENT_DEFINITION) stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: { name: d.name.value, parent: null } });
+    if (d.kind === Kind.OPERATION_DEFINITION) {
+      result.operations++;
+      stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: null });
+    } else if (d.kind === Kind.FRAGMENT_DEFINITION) stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: { name: d.name.value, parent: null } });
   }
+  if (result.operations > limits.maxOperations) return result;
   const over = () => result.selections > limits.maxSelections || result.fieldComparisons > limits.maxFieldComparisons || result.nesting > limits.maxNesting;
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { groups, depth, path } = item;
@@ -279,6 +285,7 @@ export function documentShape(document: DocumentNode, limits: QueryLimits): Docu
 export function checkShape(document: DocumentNode, limits: QueryLimits): void {
   const s = documentShape(document, limits);
   const over: string[] = [];
+  if (s.operations > limits.maxOperations) over.push(`${s.operations} operations in one document > ${limits.maxOperations}`);
   if (s.selections > limits.maxSelections) over.push(`more than ${limits.maxSelections} selections with fragments expanded`);
   if (s.fieldComparisons > limits.maxFieldComparisons) {
     over.push(`fields sharing a response name need more than ${limits.maxFieldComparisons} comparisons ("${s.repeatedField}" selected ${s.repeatedFieldCount} times in one selection set)`);

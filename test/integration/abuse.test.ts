@@ -141,6 +141,19 @@ describe('finding 7: one request must not stall the hub', () => {
     expect(res.errors![0].extensions!.selections as number).toBeGreaterThan(t.config.limits.maxSelections);
   });
 
+  test('many operations in one document (validation visits each for its variables) are refused before validation', async () => {
+    const operations = times(t.config.limits.maxOperations + 1, (i) => `query Q${i} { __typename }`);
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token(CONSTITUENT)}` },
+      body: JSON.stringify({ query: operations, operationName: 'Q0' }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Omit<GqlResult, 'status'>;
+    expect(codes({ status: res.status, ...body })).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(body.errors![0].extensions).toMatchObject({ operations: t.config.limits.maxOperations + 1 });
+  });
+
   test('legitimate documents pass: the full introspection query, and a field selected in a few fragments', async () => {
     const introspection = await t.as('analyst@vnpt.test', getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
     expect(introspection.errors).toBeUndefined();
