@@ -370,8 +370,10 @@ export function limitSubscription(
   try {
     check(measure(schema, document, operation, payload.variables ?? {}, limits), limits);
   } catch (err) {
-    if (err instanceof GraphQLError) return [err];
-    throw err;
+    if (!(err instanceof GraphQLError)) throw err;
+    // A variable that does not coerce (graphql-js's own wording): the client's mistake, as over HTTP, not ours.
+    if (err.extensions?.code === undefined) return [new GraphQLError(err.message, { nodes: err.nodes, extensions: { code: 'BAD_USER_INPUT' } })];
+    return [err];
   }
   return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
 }

@@ -64,6 +64,19 @@ describe('finding 11: client mistakes are 4xx with a code', () => {
     }
   });
 
+  test('a variable that does not coerce is BAD_USER_INPUT over WebSocket as over HTTP, not a masked internal error', async () => {
+    const query = 'subscription($after: String) { incidentEvents(after: $after) { cursor } }';
+    const session = wsSession(t.url, token);
+    try {
+      const outcome = await session.run({ query, variables: { after: { not: 'a string' } } });
+      expect(outcome.started).toBeUndefined();
+      expect(outcome.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(outcome.errors?.[0]?.message).toMatch(/\$after/);
+    } finally {
+      await session.dispose();
+    }
+  });
+
   test('a signed JWT whose claims have the wrong types is UNAUTHENTICATED (401 over HTTP, 4401 over WebSocket), not a 500', async () => {
     const [{ id }] = await t.sql<{ id: string }>(`select id from account where email = 'handler@vncert.test'`);
     const now = Math.floor(t.clock.now().getTime() / 1000);
