@@ -112,20 +112,22 @@ export class SubscriptionManager {
     const sub = new Subscriber(viewer, scope, after ?? this.hub.position, this.maxBuffer, onOverflow, onFailure);
     this.subscribers.add(sub);
     try {
-      try {
-        if (after !== null) await this.replay(sub);
-        // Without a cursor a subscription starts now: events committed before it (even those this instance has
-        // not fetched yet) are not "live"; batches held meanwhile are filtered by this position.
-        else sub.lastPosition = await this.hub.committedPosition();
-        // A resumed incident subscription whose incident is no longer visible: one ACCESS_REVOKED, then done.
-        if (scope.kind === 'INCIDENT' && scope.incidentId && after !== null && !sub.revoked.has(scope.incidentId)) {
-          const access = await this.accessOf(viewer(), [scope.incidentId]);
-          if (!access.has(scope.incidentId)) this.revoke(sub, scope.incidentId, sub.lastPosition, new Date());
-        }
-      } finally {
-        sub.replaying = false;
+      if (after !== null) await this.replay(sub);
+      // Without a cursor a subscription starts now: events committed before it (even those this instance has
+      // not fetched yet) are not "live"; batches held meanwhile are filtered by this position.
+      else sub.lastPosition = await this.hub.committedPosition();
+      // A resumed incident subscription whose incident is no longer visible: one ACCESS_REVOKED, then done.
+      if (scope.kind === 'INCIDENT' && scope.incidentId && after !== null && !sub.revoked.has(scope.incidentId)) {
+        const access = await this.accessOf(viewer(), [scope.incidentId]);
+        if (!access.has(scope.incidentId)) this.revoke(sub, scope.incidentId, sub.lastPosition, new Date());
       }
-      for (const batch of sub.takePending()) await this.evaluate([sub], batch);
+      // The batches held meanwhile, in order. Batches arriving while they are evaluated are held too: going
+      // live before the last held one is done would let a newer batch move the position past older events,
+      // which would then be dropped as already seen.
+      for (let held = sub.takePending(); held.length > 0; held = sub.takePending()) {
+        for (const batch of held) await this.evaluate([sub], batch);
+      }
+      sub.replaying = false;
     } catch (err) {
       // Never returned to a client: it must not stay registered (it would fill up and close the socket as "slow").
       this.remove(sub);
