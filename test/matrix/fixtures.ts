@@ -301,7 +301,7 @@ export async function buildWorld(f: Factory): Promise<World> {
   let w3 = await f.report('reporter@acme.test', { reportTo: 'FPT', tlp: 'CLEAR', indicators: [{ type: 'DOMAIN', value: 'matrix-w3.vn' }] }, w(3));
   w3 = await f.share(w3, 'SECPARTNER');
   w3 = await f.move(w3, C, 'unshareIncident', 'ShareIncidentInput', { organization: 'SECPARTNER' });
-  w3 = await f.move(w3, 'handler@fpt.test', 'rejectIncident', 'RejectIncidentInput', { reason: 'W3 rejection reason', duplicateOf: w2.id });
+  w3 = await f.move(w3, 'handler@fpt.test', 'rejectIncident', 'RejectIncidentInput', { reason: 'W3 rejection reason', duplicateOf: w1.id });
 
   let w4 = await f.report('handler@hanoi-dic.test', { reportTo: 'VNPT', tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: 'matrix-w4.vn' }] }, w(4));
   w4 = await f.triage(w4);

@@ -18,7 +18,7 @@ export type Level = 'FULL' | 'REPORTER' | 'RECIPIENT' | 'DOMAIN_FEED' | 'SUMMARY
  *       responds; VNCERT shares with MIC; VIETTEL resolves and files the final report; notes
  *       N6 PERSON-0001 WITH_REPORTER, N7 MIC PARTICIPANTS.
  *   W3  reporter@acme → FPT, CLEAR, DOMAIN matrix-w3.vn; VNCERT shares with SECPARTNER and unshares;
- *       FPT rejects it (rejection reason) as a duplicate of W2: a rejected incident leaves the registry's feed.
+ *       FPT rejects it (rejection reason) as a duplicate of W1: a rejected incident leaves the registry's feed.
  *   W4  handler@hanoi-dic → VNPT (a network-member reporter), AMBER, DOMAIN matrix-w4.vn; VNPT triages
  *       and raises the TLP to AMBER_STRICT (outside the registry feed).
  *   W5  reporter@acme, WIDESPREAD → VNCERT, RED, DOMAIN matrix-w5.vn; VNCERT issues D5 to VNNIC.
@@ -57,7 +57,7 @@ export type FieldRow = readonly [Level, '+' | '-', string, string, string, strin
  * not repeated here.
  */
 export const PROJECTION_FIELDS = [
-  'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt',
+  'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan',
   'severity', 'serious', 'pap', 'classification',
   'description', 'occurredAt', 'affectedSystem', 'lateNotification', 'coordinator', 'finalReportDueAt', 'duplicateOf', 'participantRoles',
   'indicators', 'domains',
@@ -66,15 +66,15 @@ export type ProjectionField = (typeof PROJECTION_FIELDS)[number];
 
 /** §3 row 7: "id, reference, title, classification, severity, serious, scope, status, tlp, pap, confidential, handling organization, …, version". */
 const SUMMARY_SHOWS: readonly ProjectionField[] = [
-  'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'severity', 'serious',
-  'pap', 'classification',
+  'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan', 'severity',
+  'serious', 'pap', 'classification',
 ];
 export const SHOWN_BY_VIEW: Record<Level, readonly ProjectionField[]> = {
   FULL: PROJECTION_FIELDS,
   // Row 3: what it submitted (title, description, its indicators, affected system), TLP, confidential, scope, status,
   // handling organization, its dates; no severity or classification.
   REPORTER: [
-    'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'description',
+    'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan', 'description',
     'occurredAt', 'affectedSystem', 'lateNotification', 'indicators', 'domains',
   ],
   // Row 5: the SUMMARY fields plus its own directives (in FieldRow).
@@ -89,7 +89,7 @@ export const SHOWN_BY_VIEW: Record<Level, readonly ProjectionField[]> = {
  * came with the report, and those added later by others (W1's IPv4, by VNPT). Every incident has a title,
  * status, TLP, scope, version, handling organization and description; a boolean holds data when true.
  */
-const ALWAYS: readonly ProjectionField[] = ['reference', 'title', 'status', 'tlp', 'scope', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'description'];
+const ALWAYS: readonly ProjectionField[] = ['reference', 'title', 'status', 'tlp', 'scope', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan', 'description'];
 export const WORLD_DATA: Record<WorldIncident, { fields: readonly ProjectionField[]; reported: readonly string[]; added: readonly string[] }> = {
   W1_AMBER_ESCALATED: {
     fields: [...ALWAYS, 'severity', 'serious', 'pap', 'classification', 'occurredAt', 'affectedSystem', 'lateNotification', 'coordinator', 'participantRoles'],

@@ -174,7 +174,7 @@ interface IncidentAnswer {
 const INCIDENT_FIELDS = `accessLevel reporterContact { name } reportingOrganization { code } finalReport { result } escalationReason
   rejectionReason resolutionSummary participants { code } directives(first: 50) { edges { node { id } } }
   notes(first: 50) { edges { node { body } } } timeline(first: 100) { edges { node { type } } }
-  reference title status tlp scope confidential version handler { code } detectedAt reportedAt updatedAt severity serious pap
+  reference title status tlp scope confidential version handler { code } detectedAt reportedAt updatedAt viewerCan { update } severity serious pap
   classification { rsitClass } description occurredAt
   affectedSystem { name } lateNotification coordinator { code } finalReportDueAt duplicateOf { id } participantRoles { role }
   indicators { value } domains { name }`;
