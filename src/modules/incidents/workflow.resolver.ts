@@ -94,7 +94,9 @@ export class WorkflowResolver {
   }
 
   @FieldResolver(() => IncidentPermissions)
-  viewerCan(@Root() incident: Incident, @Ctx() ctx: Context): IncidentPermissions {
+  viewerCan(@Root() incident: Incident, @Ctx() ctx: Context): IncidentPermissions | null {
+    // Every view shows it; a hidden one is a null the schema refuses (a change of the rulebook must be deliberate).
+    if (!incident.shown.has('viewerCan')) return null;
     ctx.authz.applied('incidentActors');
     return incidentPermissions(viewerOf(ctx), incidentSubject(incident.row));
   }
