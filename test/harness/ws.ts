@@ -32,7 +32,7 @@ export interface Live<P> {
 }
 
 /** A real graphql-ws client for `token`, connecting at once, with no retries (so a close is observed as it happens). */
-export function connect(httpUrl: string, token: string, onClosed: (code: number) => void = () => undefined): Client {
+export function connect(httpUrl: string, token: string, onClosed: (code: number) => void = () => undefined, onConnected: () => void = () => undefined): Client {
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -40,7 +40,7 @@ export function connect(httpUrl: string, token: string, onClosed: (code: number)
     retryAttempts: 0,
     lazy: false,
     onNonLazyError: () => undefined, // closes are observed through `onClosed`; no console noise
-    on: { closed: (e) => onClosed((e as { code: number }).code) },
+    on: { connected: () => onConnected(), closed: (e) => onClosed((e as { code: number }).code) },
   });
 }
 

@@ -5,8 +5,8 @@
  * bounded number of operations, a principal a bounded number of sockets, and a message obeys the
  * HTTP body limit. (How fast these refusals are is measured by `npm run bench`, not here.)
  */
-import WebSocket from 'ws';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
+import { connect as connectWs } from '../harness/ws';
 import { getIntrospectionQuery, type GraphQLFormattedError } from 'graphql';
 import { startTestHub, codes, type GqlResult, type TestHub } from '../harness/hub';
 import { loadConfig } from '../../src/config';
@@ -33,15 +33,7 @@ function connect(t: TestHub, token: string): Socket {
   let onClosed: (code: number) => void = () => undefined;
   const connected = new Promise<void>((r) => (onConnected = r));
   const closed = new Promise<number>((r) => (onClosed = r));
-  const client = createClient({
-    url: t.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => undefined,
-    on: { connected: () => onConnected(), closed: (e) => onClosed((e as { code: number }).code) },
-  });
+  const client = connectWs(t.url, token, (code) => onClosed(code), () => onConnected());
   return { client, connected, closed };
 }
 

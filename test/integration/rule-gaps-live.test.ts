@@ -4,8 +4,7 @@
  * Expected values are written by hand from DESIGN.md.
  */
 import pg from 'pg';
-import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
+import { connect as connectWs } from '../harness/ws';
 import { startTestHub, type TestHub } from '../harness/hub';
 import { incidentHelpers } from '../harness/incidents';
 
@@ -34,15 +33,7 @@ const codesOf = (r: Result<unknown>) => (r.errors ?? []).map((e) => String(e.ext
 /** One graphql-ws connection that runs queries, mutations and subscriptions on the same socket. */
 function connection(token: string) {
   let closedCode: number | null = null;
-  const client = createClient({
-    url: t.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => undefined,
-    on: { closed: (e) => (closedCode = (e as { code: number }).code) },
-  });
+  const client = connectWs(t.url, token, (code) => (closedCode = code));
   const once = <T>(query: string, variables: Record<string, unknown> = {}) =>
     new Promise<Result<T>>((resolve, reject) => {
       let last: Result<T> = {};
