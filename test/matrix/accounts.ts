@@ -40,21 +40,39 @@ export const ACCOUNTS = [
 ] as const;
 export type Account = (typeof ACCOUNTS)[number];
 
+/**
+ * API keys the matrix acts as besides the accounts, each with the capabilities it is created with (a key
+ * holds any subset of its kind's key role, §2). `issuer-key@vncert.test` holds DIRECTIVE_ISSUE without
+ * INCIDENT_COORDINATE or INCIDENT_HANDLE: it may issue and cancel directives and nothing else.
+ */
+export const KEY_PRINCIPALS = {
+  'issuer-key@vncert.test': ['INCIDENT_READ', 'DIRECTIVE_ISSUE'],
+} as const satisfies Record<string, readonly string[]>;
+export type KeyPrincipal = keyof typeof KEY_PRINCIPALS;
+/** Who a matrix case acts as: a demo account or one of the keys above. */
+export type Principal = Account | KeyPrincipal;
+
+export function isKeyPrincipal(value: string): value is KeyPrincipal {
+  return Object.prototype.hasOwnProperty.call(KEY_PRINCIPALS, value);
+}
+
 export type MemberRole = 'ADMIN' | 'HANDLER' | 'ANALYST' | 'REPORTER';
 
 /** The organization an account belongs to, read off its e-mail domain. */
-export function orgOf(account: Account): OrgCode {
+export function orgOf(account: Principal): OrgCode {
   const domain = account.slice(account.indexOf('@') + 1, -'.test'.length).toUpperCase();
   const code = ORG_CODES.find((c) => c === domain);
   if (!code) throw new Error(`no organization for ${account}`);
   return code;
 }
 
-export function kindOf(account: Account): OrgKind {
+export function kindOf(account: Principal): OrgKind {
   return ORG_KIND[orgOf(account)];
 }
 
-export function roleOf(account: Account): MemberRole {
+/** The member role of an account; a key principal has none (capability flips of a role never reach it). */
+export function roleOf(account: Principal): MemberRole | null {
+  if (isKeyPrincipal(account)) return null;
   return account.slice(0, account.indexOf('@')).toUpperCase() as MemberRole;
 }
 

@@ -1,5 +1,5 @@
 import type { TestHub, GqlResult } from '../harness/hub';
-import type { Account } from './accounts';
+import { KEY_PRINCIPALS, adminOf, isKeyPrincipal, orgOf, type Principal } from './accounts';
 
 /** One error of a GraphQL answer, as the matrix reads it. */
 export type GqlError = NonNullable<GqlResult['errors']>[number];
@@ -17,13 +17,22 @@ export class MatrixClient {
   private token(email: string): Promise<string> {
     let t = this.tokens.get(email);
     if (!t) {
-      t = this.hub.token(email, { expiresInSeconds: 4 * 3600 });
+      t = isKeyPrincipal(email) ? this.createKey(email) : this.hub.token(email, { expiresInSeconds: 4 * 3600 });
       this.tokens.set(email, t);
     }
     return t;
   }
 
-  async gql<T = Record<string, unknown>>(email: Account | string, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+  /** A key principal is a real API key, created once per run by its organization's ADMIN; its secret is the bearer token. */
+  private async createKey(principal: keyof typeof KEY_PRINCIPALS): Promise<string> {
+    const res = await this.gql<{ createApiKey: { secret: string } }>(adminOf(orgOf(principal)),
+      `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }`,
+      { i: { name: `matrix ${principal}`, capabilities: KEY_PRINCIPALS[principal] } });
+    if (!res.data?.createApiKey) throw new FixtureError(`cannot create the key ${principal}: ${JSON.stringify(res.errors)}`);
+    return res.data.createApiKey.secret;
+  }
+
+  async gql<T = Record<string, unknown>>(email: Principal | string, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
     this.requests++;
     return this.hub.gql<T>(await this.token(email), query, variables);
   }

@@ -250,14 +250,14 @@ export class Factory {
 export interface World {
   tag: string;
   incidents: Record<WorldIncident, { id: string; reference: string }>;
-  directives: Record<'D1' | 'D5' | 'D6', string>;
+  directives: Record<'D1' | 'D5' | 'D6' | 'D10', string>;
   acmeOrgId: string;
   vnptOrgId: string;
   vnptAdminAccountId: string;
   vnptKeyId: string;
 }
 
-/** Builds the world incidents W1–W9 exactly as rows-read.ts describes them (the order of moves fixes the timelines). */
+/** Builds the world incidents W1–W10 exactly as rows-read.ts describes them (the order of moves fixes the timelines). */
 export async function buildWorld(f: Factory): Promise<World> {
   const tag = `MXW ${f.unique()}`;
   const w = (n: number) => `${tag} W${n}`;
@@ -322,6 +322,21 @@ export async function buildWorld(f: Factory): Promise<World> {
 
   const w9 = await f.report('reporter@acme.test', { reportTo: 'VIETTEL', tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: 'matrix-w9.cvn' }] }, w(9));
 
+  let w10 = await f.report('reporter@acme.test', { reportTo: 'VNPT', tlp: 'GREEN' }, w(10));
+  w10 = await f.triage(w10);
+  w10 = await f.move(w10, VNPT_HANDLER, 'updateIncident', 'UpdateIncidentInput', { severity: 'HIGH', serious: true, pap: 'GREEN' });
+  const added10 = await f.must<{ addIndicators: { incident: { version: number } } }>(VNPT_HANDLER, 'addIndicators',
+    `mutation($i: AddIndicatorsInput!) { addIndicators(input: $i) { incident { version } } }`,
+    { i: { incidentId: w10.id, indicators: [{ type: 'DOMAIN', value: 'matrix-w10.cvn' }] } });
+  w10 = { ...w10, version: added10.addIndicators.incident.version };
+  w10 = await f.move(w10, VNPT_HANDLER, 'escalateIncident', 'EscalateIncidentInput', { reason: 'W10 escalation reason' });
+  const issued10 = await f.issue(w10, 'SECPARTNER');
+  w10 = issued10.incident;
+  const d10 = await f.directiveMove(issued10.directive, 'handler@secpartner.test', 'acknowledgeDirective', 'DirectiveActionInput');
+  await f.directiveMove(d10, 'handler@secpartner.test', 'completeDirective', 'CompleteDirectiveInput', { result: 'W10 directive result' });
+  w10 = await f.move(w10, C, 'resolveIncident', 'ResolveIncidentInput', { summary: 'W10 resolution summary' });
+  w10 = await f.finalReport(w10, C);
+
   const me = async (email: Account) =>
     (await f.must<{ viewer: { account: { id: string }; organization: { id: string } } }>(email, 'viewer', `{ viewer { account { id } organization { id } } }`, {})).viewer;
   const key = await f.key('VNPT');
@@ -332,9 +347,9 @@ export async function buildWorld(f: Factory): Promise<World> {
     incidents: {
       W1_AMBER_ESCALATED: pick(w1), W2_GREEN_PERSON_RESOLVED: pick(w2), W3_CLEAR_REJECTED: pick(w3), W4_AMBER_STRICT_NETREP: pick(w4),
       W5_RED_RECIPIENT: pick(w5), W6_RED_CONFIDENTIAL: pick(w6), W7_GREEN_CONFIDENTIAL: pick(w7), W8_CLEAR_PERSON: pick(w8),
-      W9_AMBER_OUT_OF_ZONE: pick(w9),
+      W9_AMBER_OUT_OF_ZONE: pick(w9), W10_GREEN_COORDINATED_RESOLVED: pick(w10),
     },
-    directives: { D1: d1.directive.id, D5: d5.directive.id, D6: d6.directive.id },
+    directives: { D1: d1.directive.id, D5: d5.directive.id, D6: d6.directive.id, D10: d10.id },
     acmeOrgId: (await me('admin@acme.test')).organization.id,
     vnptOrgId: vnpt.organization.id,
     vnptAdminAccountId: vnpt.account.id,

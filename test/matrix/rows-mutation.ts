@@ -1,4 +1,4 @@
-import type { Account } from './accounts';
+import type { Account, KeyPrincipal } from './accounts';
 
 /**
  * Mutation rows of the authorization matrix: for every mutation of DESIGN.md §4, one table whose
@@ -1438,4 +1438,46 @@ export const MUTATION_TABLES: readonly MutationTable[] = [
       ['reporter@person-0001.test', 'FORBIDDEN',          'BAD_USER_INPUT'],
     ],
   },
+];
+
+/**
+ * The key principals of accounts.ts in the incident and directive tables, by hand from §2–§3.
+ * issuer-key@vncert.test (INCIDENT_READ, DIRECTIVE_ISSUE; no INCIDENT_HANDLE, INCIDENT_COORDINATE,
+ * INCIDENT_REPORT, NOTE_ADD or DIRECTIVE_RESPOND): it sees every incident as the coordinator does, so
+ * nothing is NOT_FOUND; it is neither handler, coordinator of the incident, reporter nor recipient, so
+ * every incident move and edit is FORBIDDEN (before CONFLICT and INVALID_TRANSITION; BAD_USER_INPUT judged
+ * without the object still comes first); issuing and cancelling directives need DIRECTIVE_ISSUE only,
+ * so those cells are the coordinator's.
+ * One row per table: [principal, op, ...cells in the table's column order].
+ */
+const F = 'FORBIDDEN' as const;
+const forbidden = (n: number): MutationOutcome[] => Array.from({ length: n }, () => F);
+export const KEY_MUTATION_ROWS: readonly (readonly [KeyPrincipal, MutationOp, ...MutationOutcome[]])[] = [
+  ['issuer-key@vncert.test', 'triageIncident', ...forbidden(11)],
+  ['issuer-key@vncert.test', 'startResponse', ...forbidden(8)],
+  ['issuer-key@vncert.test', 'escalateIncident', ...forbidden(9)],
+  ['issuer-key@vncert.test', 'coordinateIncident', ...forbidden(8)],
+  ['issuer-key@vncert.test', 'returnIncident', ...forbidden(8)],
+  ['issuer-key@vncert.test', 'rejectIncident', ...forbidden(8)],
+  ['issuer-key@vncert.test', 'withdrawReport', ...forbidden(10)],
+  ['issuer-key@vncert.test', 'reopenIncident', ...forbidden(9)],
+  ['issuer-key@vncert.test', 'resolveIncident', ...forbidden(8)],
+  ['issuer-key@vncert.test', 'submitFinalReport', ...forbidden(8)],
+  ['issuer-key@vncert.test', 'closeIncident', ...forbidden(11)],
+  ['issuer-key@vncert.test', 'updateIncident', ...forbidden(9)],
+  ['issuer-key@vncert.test', 'addIndicators', ...forbidden(8)],
+  ['issuer-key@vncert.test', 'setIncidentTlp', ...forbidden(2)],
+  //                                             REP:VIETTEL  REP:FPT  REP:MPS-A05 (law enforcement is referred, not shared)
+  ['issuer-key@vncert.test', 'shareIncident', F, F, 'BAD_USER_INPUT'],
+  //                                             REP:MPS-A05  REP:VIETTEL (not law enforcement)
+  ['issuer-key@vncert.test', 'referIncident', F, 'BAD_USER_INPUT'],
+  ['issuer-key@vncert.test', 'unshareIncident', F, F],
+  //  REP  REJ (closed to directives)  REP:MPS-A05 (not a recipient kind)  TRI  RSP  ESC  CRD  RES  CLS
+  ['issuer-key@vncert.test', 'issueDirective', 'OK', 'INVALID_TRANSITION', 'BAD_USER_INPUT', 'OK', 'OK', 'OK', 'OK', 'INVALID_TRANSITION', 'INVALID_TRANSITION'],
+  ['issuer-key@vncert.test', 'acknowledgeDirective', ...forbidden(7)],
+  ['issuer-key@vncert.test', 'startDirective', ...forbidden(6)],
+  ['issuer-key@vncert.test', 'completeDirective', ...forbidden(6)],
+  ['issuer-key@vncert.test', 'declineDirective', ...forbidden(6)],
+  //  D_ISS_VNNIC  D_ACK_SEC  D_INP_FPT  D_DONE_FPT  D_DECL_VNNIC  D_CANC_SEC (closed directives cannot be cancelled)
+  ['issuer-key@vncert.test', 'cancelDirective', 'OK', 'OK', 'OK', 'INVALID_TRANSITION', 'INVALID_TRANSITION', 'INVALID_TRANSITION'],
 ];

@@ -28,10 +28,15 @@ export type Level = 'FULL' | 'REPORTER' | 'RECIPIENT' | 'DOMAIN_FEED' | 'SUMMARY
  *       (late); MOF-IT triages; notes
  *       N8 MOF-IT WITH_REPORTER, N9 MOF-IT INTERNAL.
  *   W9  reporter@acme → VIETTEL, AMBER, DOMAIN matrix-w9.cvn (ends in "vn" but not in the zone `vn`).
+ *   W10 reporter@acme → VNPT, GREEN, no indicator in the report; VNPT triages, updates (severity, serious, PAP),
+ *       adds DOMAIN matrix-w10.cvn (outside the registry's zones, but GREEN: in its feed, row 6; not the reporter's) and escalates;
+ *       VNCERT issues D10 to SECPARTNER (→ COORDINATING, VNCERT owns); SECPARTNER acknowledges and completes it;
+ *       VNCERT resolves (resolution summary) and files the final report. Every reason but the rejection's is
+ *       present, so the SUMMARY, REPORTER and RECIPIENT views of a finished, coordinated case are all read.
  */
 export const WORLD_INCIDENTS = [
   'W1_AMBER_ESCALATED', 'W2_GREEN_PERSON_RESOLVED', 'W3_CLEAR_REJECTED', 'W4_AMBER_STRICT_NETREP', 'W5_RED_RECIPIENT',
-  'W6_RED_CONFIDENTIAL', 'W7_GREEN_CONFIDENTIAL', 'W8_CLEAR_PERSON', 'W9_AMBER_OUT_OF_ZONE',
+  'W6_RED_CONFIDENTIAL', 'W7_GREEN_CONFIDENTIAL', 'W8_CLEAR_PERSON', 'W9_AMBER_OUT_OF_ZONE', 'W10_GREEN_COORDINATED_RESOLVED',
 ] as const;
 export type WorldIncident = (typeof WORLD_INCIDENTS)[number];
 
@@ -105,6 +110,10 @@ export const WORLD_DATA: Record<WorldIncident, { fields: readonly ProjectionFiel
   W7_GREEN_CONFIDENTIAL: { fields: [...ALWAYS, 'confidential', 'participantRoles'], reported: ['DOMAIN matrix-w7.vn'], added: [] },
   W8_CLEAR_PERSON: { fields: [...ALWAYS, 'severity', 'classification', 'lateNotification', 'participantRoles'], reported: ['DOMAIN matrix-w8.org'], added: [] },
   W9_AMBER_OUT_OF_ZONE: { fields: [...ALWAYS, 'participantRoles'], reported: ['DOMAIN matrix-w9.cvn'], added: [] },
+  W10_GREEN_COORDINATED_RESOLVED: {
+    fields: [...ALWAYS, 'severity', 'serious', 'pap', 'classification', 'coordinator', 'finalReportDueAt', 'participantRoles'], reported: [],
+    added: ['DOMAIN matrix-w10.cvn'],
+  },
 };
 
 /**
@@ -457,6 +466,42 @@ export const VIEW_TABLE: Record<WorldIncident, Record<Account, FieldRow | null>>
     'admin@person-0001.test':    null,
     'reporter@person-0001.test': null,
   },
+  W10_GREEN_COORDINATED_RESOLVED: {
+    'admin@vncert.test':         ['FULL', '+', 'ACME', 'finalReport escalationReason resolutionSummary', 'ACME SECPARTNER VNCERT VNPT', 'D10', '', 'REPORTED TRIAGED UPDATED INDICATORS_ADDED ESCALATED COORDINATION_STARTED DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED RESOLVED FINAL_REPORT_SUBMITTED'],
+    'handler@vncert.test':       ['FULL', '+', 'ACME', 'finalReport escalationReason resolutionSummary', 'ACME SECPARTNER VNCERT VNPT', 'D10', '', 'REPORTED TRIAGED UPDATED INDICATORS_ADDED ESCALATED COORDINATION_STARTED DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED RESOLVED FINAL_REPORT_SUBMITTED'],
+    'analyst@vncert.test':       ['FULL', '+', 'ACME', 'finalReport escalationReason resolutionSummary', 'ACME SECPARTNER VNCERT VNPT', 'D10', '', 'REPORTED TRIAGED UPDATED INDICATORS_ADDED ESCALATED COORDINATION_STARTED DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED RESOLVED FINAL_REPORT_SUBMITTED'],
+    'admin@vnnic.test':          ['DOMAIN_FEED', '-', '-', '', '', '', '', ''],
+    'handler@vnnic.test':        ['DOMAIN_FEED', '-', '-', '', '', '', '', ''],
+    'analyst@vnnic.test':        ['DOMAIN_FEED', '-', '-', '', '', '', '', ''],
+    'admin@vnpt.test':           ['FULL', '+', 'ACME', 'finalReport escalationReason resolutionSummary', 'ACME SECPARTNER VNCERT VNPT', 'D10', '', 'REPORTED TRIAGED UPDATED INDICATORS_ADDED ESCALATED COORDINATION_STARTED DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED RESOLVED FINAL_REPORT_SUBMITTED'],
+    'handler@vnpt.test':         ['FULL', '+', 'ACME', 'finalReport escalationReason resolutionSummary', 'ACME SECPARTNER VNCERT VNPT', 'D10', '', 'REPORTED TRIAGED UPDATED INDICATORS_ADDED ESCALATED COORDINATION_STARTED DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED RESOLVED FINAL_REPORT_SUBMITTED'],
+    'analyst@vnpt.test':         ['FULL', '+', 'ACME', 'finalReport escalationReason resolutionSummary', 'ACME SECPARTNER VNCERT VNPT', 'D10', '', 'REPORTED TRIAGED UPDATED INDICATORS_ADDED ESCALATED COORDINATION_STARTED DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED RESOLVED FINAL_REPORT_SUBMITTED'],
+    'admin@viettel.test':        ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'handler@viettel.test':      ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'analyst@viettel.test':      ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'admin@fpt.test':            ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'handler@fpt.test':          ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'analyst@fpt.test':          ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'admin@mof-it.test':         ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'handler@mof-it.test':       ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'analyst@mof-it.test':       ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'admin@hanoi-dic.test':      ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'handler@hanoi-dic.test':    ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'analyst@hanoi-dic.test':    ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'admin@secpartner.test':     ['RECIPIENT', '-', '-', '', '', 'D10', '', 'DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED'],
+    'handler@secpartner.test':   ['RECIPIENT', '-', '-', '', '', 'D10', '', 'DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED'],
+    'analyst@secpartner.test':   ['RECIPIENT', '-', '-', '', '', 'D10', '', 'DIRECTIVE_ISSUED DIRECTIVE_ACKNOWLEDGED DIRECTIVE_COMPLETED'],
+    'admin@mps-a05.test':        ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'handler@mps-a05.test':      ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'analyst@mps-a05.test':      ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'admin@mic.test':            ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'handler@mic.test':          ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'analyst@mic.test':          ['SUMMARY', '-', '-', '', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'admin@acme.test':           ['REPORTER', '+', 'ACME', 'resolutionSummary', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'reporter@acme.test':        ['REPORTER', '+', 'ACME', 'resolutionSummary', '', '', '', 'REPORTED TRIAGED ESCALATED COORDINATION_STARTED RESOLVED'],
+    'admin@person-0001.test':    null,
+    'reporter@person-0001.test': null,
+  },
 };
 
 /**
@@ -656,41 +701,41 @@ export const DOMAIN_TABLE: readonly (readonly [Account, ...(Level | 'null')[]])[
  * directive recipient (RECIPIENT, row 5, before row 6), is in the feed.
  */
 export const FEED_TABLE: readonly (readonly [Account, ...string[]])[] = [
-  //  account                     W1                  W2                  W3                  W4                  W5                  W6                  W7                  W8                  W9
-    ['admin@vncert.test',         'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@vncert.test',       'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@vncert.test',       'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@vnnic.test',          'live:DOMAIN_FEED', 'live:DOMAIN_FEED', 'removed',          'removed',          'live:RECIPIENT',   'absent',           'absent',           'live:DOMAIN_FEED', 'absent'],
-    ['handler@vnnic.test',        'live:DOMAIN_FEED', 'live:DOMAIN_FEED', 'removed',          'removed',          'live:RECIPIENT',   'absent',           'absent',           'live:DOMAIN_FEED', 'absent'],
-    ['analyst@vnnic.test',        'live:DOMAIN_FEED', 'live:DOMAIN_FEED', 'removed',          'removed',          'live:RECIPIENT',   'absent',           'absent',           'live:DOMAIN_FEED', 'absent'],
-    ['admin@vnpt.test',           'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@vnpt.test',         'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@vnpt.test',         'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@viettel.test',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@viettel.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@viettel.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@fpt.test',            'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@fpt.test',          'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@fpt.test',          'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@mof-it.test',         'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@mof-it.test',       'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@mof-it.test',       'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@hanoi-dic.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@hanoi-dic.test',    'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@hanoi-dic.test',    'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@secpartner.test',     'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@secpartner.test',   'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@secpartner.test',   'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@mps-a05.test',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@mps-a05.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@mps-a05.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@mic.test',            'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['handler@mic.test',          'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['analyst@mic.test',          'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@acme.test',           'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['reporter@acme.test',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['admin@person-0001.test',    'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
-    ['reporter@person-0001.test', 'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN'],
+  //  account                     W1                  W2                  W3                  W4                  W5                  W6                  W7                  W8                  W9                  W10
+    ['admin@vncert.test',         'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@vncert.test',       'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@vncert.test',       'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@vnnic.test',          'live:DOMAIN_FEED', 'live:DOMAIN_FEED', 'removed',          'removed',          'live:RECIPIENT',   'absent',           'absent',           'live:DOMAIN_FEED', 'absent', 'live:DOMAIN_FEED'],
+    ['handler@vnnic.test',        'live:DOMAIN_FEED', 'live:DOMAIN_FEED', 'removed',          'removed',          'live:RECIPIENT',   'absent',           'absent',           'live:DOMAIN_FEED', 'absent', 'live:DOMAIN_FEED'],
+    ['analyst@vnnic.test',        'live:DOMAIN_FEED', 'live:DOMAIN_FEED', 'removed',          'removed',          'live:RECIPIENT',   'absent',           'absent',           'live:DOMAIN_FEED', 'absent', 'live:DOMAIN_FEED'],
+    ['admin@vnpt.test',           'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@vnpt.test',         'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@vnpt.test',         'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@viettel.test',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@viettel.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@viettel.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@fpt.test',            'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@fpt.test',          'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@fpt.test',          'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@mof-it.test',         'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@mof-it.test',       'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@mof-it.test',       'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@hanoi-dic.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@hanoi-dic.test',    'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@hanoi-dic.test',    'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@secpartner.test',     'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@secpartner.test',   'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@secpartner.test',   'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@mps-a05.test',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@mps-a05.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@mps-a05.test',      'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@mic.test',            'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['handler@mic.test',          'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['analyst@mic.test',          'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@acme.test',           'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['reporter@acme.test',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['admin@person-0001.test',    'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
+    ['reporter@person-0001.test', 'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN',        'FORBIDDEN', 'FORBIDDEN'],
 ];
 
 /**

@@ -1,11 +1,11 @@
-import { ACCOUNTS, ORGANIZATION_KINDS, kindOf, orgOf, type Account, type OrgCode } from './accounts';
+import { ACCOUNTS, ORGANIZATION_KINDS, kindOf, orgOf, type Principal, type OrgCode } from './accounts';
 import { MatrixClient, FixtureError, outcomeOf, fieldError, pool } from './client';
 import type { GqlResult } from '../harness/hub';
 import {
   Factory, buildWorld, KEY_ROLE_CAPS, FOREIGN_CAP, INCIDENT_FIXTURES, DIRECTIVE_FIXTURES, NOTE_FIXTURES,
   type Fx, type World, type IncidentFixture, type DirectiveFixture, type NoteFixture,
 } from './fixtures';
-import { MUTATION_TABLES, type MutationOp } from './rows-mutation';
+import { MUTATION_TABLES, KEY_MUTATION_ROWS, type MutationOp } from './rows-mutation';
 import {
   VIEW_TABLE, WORLD_INCIDENTS, DIRECTIVE_TABLE, DIRECTIVE_COLUMNS, QUERY_TABLE, QUERY_COLUMNS, DIRECTORY_TABLE, DIRECTORY_COLUMNS,
   ROLE_TABLE, DOMAIN_TABLE, DOMAIN_COLUMNS, FEED_TABLE, WORLD_INCIDENTS as FEED_COLUMNS, PROJECTION_FIELDS, expectedProjection,
@@ -21,7 +21,7 @@ export type CaseGroup = 'read' | 'field' | 'listing' | 'mutation';
 
 export interface CaseSpec {
   group: CaseGroup;
-  account: Account;
+  account: Principal;
   op: string;
   /** The fixture (table column) the case acts on or reads. */
   fixture: string;
@@ -129,6 +129,10 @@ export function allCases(): CaseSpec[] {
       table.columns.forEach((column, i) => cases.push({ group: 'mutation', account, op: table.op, fixture: column, expected: cells[i], rule: table.rule }));
     }
   }
+  for (const [account, op, ...cells] of KEY_MUTATION_ROWS) {
+    const table = MUTATION_TABLES.find((t) => t.op === op);
+    table?.columns.forEach((column, i) => cases.push({ group: 'mutation', account, op, fixture: column, expected: cells[i], rule: table.rule }));
+  }
   return cases;
 }
 
@@ -148,6 +152,11 @@ export function tableShapeProblems(): string[] {
   check('QUERY_TABLE', QUERY_TABLE.map((r) => r[0]), QUERY_TABLE.map((r) => r.length - 1), QUERY_COLUMNS.length);
   check('DIRECTORY_TABLE', DIRECTORY_TABLE.map((r) => r[0]), DIRECTORY_TABLE.map((r) => r.length - 1), DIRECTORY_COLUMNS.length);
   for (const t of MUTATION_TABLES) check(`MUTATION_TABLES.${t.op}`, t.rows.map((r) => r[0]), t.rows.map((r) => r.length - 1), t.columns.length);
+  for (const [account, op, ...cells] of KEY_MUTATION_ROWS) {
+    const table = MUTATION_TABLES.find((t) => t.op === op);
+    if (!table) problems.push(`KEY_MUTATION_ROWS: no table ${op}`);
+    else if (cells.length !== table.columns.length) problems.push(`KEY_MUTATION_ROWS ${account} ${op}: ${cells.length} cells, expected ${table.columns.length}`);
+  }
   return problems;
 }
 
@@ -163,6 +172,7 @@ interface IncidentAnswer {
   rejectionReason: string | null;
   resolutionSummary: string | null;
   participants: { code: string }[];
+  participantRoles: { role: string; organization: { code: string } }[];
   directives: { edges: { node: { id: string } }[] };
   notes: { edges: { node: { body: string } }[] };
   timeline: { edges: { node: { type: string } }[] };
@@ -176,7 +186,7 @@ const INCIDENT_FIELDS = `accessLevel reporterContact { name } reportingOrganizat
   notes(first: 50) { edges { node { body } } } timeline(first: 100) { edges { node { type } } }
   reference title status tlp scope confidential version handler { code } detectedAt reportedAt updatedAt viewerCan { update } severity serious pap
   classification { rsitClass } description occurredAt
-  affectedSystem { name } lateNotification coordinator { code } finalReportDueAt duplicateOf { id } participantRoles { role }
+  affectedSystem { name } lateNotification coordinator { code } finalReportDueAt duplicateOf { id } participantRoles { role organization { code } }
   indicators { value } domains { name }`;
 
 /** The projection cell read from an answer: the fields holding data (not null, false or empty), in PROJECTION_FIELDS order. */
@@ -193,6 +203,16 @@ function projectionOf(inc: IncidentAnswer): string {
     .join(' ');
 }
 
+/**
+ * The participants column: `participants` and `participantRoles` list the same organizations (§3's participants
+ * rule; the latter with the part each plays), so the cell is their codes when both agree, and shows both otherwise.
+ */
+function participantsOf(inc: IncidentAnswer): string {
+  const codes = inc.participants.map((p) => p.code).sort().join(' ');
+  const withRoles = [...new Set(inc.participantRoles.map((p) => p.organization.code))].sort().join(' ');
+  return codes === withRoles ? codes : `participants: ${codes}; participantRoles: ${withRoles}`;
+}
+
 const REASONS = ['finalReport', 'escalationReason', 'rejectionReason', 'resolutionSummary'] as const;
 
 function fieldValues(world: World, inc: IncidentAnswer): Record<(typeof FIELD_NAMES)[number] | 'projection', string> {
@@ -202,7 +222,7 @@ function fieldValues(world: World, inc: IncidentAnswer): Record<(typeof FIELD_NA
     reporterContact: inc.reporterContact ? '+' : '-',
     reportingOrganization: inc.reportingOrganization?.code ?? '-',
     reasons: REASONS.filter((r) => inc[r] !== null).join(' '),
-    participants: inc.participants.map((p) => p.code).sort().join(' '),
+    participants: participantsOf(inc),
     directives: inc.directives.edges.map((e) => directiveName.get(e.node.id) ?? 'D?').sort().join(' '),
     notes: inc.notes.edges.map((e) => e.node.body).sort().join(' '),
     timeline: inc.timeline.edges.map((e) => e.node.type).join(' '),
@@ -210,7 +230,7 @@ function fieldValues(world: World, inc: IncidentAnswer): Record<(typeof FIELD_NA
 }
 
 /** Runs every selected read case of one account: a handful of batched requests against the shared world. */
-async function readAccount(client: MatrixClient, world: World, account: Account, cases: CaseSpec[]): Promise<CaseResult[]> {
+async function readAccount(client: MatrixClient, world: World, account: Principal, cases: CaseSpec[]): Promise<CaseResult[]> {
   const actual = new Map<string, string>();
   const key = (op: string, fixture: string) => `${op}|${fixture}`;
   const needs = (pred: (c: CaseSpec) => boolean) => cases.some(pred);
@@ -524,7 +544,7 @@ export async function runMatrix(client: MatrixClient, factory: Factory, opts: Ru
     } catch (err) {
       worldError = (err as Error).message;
     }
-    const byAccount = new Map<Account, CaseSpec[]>();
+    const byAccount = new Map<Principal, CaseSpec[]>();
     for (const c of reads) byAccount.set(c.account, [...(byAccount.get(c.account) ?? []), c]);
     const perAccount = await pool([...byAccount.entries()], concurrency, async ([account, list]) => {
       if (!world) return list.map((c) => ({ ...c, actual: 'FIXTURE_ERROR', pass: false, detail: worldError }));
