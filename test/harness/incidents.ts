@@ -1,4 +1,4 @@
-/** Incident helpers shared by the rule tests (field-rules, rule-gaps): report, move, read the timeline. */
+/** Incident helpers shared by the rule tests (authorization/field-rules, views-and-precedence, role-change-and-feed-order): report, move, read the timeline. */
 import type { TestHub, GqlResult } from './hub';
 
 export interface Inc { id: string; reference: string; version: number; status: string }
