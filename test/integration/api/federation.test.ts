@@ -7,6 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { startTestHub, codes, type GqlResult, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 import { buildHubSchema } from '../../../src/graphql/schema';
 import { createContext } from '../../../src/graphql/context';
 
@@ -365,14 +366,10 @@ describe('_entities applies the rulebook', () => {
   });
 
   test('SQL statements do not grow with the number of representations (2 vs 20, visible, invisible and missing)', async () => {
-    const reporter = await t.token('reporter@acme.test');
-    const report = async (title: string, reportTo: string) => {
-      const res = await t.gql<{ reportIncident: { incident: { id: string } } }>(reporter,
-        `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`,
-        { i: { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo, tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: `${title.toLowerCase().replace(/\s+/g, '-')}.example.vn` }] } });
-      expect(res.errors).toBeUndefined();
-      return res.data!.reportIncident.incident.id;
-    };
+    const report = async (title: string, reportTo: string) =>
+      (await reportIncident<{ id: string }>(t, 'reporter@acme.test',
+        { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo, tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: `${title.toLowerCase().replace(/\s+/g, '-')}.example.vn` }] },
+        'id')).id;
     const visible: string[] = [];
     const invisible: string[] = [];
     for (let i = 0; i < 10; i++) visible.push(await report(`Fed visible ${i}`, 'VNPT'));

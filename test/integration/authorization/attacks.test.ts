@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { startTestHub, codes, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 /**
  * Attacks on the views (DESIGN.md §3): guessed ids, aliases, walking from visible objects to
@@ -17,12 +18,10 @@ afterAll(async () => {
 const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 
-async function report(email: string, input: Record<string, unknown>): Promise<{ id: string; reference: string; version: number }> {
-  const res = await t.as<{ reportIncident: { incident: { id: string; reference: string; version: number } } }>(email,
-    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id reference version } } }`,
-    { i: { title: 'Attack fixture', description: 'secret description', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'Secret Person', email: 'secret@acme.test' }, ...input } });
-  expect(res.errors).toBeUndefined();
-  return res.data!.reportIncident.incident;
+function report(email: string, input: Record<string, unknown>): Promise<{ id: string; reference: string; version: number }> {
+  return reportIncident(t, email,
+    { title: 'Attack fixture', description: 'secret description', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'Secret Person', email: 'secret@acme.test' }, ...input },
+    'id reference version');
 }
 
 test('guessed ids, other types’ ids and references of invisible incidents all read as missing', async () => {

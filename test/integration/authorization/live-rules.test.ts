@@ -5,6 +5,7 @@
  * subscriptions) written as structured log lines. Expected values are written by hand from DESIGN.md.
  */
 import { startTestHub, codes, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 import { subscribePayloads, type Live } from '../../harness/ws';
 
 let t: TestHub;
@@ -21,15 +22,11 @@ const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString
 const live = <P = Record<string, unknown>>(auth: string, query: string, variables: Record<string, unknown> = {}): Live<P> => subscribePayloads<P>(t.url, auth, query, variables);
 
 interface Inc { id: string; reference: string; version: number }
-async function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
-  const res = await t.as<{ reportIncident: { incident: Inc } }>(email, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id reference version } } }`, {
-    i: {
-      title: 'Live rule case', description: 'seen by the reporter', detectedAt: new Date(Date.now() - 60_000).toISOString(),
-      reporterContact: { name: 'Reporter', email: 'contact@acme.test' }, reportTo: 'VNPT', ...over,
-    },
-  });
-  expect(res.errors).toBeUndefined();
-  return res.data!.reportIncident.incident;
+function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
+  return reportIncident(t, email, {
+    title: 'Live rule case', description: 'seen by the reporter', detectedAt: new Date(Date.now() - 60_000).toISOString(),
+    reporterContact: { name: 'Reporter', email: 'contact@acme.test' }, reportTo: 'VNPT', ...over,
+  }, 'id reference version');
 }
 async function ok<T = Record<string, unknown>>(email: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const res = await t.as<T>(email, query, variables);

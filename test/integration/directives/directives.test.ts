@@ -1,4 +1,5 @@
 import { startTestHub, codes, type TestHub, type GqlResult } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -32,12 +33,8 @@ const INC = 'id status version coordinator { code } accessLevel';
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 const MISSING_DIRECTIVE = Buffer.from('Directive:00000000-0000-4000-8000-000000000000').toString('base64url');
 
-async function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
-  const res = await t.as<{ reportIncident: { incident: Inc } }>(email, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { ${INC} } } }`, {
-    i: { title: 'Directive case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over },
-  });
-  expect(res.errors).toBeUndefined();
-  return res.data!.reportIncident.incident;
+function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
+  return reportIncident(t, email, { title: 'Directive case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over }, INC);
 }
 
 async function incMove(email: string, mutation: string, type: string, input: Record<string, unknown>): Promise<GqlResult<Record<string, { incident: Inc }>>> {

@@ -1,4 +1,5 @@
 import { startTestHub, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 import { subscribePayloads } from '../../harness/ws';
 
 let t: TestHub;
@@ -16,10 +17,8 @@ async function ok<T>(email: string, query: string, variables: Record<string, unk
 }
 
 test('a directive’s history is read from the timeline; configured deadlines apply', async () => {
-  const r = await ok<{ reportIncident: { incident: { id: string } } }>('reporter@acme.test',
-    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`,
-    { i: { title: 'Domain abuse', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, scope: 'WIDESPREAD' } });
-  const id = r.reportIncident.incident.id;
+  const { id } = await reportIncident<{ id: string }>(t, 'reporter@acme.test',
+    { title: 'Domain abuse', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, scope: 'WIDESPREAD' }, 'id');
   const issued = await ok<{ issueDirective: { directive: { id: string; version: number; dueAt: string; acknowledgementDueAt: string; issuedAt: string } } }>('handler@vncert.test',
     `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id version dueAt acknowledgementDueAt issuedAt } } }`,
     { i: { incidentId: id, recipient: 'VNNIC', action: 'SUSPEND_DOMAIN', instructions: 'Suspend the domain', targets: [{ type: 'DOMAIN', value: 'abuse-demo.vn' }] } });
@@ -40,10 +39,8 @@ test('a directive’s history is read from the timeline; configured deadlines ap
 });
 
 test('security review leak 4: no path gives a directive recipient of a confidential incident the incident’s id (history, its events, the live stream)', async () => {
-  const r = await ok<{ reportIncident: { incident: { id: string } } }>('reporter@acme.test',
-    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`,
-    { i: { title: 'Keep it quiet', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, confidential: true, scope: 'WIDESPREAD' } });
-  const incidentId = r.reportIncident.incident.id;
+  const { id: incidentId } = await reportIncident<{ id: string }>(t, 'reporter@acme.test',
+    { title: 'Keep it quiet', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, confidential: true, scope: 'WIDESPREAD' }, 'id');
   const uuid = Buffer.from(incidentId, 'base64url').toString().split(':')[1];
   type Payload = { event: { incidentId: string | null; incident: unknown }; directive: { id: string } | null };
   const stream = subscribePayloads<Payload>(t.url, await t.token('handler@vnnic.test'), `subscription { directiveEvents { event { incidentId incident { id } } directive { id } } }`);

@@ -1,4 +1,5 @@
 import { startTestHub, codes, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -11,12 +12,8 @@ afterAll(async () => {
 interface Inc { id: string; version: number; status: string; tlp: string; accessLevel: string }
 const INC = 'id version status tlp accessLevel';
 
-async function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
-  const res = await t.as<{ reportIncident: { incident: Inc } }>(email, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { ${INC} } } }`, {
-    i: { title: 'Collaboration case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over },
-  });
-  expect(res.errors).toBeUndefined();
-  return res.data!.reportIncident.incident;
+function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
+  return reportIncident(t, email, { title: 'Collaboration case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over }, INC);
 }
 async function view(email: string, id: string): Promise<string | null> {
   const res = await t.as<{ incident: { accessLevel: string } | null }>(email, `query($id: ID!) { incident(id: $id) { accessLevel } }`, { id });

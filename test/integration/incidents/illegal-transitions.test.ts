@@ -1,4 +1,5 @@
 import { startTestHub, codes, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 /**
  * Every move of DESIGN.md §2's incident table from every state where the table does not allow it,
@@ -80,11 +81,10 @@ test(`the table leaves ${CASES.length} illegal (move, state) pairs`, () => {
 });
 
 test.each(CASES)('%s from %s is INVALID_TRANSITION and changes nothing', async (mutation, state) => {
-  const r = await t.as<{ reportIncident: { incident: { id: string; version: number } } }>('reporter@acme.test',
-    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id version } } }`,
-    { i: { title: `${mutation} from ${state}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' } });
-  const { id } = r.data!.reportIncident.incident;
-  let version = r.data!.reportIncident.incident.version;
+  const reported = await reportIncident<{ id: string; version: number }>(t, 'reporter@acme.test',
+    { title: `${mutation} from ${state}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' }, 'id version');
+  const { id } = reported;
+  let version = reported.version;
   for (const step of PATH[state]) {
     const actor = step === 'coordinateIncident' || step === 'rejectIncident' ? 'handler@vncert.test' : 'handler@vnpt.test';
     const res = await run(actor, step, id, version);

@@ -1,4 +1,5 @@
 import { startTestHub, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 /**
  * The number of SQL statements for a page does not grow with the page size (DESIGN.md §6). Counted at
@@ -8,7 +9,6 @@ import { startTestHub, type TestHub } from '../../harness/hub';
 let t: TestHub;
 beforeAll(async () => {
   t = await startTestHub();
-  const token = await t.token('reporter@acme.test');
   const coordinator = await t.token('handler@vncert.test');
   const post = async (auth: string, query: string, variables: Record<string, unknown>) => {
     const r = await t.gql<Record<string, { incident?: { id: string }; directive?: { id: string } }>>(auth, query, variables);
@@ -17,16 +17,15 @@ beforeAll(async () => {
   };
   for (let i = 0; i < 110; i++) {
     // Visible to VNPT (it handles them), each with indicators, a directive to VIETTEL and several events.
-    const d = await post(token, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`, {
-      i: { title: `Count ${i}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', indicators: [{ type: 'DOMAIN', value: `c${i}.example.vn` }, { type: 'IPV4', value: `198.51.100.${i % 250}` }] },
-    });
+    const d = await reportIncident<{ id: string }>(t, 'reporter@acme.test',
+      { title: `Count ${i}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', indicators: [{ type: 'DOMAIN', value: `c${i}.example.vn` }, { type: 'IPV4', value: `198.51.100.${i % 250}` }] },
+      'id');
     await post(coordinator, `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }`, {
-      i: { incidentId: d.reportIncident.incident!.id, recipient: 'VIETTEL', action: 'BLOCK_IP', instructions: 'block', targets: [{ type: 'IPV4', value: `198.51.100.${i % 250}` }] },
+      i: { incidentId: d.id, recipient: 'VIETTEL', action: 'BLOCK_IP', instructions: 'block', targets: [{ type: 'IPV4', value: `198.51.100.${i % 250}` }] },
     });
     // Invisible to VNPT, interleaved in the order.
-    await post(token, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`, {
-      i: { title: `Hidden ${i}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'FPT', tlp: 'AMBER' },
-    });
+    await reportIncident(t, 'reporter@acme.test',
+      { title: `Hidden ${i}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'FPT', tlp: 'AMBER' }, 'id');
   }
 }, 120_000);
 afterAll(async () => {

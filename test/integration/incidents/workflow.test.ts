@@ -1,4 +1,5 @@
 import { startTestHub, codes, type TestHub, type GqlResult } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -19,12 +20,8 @@ interface Inc {
   viewerCan: Record<string, boolean>;
 }
 
-async function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
-  const res = await t.as<{ reportIncident: { incident: Inc } }>(email, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { ${FIELDS} } } }`, {
-    i: { title: 'Workflow case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over },
-  });
-  expect(res.errors).toBeUndefined();
-  return res.data!.reportIncident.incident;
+function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
+  return reportIncident(t, email, { title: 'Workflow case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over }, FIELDS);
 }
 
 async function move(email: string, mutation: string, input: Record<string, unknown>): Promise<GqlResult<Record<string, { incident: Inc }>>> {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestHub, ROOT, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 jest.setTimeout(120_000);
 
@@ -63,8 +64,8 @@ test('examples/subscriber.mjs prints events and, restarted, resumes from its cur
     return { child, waitFor, out: () => out };
   };
   const report = async (title: string) =>
-    (await t.as<{ reportIncident: { reference: string } }>('reporter@acme.test', `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { reference } }`,
-      { i: { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' } } })).data!.reportIncident.reference;
+    (await reportIncident<{ reference: string }>(t, 'reporter@acme.test',
+      { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' } }, 'reference')).reference;
   // Start from the current position, so the first run does not depend on when its subscription registered.
   const [{ p }] = await t.sql<{ p: string }>(`select coalesce(max(position), 0)::text as p from incident_event`);
   fs.writeFileSync(cursorFile, p);

@@ -1,4 +1,5 @@
 import { startTestHub, codes, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -12,12 +13,10 @@ interface Case { cursor: string; removed: boolean; incidentId: string; incident:
 const FEED = `query($f: DomainCaseFilter, $a: String, $n: Int) { domainCases(filter: $f, first: $n, after: $a) {
   edges { node { cursor removed incidentId incident { reference } domains { value } } } pageInfo { hasNextPage endCursor } } }`;
 
-async function report(email: string, input: Record<string, unknown>): Promise<{ id: string; reference: string; version: number }> {
-  const res = await t.as<{ reportIncident: { incident: { id: string; reference: string; version: number } } }>(email,
-    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id reference version } } }`,
-    { i: { title: 'Feed case', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', ...input } });
-  expect(res.errors).toBeUndefined();
-  return res.data!.reportIncident.incident;
+function report(email: string, input: Record<string, unknown>): Promise<{ id: string; reference: string; version: number }> {
+  return reportIncident(t, email,
+    { title: 'Feed case', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', ...input },
+    'id reference version');
 }
 
 /** A sync client: applies pages (upserts and tombstones) and keeps its cursor, like examples/registry-sync. */

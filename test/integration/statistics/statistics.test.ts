@@ -1,4 +1,5 @@
 import { startTestHub, codes, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -43,10 +44,10 @@ async function ok<T>(email: string, query: string, variables: Record<string, unk
 beforeAll(async () => {
   for (const p of PLAN) {
     t.clock.set(new Date(p.at));
-    const r = await ok<{ reportIncident: { incident: { id: string; version: number } } }>('reporter@acme.test',
-      `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id version } } }`,
-      { i: { title: `Plan ${p.at}`, description: 'd', detectedAt: new Date(Date.parse(p.at) - 3600_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' } });
-    let { id, version } = r.reportIncident.incident;
+    const reported = await reportIncident<{ id: string; version: number }>(t, 'reporter@acme.test',
+      { title: `Plan ${p.at}`, description: 'd', detectedAt: new Date(Date.parse(p.at) - 3600_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' }, 'id version');
+    const id = reported.id;
+    let version = reported.version;
     const step = async (email: string, mutation: string, type: string, input: Record<string, unknown>) => {
       const d = await ok<Record<string, { incident: { version: number } }>>(email, `mutation($i: ${type}!) { ${mutation}(input: $i) { incident { version } } }`, { i: { id, expectedVersion: version, ...input } });
       version = d[mutation].incident.version;

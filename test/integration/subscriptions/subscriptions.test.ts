@@ -1,4 +1,5 @@
 import { startTestHub, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 import { subscribe, INCIDENT_EVENTS } from '../../harness/ws';
 import { Db } from '../../../src/db/db';
 import { sql } from '../../../src/db/sql';
@@ -12,12 +13,10 @@ afterAll(async () => {
   await t.close();
 });
 
-async function report(email: string, input: Record<string, unknown> = {}): Promise<{ id: string; reference: string; version: number }> {
-  const res = await t.as<{ reportIncident: { incident: { id: string; reference: string; version: number } } }>(email,
-    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id reference version } } }`,
-    { i: { title: 'Live case', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', ...input } });
-  expect(res.errors).toBeUndefined();
-  return res.data!.reportIncident.incident;
+function report(email: string, input: Record<string, unknown> = {}): Promise<{ id: string; reference: string; version: number }> {
+  return reportIncident(t, email,
+    { title: 'Live case', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', ...input },
+    'id reference version');
 }
 const uuidOf = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -32,6 +32,7 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 import { startTestHub, type TestHub, type GqlResult } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 import { tableSnapshot } from '../../harness/snapshot';
 import { wsSession } from '../../harness/ws-session';
 
@@ -295,11 +296,9 @@ beforeAll(async () => {
   expect(introspection.errors).toBeUndefined();
   schema = buildClientSchema(introspection.data!);
 
-  const report = await t.as<{ reportIncident: { incident: { id: string; reference: string; version: number } } }>('reporter@acme.test',
-    'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id reference version } } }',
-    { i: { title: 'Fuzz target', description: 'Target of the fuzz cases', detectedAt: recent(), reporterContact: { name: 'Reporter' }, reportTo: 'VNCERT', indicators: [{ type: 'DOMAIN', value: 'fuzz-target.vn' }] } });
-  expect(report.errors).toBeUndefined();
-  const incident = report.data!.reportIncident.incident;
+  const incident = await reportIncident<{ id: string; reference: string; version: number }>(t, 'reporter@acme.test',
+    { title: 'Fuzz target', description: 'Target of the fuzz cases', detectedAt: recent(), reporterContact: { name: 'Reporter' }, reportTo: 'VNCERT', indicators: [{ type: 'DOMAIN', value: 'fuzz-target.vn' }] },
+    'id reference version');
   const directive = await t.as<{ issueDirective: { directive: { id: string; version: number } } }>('handler@vncert.test',
     'mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id version } } }',
     { i: { incidentId: incident.id, recipient: 'VNPT', action: 'PROVIDE_INFORMATION', instructions: 'Tell us more' } });

@@ -9,6 +9,7 @@
  * the fields of the finding and the rule's edges.
  */
 import { startTestHub, type TestHub, type GqlResult } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
 import { tableSnapshot } from '../../harness/snapshot';
 import { wsSession } from '../../harness/ws-session';
 import { buildHubSchema } from '../../../src/graphql/schema';
@@ -41,11 +42,8 @@ async function directiveVersion(): Promise<number> {
 beforeAll(async () => {
   t = await startTestHub({ NODE_ENV: 'production', MASK_ERRORS: 'true', LOG_LEVEL: 'silent', RATE_LIMIT: 'false' });
   const recent = new Date(t.clock.now().getTime() - 60_000).toISOString();
-  const report = await t.as<{ reportIncident: { incident: { id: string; reference: string } } }>('reporter@acme.test',
-    'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id reference } } }',
-    { i: { title: 'Text rule target', description: 'd', detectedAt: recent, reporterContact: { name: 'R' }, reportTo: 'VNCERT' } });
-  expect(report.errors).toBeUndefined();
-  incident = report.data!.reportIncident.incident;
+  incident = await reportIncident<{ id: string; reference: string }>(t, 'reporter@acme.test',
+    { title: 'Text rule target', description: 'd', detectedAt: recent, reporterContact: { name: 'R' }, reportTo: 'VNCERT' }, 'id reference');
   const directive = await t.as<{ issueDirective: { directive: { id: string } } }>('admin@vncert.test',
     'mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }',
     { i: { incidentId: incident.id, recipient: 'VNPT', action: 'PROVIDE_INFORMATION', instructions: 'Tell us more' } });
