@@ -2,8 +2,8 @@
  * GraphQL over HTTP conformance (issue 8, item 1): graphql-http's server audit suite against the real
  * /graphql of a hub with production settings (masked errors, rate limits on, CSRF prevention on,
  * introspection for authenticated callers). The fetch function adds a bearer token, as any client of
- * the hub must. Every MUST passes; each SHOULD warning and refused MAY is explained in the README
- * ("GraphQL over HTTP conformance") and pinned below, so that the README cannot go stale silently.
+ * the hub must. Every MUST passes; each SHOULD warning and refused MAY is explained in docs/operations.md
+ * ("GraphQL over HTTP conformance") and pinned below, so that the document cannot go stale silently.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,7 +42,7 @@ afterAll(async () => {
 type Level = 'MUST' | 'SHOULD' | 'MAY';
 const levelOf = (r: AuditResult): Level => r.name.split(' ')[0] as Level;
 
-/** The audits that do not pass, by id, with the reason the README gives (see "GraphQL over HTTP conformance"). */
+/** The audits that do not pass, by id, with the reason docs/operations.md gives (see "GraphQL over HTTP conformance"). */
 const EXPECTED_NOT_OK: Record<string, string> = {
   // MAY, refused: CSRF prevention blocks a GET without a preflight-forcing header (what a cross-site <img> or link sends).
   '5A70': 'MAY accept application/x-www-form-urlencoded formatted GET requests',
@@ -54,7 +54,7 @@ const EXPECTED_NOT_OK: Record<string, string> = {
   '7B9B': 'SHOULD use a status code of 200 on variable coercion failure when accepting application/json',
 };
 
-test('graphql-http server audits: every MUST passes; counts printed; the rest as the README explains', async () => {
+test('graphql-http server audits: every MUST passes; counts printed; the rest as docs/operations.md explains', async () => {
   expect(results.length).toBeGreaterThan(40);
   const counts: Record<Level, Record<string, number>> = { MUST: {}, SHOULD: {}, MAY: {} };
   for (const r of results) {
