@@ -1,4 +1,4 @@
-/** Integration tests share one embedded PostgreSQL started by the global setup; each test file clones its own database from a template. */
+/** Integration tests share one embedded PostgreSQL started by the global setup; each test file clones its own database from a template. Every *.test.ts under test/ runs, in any folder (layout: test/README.md). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

@@ -45,7 +45,8 @@ export interface Config {
 }
 
 export type JwtConfig =
-  | { mode: 'hs256'; secret: Uint8Array; issuer?: string; audience?: string }
+  /** `generated`: the development secret of the data folder (no JWT_SECRET), which `npm run token` also reads. */
+  | { mode: 'hs256'; secret: Uint8Array; issuer?: string; audience?: string; generated?: true }
   | { mode: 'jwks'; jwksUrl: string; issuer?: string; audience?: string };
 
 export interface DeadlineConfig {
@@ -168,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (nodeEnv === 'production') {
     throw new ConfigError('In production set JWT_SECRET or JWT_JWKS_URL (with JWT_ISSUER and JWT_AUDIENCE)');
   } else {
-    jwt = { mode: 'hs256', secret: developmentSecret(dataDir), issuer, audience };
+    jwt = { mode: 'hs256', secret: developmentSecret(dataDir), issuer, audience, generated: true };
   }
   const production = nodeEnv === 'production';
   const introspection = (env.INTROSPECTION ?? 'authenticated') as Config['security']['introspection'];

@@ -19,3 +19,24 @@ export async function signDevToken(opts: {
   if (opts.audience) jwt = jwt.setAudience(opts.audience);
   return jwt.sign(opts.secret);
 }
+
+/** Anything that runs a parameterized statement: a pg.Client (`npm run token`) or pg.Pool (the hub). */
+export interface AccountLookup {
+  query(text: string, values: unknown[]): Promise<{ rows: { id: string }[] }>;
+}
+
+/**
+ * A development token for the account with this e-mail, or null when there is none. The one path both
+ * `npm run token` and the explorer's demo-account picker mint through.
+ */
+export async function devTokenForEmail(
+  db: AccountLookup,
+  jwt: { secret: Uint8Array; issuer?: string; audience?: string },
+  email: string,
+  now?: Date,
+): Promise<string | null> {
+  const res = await db.query('select id from account where email = $1', [email.trim().toLowerCase()]);
+  const account = res.rows[0];
+  if (!account) return null;
+  return signDevToken({ secret: jwt.secret, accountId: account.id, issuer: jwt.issuer, audience: jwt.audience, now });
+}

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { loadConfig } from '../config';
-import { signDevToken } from '../auth/tokens';
+import { devTokenForEmail } from '../auth/tokens';
 import { startEmbeddedPostgres } from '../db/embedded';
 
 /**
@@ -38,13 +38,12 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const res = await client.query<{ id: string; active: boolean }>('select id, active from account where email = $1', [email]);
-    if (!res.rows[0]) {
+    const token = await devTokenForEmail(client, config.jwt, email);
+    if (!token) {
       console.error(`No account ${email}. Demo accounts look like handler@vncert.test, reporter@acme.test (see README).`);
       process.exitCode = 1;
       return;
     }
-    const token = await signDevToken({ secret: config.jwt.secret, accountId: res.rows[0].id, issuer: config.jwt.issuer, audience: config.jwt.audience });
     process.stdout.write(`${token}\n`);
   } finally {
     await client.end();

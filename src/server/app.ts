@@ -16,6 +16,7 @@ import { HubError } from '../graphql/errors';
 import { formatError } from '../graphql/format-error';
 import { queryLimitsPlugin, limitSubscription, preValidate, requestDocument } from '../graphql/limits';
 import { explorerRouter } from './explorer';
+import { demoAccountsRouter } from './demo-accounts';
 import { hitDatabaseDown, isDatabaseDown, serviceUnavailableError, WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON } from '../graphql/unavailable';
 import { sql } from '../db/sql';
 import type { Viewer } from '../auth/viewer';
@@ -188,7 +189,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
 
   // Before the explorer: Express answers OPTIONS for its GET route itself, which would swallow CORS preflights.
   app.use(GRAPHQL_PATH, cors(config.security.corsOrigins));
-  app.use(explorerRouter({ graphqlPath: GRAPHQL_PATH }));
+  app.use(explorerRouter({ graphqlPath: GRAPHQL_PATH, demoAccounts: demoAccountsRouter(services) }));
   app.use(
     GRAPHQL_PATH,
     tracker.start(),

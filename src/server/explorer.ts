@@ -9,6 +9,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
+import { DEMO_ACCOUNTS_PATH, DEMO_TOKEN_PATH } from './demo-accounts';
 
 /**
  * CSP for the explorer page.
@@ -173,12 +174,16 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function renderPage(baseUrl: string, graphqlPath: string, assets: Map<string, Asset>): string {
+function renderPage(baseUrl: string, graphqlPath: string, assets: Map<string, Asset>, demoAccounts: boolean): string {
   const href = (name: string): string => {
     const asset = assets.get(name);
     if (!asset) throw new Error(`unknown explorer asset ${name}`);
     return escapeHtml(`${baseUrl}${ASSET_PREFIX}/${name}?v=${asset.version}`);
   };
+  // Only a development hub with the demo data tells the page where its demo-account picker lives.
+  const demo = demoAccounts
+    ? ` data-demo-accounts="${escapeHtml(baseUrl + DEMO_ACCOUNTS_PATH)}" data-demo-token="${escapeHtml(baseUrl + DEMO_TOKEN_PATH)}"`
+    : '';
   // Scripts are `defer`red: they run in document order once the container div exists.
   return `<!doctype html>
 <html lang="en">
@@ -196,7 +201,9 @@ function renderPage(baseUrl: string, graphqlPath: string, assets: Map<string, As
 <script defer src="${href('explorer.js')}"></script>
 </head>
 <body>
-<div id="graphiql" data-graphql-path="${escapeHtml(baseUrl + graphqlPath)}">Loading GraphQL explorer…</div>
+<div id="explorer">
+<div id="graphiql" data-graphql-path="${escapeHtml(baseUrl + graphqlPath)}"${demo}>Loading GraphQL explorer…</div>
+</div>
 <noscript>The GraphQL explorer needs JavaScript.</noscript>
 </body>
 </html>
@@ -211,10 +218,12 @@ function acceptsGzip(req: Request): boolean {
  * Serves the explorer page on GET `graphqlPath` (browser navigations only; everything else
  * falls through to the GraphQL handler via next()) and its assets under /explorer-assets/.
  * Mount it before the GraphQL middleware, e.g. `app.use(explorerRouter({ graphqlPath: '/graphql' }))`.
+ * `demoAccounts`: the development-only picker's endpoints (demo-accounts.ts), null everywhere else.
  */
-export function explorerRouter(opts: { graphqlPath: string }): Router {
+export function explorerRouter(opts: { graphqlPath: string; demoAccounts?: Router | null }): Router {
   const assets = loadAssets();
   const router = express.Router();
+  if (opts.demoAccounts) router.use(opts.demoAccounts);
 
   router.get(`${ASSET_PREFIX}/:name`, (req: Request, res: Response, next: NextFunction) => {
     // Express 5 types params as string | string[] (wildcards); `:name` is always a string.
@@ -251,7 +260,7 @@ export function explorerRouter(opts: { graphqlPath: string }): Router {
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.send(renderPage(req.baseUrl, opts.graphqlPath, assets));
+    res.send(renderPage(req.baseUrl, opts.graphqlPath, assets, Boolean(opts.demoAccounts)));
   });
 
   return router;

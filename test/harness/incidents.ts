@@ -1,22 +1,33 @@
-/** Incident helpers shared by the rule tests (field-rules, rule-gaps): report, move, read the timeline. */
+/** Incident fixtures: `reportIncident` for every test file, and the helpers the rule tests share (authorization/field-rules, views-and-precedence, role-change-and-feed-order): report, move, read the timeline. */
 import type { TestHub, GqlResult } from './hub';
 
 export interface Inc { id: string; reference: string; version: number; status: string }
 export interface TimelineEntry { cursor: string; type: string; changes: Record<string, unknown>; actorAccountEmail: string | null; actorOrganization: { code: string } | null }
 const INC = 'id reference version status';
 
+/**
+ * The one way tests report an incident as a fixture: `reportIncident(input)` as `email` through the
+ * API, returning the incident with `fields` (GraphQL selection). Each test file passes its own input
+ * (titles, contacts, addressees its assertions rely on). A report that fails is the fixture failing,
+ * never a test outcome: it throws with the errors. Tests whose subject is the report itself (its
+ * receipt, its refusals) send the mutation themselves.
+ */
+export async function reportIncident<T = Inc>(t: TestHub, email: string, input: Record<string, unknown>, fields: string = INC): Promise<T> {
+  const res = await t.as<{ reportIncident: { incident: T } }>(email, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { ${fields} } } }`, { i: input });
+  if (res.errors?.length || !res.data?.reportIncident) {
+    throw new Error(`reportIncident as ${email} failed (HTTP ${res.status}): ${JSON.stringify(res.errors ?? res.data)}`);
+  }
+  return res.data.reportIncident.incident;
+}
+
 /** `hub` is a getter: test files assign their hub in beforeAll, after these helpers are made. */
 export function incidentHelpers(hub: () => TestHub) {
   async function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
     const t = hub();
-    const res = await t.as<{ reportIncident: { incident: Inc } }>(email, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { ${INC} } } }`, {
-      i: {
-        title: 'Field rule case', description: 'what the reporter saw', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
-        reporterContact: { name: 'Reporter', email: 'someone@acme.test' }, reportTo: 'VNPT', ...over,
-      },
+    return reportIncident(t, email, {
+      title: 'Field rule case', description: 'what the reporter saw', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+      reporterContact: { name: 'Reporter', email: 'someone@acme.test' }, reportTo: 'VNPT', ...over,
     });
-    expect(res.errors).toBeUndefined();
-    return res.data!.reportIncident.incident;
   }
 
   async function mutate(email: string, name: string, type: string, input: Record<string, unknown>): Promise<GqlResult<Record<string, { incident: Inc }>>> {

@@ -1314,7 +1314,7 @@ export const MUTATION_TABLES: readonly MutationTable[] = [
   },
   // Ambiguous: §2 lists keys to their organization's ADMINs only (node(ApiKey) is null for the others), yet a
   // non-ADMIN of the same organization is read as seeing that the key exists: FORBIDDEN (every non-ADMIN on OWN_KEY,
-  // VNPT's on VNPT_KEY), as admin.test.ts also expects.
+  // VNPT's on VNPT_KEY), as accounts/administration.test.ts also expects.
   {
     op: 'revokeApiKey',
     rule: 'orgAdmin',

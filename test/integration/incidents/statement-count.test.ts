@@ -1,0 +1,72 @@
+import { startTestHub, type TestHub } from '../../harness/hub';
+import { reportIncident } from '../../harness/incidents';
+
+/**
+ * The number of SQL statements for a page does not grow with the page size (DESIGN.md §6). Counted at
+ * the driver (every statement the hub sends), over ≥ 100 visible incidents that all have indicators,
+ * directives and events, with invisible incidents interleaved in the sort order.
+ */
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+  const coordinator = await t.token('handler@vncert.test');
+  const post = async (auth: string, query: string, variables: Record<string, unknown>) => {
+    const r = await t.gql<Record<string, { incident?: { id: string }; directive?: { id: string } }>>(auth, query, variables);
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    return r.data!;
+  };
+  for (let i = 0; i < 110; i++) {
+    // Visible to VNPT (it handles them), each with indicators, a directive to VIETTEL and several events.
+    const d = await reportIncident<{ id: string }>(t, 'reporter@acme.test',
+      { title: `Count ${i}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', indicators: [{ type: 'DOMAIN', value: `c${i}.example.vn` }, { type: 'IPV4', value: `198.51.100.${i % 250}` }] },
+      'id');
+    await post(coordinator, `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }`, {
+      i: { incidentId: d.id, recipient: 'VIETTEL', action: 'BLOCK_IP', instructions: 'block', targets: [{ type: 'IPV4', value: `198.51.100.${i % 250}` }] },
+    });
+    // Invisible to VNPT, interleaved in the order.
+    await reportIncident(t, 'reporter@acme.test',
+      { title: `Hidden ${i}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'FPT', tlp: 'AMBER' }, 'id');
+  }
+}, 120_000);
+afterAll(async () => {
+  await t.close();
+});
+
+const PAGE = `query($n: Int) { incidents(first: $n) { edges { node {
+  id handler { code } reportingOrganization { code } indicators { type value }
+  directives(first: 5) { edges { node { id status recipient { code } } } }
+  timeline(first: 3) { edges { node { type actorOrganization { code } } } }
+  notes(first: 3) { edges { node { body } } }
+  participants { code }
+  viewerCan { triage resolve }
+} } } }`;
+
+async function statementsFor(n: number): Promise<{ count: number; rows: number }> {
+  const token = await t.token('handler@vnpt.test');
+  const pool = t.hub.services.db.pool as unknown as { query: (...a: unknown[]) => unknown };
+  const original = pool.query.bind(pool);
+  const texts: string[] = [];
+  pool.query = (...a: unknown[]) => {
+    texts.push(String(a[0]).replace(/\s+/g, ' ').slice(0, 90));
+    return original(...a);
+  };
+  const before = t.hub.services.db.statements.count;
+  const res = await t.gql<{ incidents: { edges: { node: { directives: { edges: unknown[] }; timeline: { edges: unknown[] } } }[] } }>(token, PAGE, { n });
+  const count = t.hub.services.db.statements.count - before;
+  pool.query = original;
+  if (process.env.STATEMENT_DEBUG) console.log(n, texts.join('\n'));
+  expect(res.errors).toBeUndefined();
+  const edges = res.data!.incidents.edges;
+  expect(edges.every((e) => e.node.directives.edges.length === 1 && e.node.timeline.edges.length === 3)).toBe(true);
+  return { count, rows: edges.length };
+}
+
+test('incidents(first: 10) and incidents(first: 100) cost the same, small number of statements', async () => {
+  const ten = await statementsFor(10);
+  const hundred = await statementsFor(100);
+  expect(ten.rows).toBe(10);
+  expect(hundred.rows).toBe(100);
+  console.log(`statements: first 10 → ${ten.count}, first 100 → ${hundred.count}`);
+  expect(hundred.count).toBe(ten.count);
+  expect(hundred.count).toBeLessThanOrEqual(12);
+});
