@@ -75,7 +75,8 @@ export function bundleErrors(bundle: unknown): string[] {
   if (!v.bundle(listed)) out.push(`bundle: ${JSON.stringify(v.bundle.errors?.slice(0, 3))}`);
   for (const o of objects) {
     const validate = v.byType.get(o.type) ?? v.core;
-    if (!validate(o)) out.push(`${o.id}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+    const id = o.id;
+    if (!validate(o)) out.push(`${id}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
   }
   return out;
 }
