@@ -137,7 +137,7 @@ test('re-export after a change keeps every id and moves modified', async () => {
   const second = await read(id);
   const ids = (b: Read['incident']) => b.stix.objects.map((o) => o.id).sort();
   expect(ids(second)).toEqual(ids(first));
-  const incident = (b: Read['incident']) => b.stix.objects.find((o) => o.type === 'incident') as { id: string; modified: string; name: string };
+  const incident = (b: Read['incident']) => b.stix.objects.find((o) => o.type === 'incident') as unknown as { id: string; modified: string; name: string };
   expect(incident(second).name).toBe('Import case, renamed');
   expect(new Date(incident(second).modified).getTime()).toBeGreaterThan(new Date(incident(first).modified).getTime());
   expect(incident(second).modified).toBe(new Date(second.updatedAt).toISOString());
