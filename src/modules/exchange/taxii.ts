@@ -306,9 +306,15 @@ export function taxiiRouter(deps: TaxiiDeps): Router {
     }
   };
 
-  /** The collections this viewer may read: `incidents` with INCIDENT_READ, `domain-cases` with DOMAIN_FEED_READ. */
-  const readable = (ctx: Context): CollectionInfo[] =>
-    COLLECTIONS.filter((c) => (c.name === 'incidents' ? ctx.authz.has('INCIDENT_READ') : ctx.authz.has('DOMAIN_FEED_READ')));
+  /**
+   * The collections this viewer may read: `incidents` with INCIDENT_READ, `domain-cases` with DOMAIN_FEED_READ
+   * too (its objects are read as the incident is, through `incident(id)`).
+   */
+  const readable = (ctx: Context): CollectionInfo[] => {
+    const read = ctx.authz.has('INCIDENT_READ');
+    const feed = ctx.authz.has('DOMAIN_FEED_READ');
+    return COLLECTIONS.filter((c) => read && (c.name === 'incidents' || feed));
+  };
   const collectionOf = (ctx: Context, viewer: Viewer, id: string): Collection => {
     const info = readable(ctx).find((c) => c.id === id || c.name === id);
     if (!info) throw new TaxiiError(404, 'No such collection');
