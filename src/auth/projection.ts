@@ -96,6 +96,8 @@ const INCIDENT: Record<string, FieldEntry> = {
   finalReportDueAt: { views: FULL },
   escalationReason: { views: FULL },
   duplicateOf: { views: FULL, items: 'INCIDENT_VISIBLE' },
+  // The STIX bundle (§8) reads every field through this table itself, so it goes wherever the incident goes.
+  stix: { views: ANY },
 };
 
 /** Objects seen whole once their row is visible (by its own rule in SQL); only some fields have a rule of their own. */

@@ -198,6 +198,14 @@ export function inWildcardStream(view: AccessLevel): boolean {
   return view !== 'SUMMARY';
 }
 
+/**
+ * The TAXII `incidents` collection (DESIGN.md §8): the incidents seen in a view other than SUMMARY, as
+ * the wildcard stream above, over an incident row `v` with access_level.
+ */
+export function inExchangeCollectionSql(): Sql {
+  return raw(`v.access_level <> 'SUMMARY'`);
+}
+
 /** The same rule over an indicator row `x` of an incident row `v` (with access_level), for searches on indicators. */
 export const INDICATOR_SHOWN_SQL = raw(`(v.access_level in ('FULL','DOMAIN_FEED') or (v.access_level = 'REPORTER' and x.reported))`);
 

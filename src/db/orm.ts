@@ -10,6 +10,7 @@ import { Migration20261121000000_initial } from './migrations/Migration202611210
 import { Migration20261121010000_domain_feed } from './migrations/Migration20261121010000_domain_feed';
 import { Migration20261121020000_query_indexes } from './migrations/Migration20261121020000_query_indexes';
 import { Migration20261207000000_reported_indicators } from './migrations/Migration20261207000000_reported_indicators';
+import { Migration20261207130000_event_commit_time } from './migrations/Migration20261207130000_event_commit_time';
 
 export const ENTITIES = [
   OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IndicatorEntity, ReferenceCounterEntity,
@@ -39,6 +40,7 @@ export function ormOptions(url: string): Options {
         { name: 'Migration20261121010000_domain_feed', class: Migration20261121010000_domain_feed },
         { name: 'Migration20261121020000_query_indexes', class: Migration20261121020000_query_indexes },
         { name: 'Migration20261207000000_reported_indicators', class: Migration20261207000000_reported_indicators },
+        { name: 'Migration20261207130000_event_commit_time', class: Migration20261207130000_event_commit_time },
       ],
     },
   };

@@ -56,6 +56,8 @@ export const FIELD_COSTS: Record<string, number> = {
   'Query.directiveCompliance': 50,
   'Query.periodicSummary': 50,
   'Domain.cases': 2,
+  // A bundle reads the incident, its directives and notes again (modules/exchange).
+  'Incident.stix': 25,
 };
 
 const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {

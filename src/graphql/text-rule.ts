@@ -74,6 +74,8 @@ export const FREE_TEXT_FIELDS: readonly string[] = [
   'CompleteDirectiveInput.result',
   'DeclineDirectiveInput.reason',
   'CancelDirectiveInput.reason',
+  // Every string of an imported STIX bundle (descriptions, notes, reports run over several lines).
+  'ImportStixInput.bundle',
 ];
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -126,7 +128,7 @@ export function inputTextRule(schema: GraphQLSchema, freeTextFields: readonly st
     const [typeName, fieldName] = coordinate.split('.');
     const type = schema.getType(typeName ?? '');
     const field = isInputObjectType(type) ? type.getFields()[fieldName ?? ''] : undefined;
-    if (!field || getNamedType(field.type).name !== 'String') throw new Error(`FREE_TEXT_FIELDS: ${coordinate} is not a String input field of the schema`);
+    if (!field || !['String', 'JSON'].includes(getNamedType(field.type).name)) throw new Error(`FREE_TEXT_FIELDS: ${coordinate} is not a String input field of the schema (or a JSON one)`);
   }
   const freeText = new Set(freeTextFields);
 

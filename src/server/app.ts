@@ -26,6 +26,7 @@ import { RateLimiter, rateKey, rateLimitedError } from './rate-limit';
 import { HubMetrics, metricsHandler } from './metrics';
 import { RequestTracker, requestIdOfError, tagError } from './request-log';
 import { wsGuard } from './ws-guard';
+import { taxiiRouter } from '../modules/exchange/taxii';
 
 export interface Hub {
   httpServer: http.Server;
@@ -64,6 +65,8 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const formatErrors = formatError({ mask: config.security.maskErrors, log, hideSuggestions: hideSchemaSuggestions(config), requestId: requestIdOfError });
   const inputText = inputTextRule(schema);
   app.get('/metrics', metricsHandler(metrics, config.security.metricsToken));
+  // TAXII 2.1 (DESIGN.md §8): the same authentication, rate limits and metrics as /graphql.
+  app.use('/taxii2', taxiiRouter({ services, schema, authenticator, limiter, metrics }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
