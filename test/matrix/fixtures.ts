@@ -330,6 +330,13 @@ export async function buildWorld(f: Factory): Promise<World> {
     { i: { incidentId: w10.id, indicators: [{ type: 'DOMAIN', value: 'matrix-w10.cvn' }] } });
   w10 = { ...w10, version: added10.addIndicators.incident.version };
   w10 = await f.move(w10, VNPT_HANDLER, 'escalateIncident', 'EscalateIncidentInput', { reason: 'W10 escalation reason' });
+  // Shared with three organizations that each add an INTERNAL note, then unshared: each keeps its own note (§2: INTERNAL
+  // is the author's organization) in the view it falls back to — VNNIC DOMAIN_FEED, FPT SUMMARY, SECPARTNER RECIPIENT.
+  for (const org of ['VNNIC', 'FPT', 'SECPARTNER'] as const) w10 = await f.share(w10, org);
+  await f.note(w10, 'handler@vnnic.test', 'INTERNAL', 'N10');
+  await f.note(w10, 'handler@fpt.test', 'INTERNAL', 'N11');
+  await f.note(w10, 'handler@secpartner.test', 'INTERNAL', 'N12');
+  for (const org of ['VNNIC', 'FPT', 'SECPARTNER'] as const) w10 = await f.move(w10, C, 'unshareIncident', 'ShareIncidentInput', { organization: org });
   const issued10 = await f.issue(w10, 'SECPARTNER');
   w10 = issued10.incident;
   const d10 = await f.directiveMove(issued10.directive, 'handler@secpartner.test', 'acknowledgeDirective', 'DirectiveActionInput');
