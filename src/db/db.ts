@@ -200,6 +200,13 @@ export class Db implements Queryable {
         pool: { min: 0, max: this.opts.max ?? 10, acquireTimeoutMillis: 5000 },
         driverOptions: {
           connection: { connectionTimeoutMillis: 5000, statement_timeout: this.opts.statementTimeoutMs ?? 15000, application_name: 'incident-hub' },
+          // knex's own warnings (a pooled connection lost in a restart) go to the hub's log, not the console.
+          log: {
+            warn: (msg: string) => this.log?.warn({ orm: msg }, 'database driver warning'),
+            error: (msg: string) => this.log?.error({ orm: msg }, 'database driver error'),
+            deprecate: () => undefined,
+            debug: () => undefined,
+          },
         },
       }),
     );

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, ArrayType, Enum, ManyToOne, Check, Index } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, ArrayType, Enum, ManyToOne, Check, Index } from '@mikro-orm/core';
 import { FK } from '../../db/entity-options';
 import { OrganizationEntity } from '../organizations/organization.entity';
 
@@ -8,6 +8,8 @@ export type MemberRole = (typeof MEMBER_ROLES)[number];
 @Entity({ tableName: 'account' })
 @Index({ name: 'account_organization', properties: ['organizationId'] })
 export class AccountEntity {
+  /** Have defaults: optional when creating. */
+  [OptionalProps]?: 'active';
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' }) id!: string;
   @ManyToOne(() => OrganizationEntity, { ...FK, fieldName: 'organization_id', foreignKeyName: 'account_organization_id_fkey' })
   organizationId!: string;
@@ -24,6 +26,8 @@ export class AccountEntity {
 @Entity({ tableName: 'api_key' })
 @Index({ name: 'api_key_organization', properties: ['organizationId'] })
 export class ApiKeyEntity {
+  /** Have defaults: optional when creating. */
+  [OptionalProps]?: 'capabilities';
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' }) id!: string;
   @ManyToOne(() => OrganizationEntity, { ...FK, fieldName: 'organization_id', foreignKeyName: 'api_key_organization_id_fkey' })
   organizationId!: string;

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, Enum, ManyToOne, Index } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, Enum, ManyToOne, Index } from '@mikro-orm/core';
 import { FK } from '../../db/entity-options';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { IncidentEntity, TLPS, PAPS, type Tlp, type Pap } from '../incidents/incident.entity';
@@ -21,6 +21,8 @@ export const OPEN_DIRECTIVE_STATUSES: readonly DirectiveStatus[] = ['ISSUED', 'A
 @Index({ name: 'directive_due', properties: ['dueAt', 'id'] })
 @Index({ name: 'directive_recipient_due', properties: ['recipientOrgId', 'dueAt', 'id'] })
 export class DirectiveEntity {
+  /** Have defaults: optional when creating. */
+  [OptionalProps]?: 'version';
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' }) id!: string;
   @ManyToOne(() => IncidentEntity, { ...FK, fieldName: 'incident_id', foreignKeyName: 'directive_incident_id_fkey' })
   incidentId!: string;

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, JsonType, Enum, ManyToOne, Check, Index, Unique } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, JsonType, Enum, ManyToOne, Check, Index, Unique } from '@mikro-orm/core';
 import { FK } from '../../db/entity-options';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { AccountEntity, ApiKeyEntity } from '../accounts/account.entity';
@@ -59,6 +59,8 @@ export interface FinalReport {
 @Index({ name: 'incident_title_trgm', expression: 'create index incident_title_trgm on incident using gin (title gin_trgm_ops)' })
 @Index({ name: 'incident_reference_trgm', expression: 'create index incident_reference_trgm on incident using gin (reference gin_trgm_ops)' })
 export class IncidentEntity {
+  /** Have defaults: optional when creating. */
+  [OptionalProps]?: 'serious' | 'confidential' | 'coordinatorOwns' | 'version';
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' }) id!: string;
   @Property({ type: 'text', unique: 'incident_reference_key' }) reference!: string;
   @Property({ type: 'text' }) title!: string;
@@ -137,6 +139,8 @@ export class IncidentParticipantEntity {
 @Index({ name: 'indicator_domain_reversed', expression: "create index indicator_domain_reversed on indicator (reverse(value) text_pattern_ops) where type = 'DOMAIN'" })
 @Index({ name: 'indicator_value', properties: ['type', 'value'] })
 export class IndicatorEntity {
+  /** Have defaults: optional when creating. */
+  [OptionalProps]?: 'reported';
   @PrimaryKey({ type: 'bigint', autoincrement: true, generated: 'identity' }) id!: string;
   @ManyToOne(() => IncidentEntity, { ...FK, fieldName: 'incident_id', foreignKeyName: 'indicator_incident_id_fkey' })
   incidentId!: string;

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, ArrayType, JsonType, Enum, Check, Index } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, ArrayType, JsonType, Enum, Check, Index } from '@mikro-orm/core';
 
 export const ORGANIZATION_KINDS = [
   'COORDINATOR',
@@ -26,6 +26,8 @@ export interface OrganizationContact {
 // Exactly one coordinator.
 @Index({ name: 'organization_one_coordinator', expression: "create unique index organization_one_coordinator on organization ((true)) where kind = 'COORDINATOR'" })
 export class OrganizationEntity {
+  /** Have defaults: optional when creating. */
+  [OptionalProps]?: 'person' | 'country' | 'contact' | 'ipRanges' | 'asns' | 'zones' | 'active';
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' }) id!: string;
   @Property({ type: 'text', unique: 'organization_code_key' })
   @Check({ name: 'organization_code_check', expression: "(code ~ '^[A-Z0-9][A-Z0-9-]{1,31}$'::text)" })

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, JsonType, ManyToOne, Index } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, JsonType, ManyToOne, Index } from '@mikro-orm/core';
 import { FK } from '../../db/entity-options';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { AccountEntity, ApiKeyEntity } from '../accounts/account.entity';
@@ -14,6 +14,8 @@ import { NoteEntity } from '../notes/note.entity';
 @Entity({ tableName: 'incident_event' })
 @Index({ name: 'incident_event_incident', properties: ['incidentId', 'position'] })
 export class IncidentEventEntity {
+  /** Have defaults: optional when creating. */
+  [OptionalProps]?: 'data';
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' }) id!: string;
   @Property({ type: 'bigint', unique: 'incident_event_position_key' }) position!: string;
   @ManyToOne(() => IncidentEntity, { ...FK, fieldName: 'incident_id', foreignKeyName: 'incident_event_incident_id_fkey' })
