@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, FlushMode, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { OrganizationEntity } from '../modules/organizations/organization.entity';
 import { AccountEntity, ApiKeyEntity } from '../modules/accounts/account.entity';
@@ -30,6 +30,8 @@ export function ormOptions(url: string, extra: Partial<Options> = {}): Options {
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
+    // Commands flush where they mean to (before their events): no implicit flush before each query.
+    flushMode: FlushMode.COMMIT,
     debug: false,
     // Migration progress goes through the hub's own logging, not the ORM's console logger.
     logger: () => undefined,
