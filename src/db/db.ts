@@ -1,6 +1,8 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { MikroORM, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { Sql } from './sql';
+import { ormOptions } from './orm';
 
 // Timestamps come back as Date, bigint ids as strings (no precision loss), numeric as string.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
@@ -31,7 +33,53 @@ export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && CONNECTION_ERROR_CODES.has(e.code)) return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(e.message ?? '');
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Timeout acquiring a connection/i.test(e.message ?? '');
+}
+
+/**
+ * MikroORM's connections read dates as text (its own type parsers); the hub's rows carry them as Date,
+ * as the pool reads them. Types (by OID) that its connections parse differently, with the element type of arrays.
+ */
+const ORM_TEXT_TYPES = new Map<number, number | null>([
+  [1082, null], [1114, null], [1184, null], [1186, null], // date, timestamp, timestamptz, interval
+  [1182, 1082], [1115, 1114], [1185, 1184], [1187, 1186], // their arrays
+]);
+
+function asPoolReadsIt(res: pg.QueryResult): Row[] {
+  const columns = (res.fields ?? []).filter((f) => ORM_TEXT_TYPES.has(f.dataTypeID));
+  if (columns.length === 0) return res.rows as Row[];
+  for (const row of res.rows as Row[]) {
+    for (const f of columns) {
+      const v = row[f.name];
+      const element = ORM_TEXT_TYPES.get(f.dataTypeID);
+      if (element) {
+        const parse = pg.types.getTypeParser(element, 'text');
+        if (Array.isArray(v)) row[f.name] = v.map((x) => (typeof x === 'string' ? parse(x) : x));
+      } else if (typeof v === 'string') {
+        row[f.name] = pg.types.getTypeParser(f.dataTypeID, 'text')(v);
+      }
+    }
+  }
+  return res.rows as Row[];
+}
+
+/**
+ * SQL that the ORM cannot express well (row locks on visibility-filtered reads, the advisory lock around
+ * event insertion, set-based inserts, NOTIFY) on the connection of an EntityManager's transaction, so it
+ * commits or rolls back with the entities' changes.
+ */
+class TransactionQueryable implements Queryable {
+  constructor(private readonly em: EntityManager) {}
+  async query<T extends Row = Row>(q: Sql): Promise<T[]> {
+    const trx = this.em.getTransactionContext<Knex.Transaction>();
+    if (!trx) throw new Error('SQL of a command outside its transaction');
+    const { text, values } = q.toKnexQuery();
+    const res = (await trx.raw(text, values as readonly Knex.RawBinding[])) as pg.QueryResult;
+    return asPoolReadsIt(res) as T[];
+  }
+  async one<T extends Row = Row>(q: Sql): Promise<T | undefined> {
+    return (await this.query<T>(q))[0];
+  }
 }
 
 class ClientQueryable implements Queryable {
@@ -61,11 +109,12 @@ export class Db implements Queryable {
   readonly pool: pg.Pool;
   readonly statements: StatementCounter = { count: 0 };
   private readonly plain: ClientQueryable;
+  private orm: MikroORM | null = null;
 
   constructor(
     readonly url: string,
     private readonly log?: Logger,
-    opts: { max?: number; statementTimeoutMs?: number } = {},
+    private readonly opts: { max?: number; statementTimeoutMs?: number } = {},
   ) {
     this.pool = new pg.Pool({
       connectionString: url,
@@ -124,7 +173,52 @@ export class Db implements Queryable {
     }
   }
 
+  /**
+   * One command through MikroORM (DESIGN.md §6 "Writes through MikroORM"): `fn` gets a fresh
+   * EntityManager — its own identity map, so nothing is read from another request's — inside
+   * `em.transactional`, and a Queryable on the same transaction's connection for the SQL the ORM cannot
+   * express. Commits when `fn` resolves (after a last flush), rolls back when it throws.
+   */
+  async transactional<T>(fn: (em: EntityManager, q: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.ormInstance().em.fork().transactional((em) => fn(em, new TransactionQueryable(em)));
+    } catch (err) {
+      if (isConnectionError(err)) throw new DatabaseUnavailableError((err as Error).message);
+      throw err;
+    }
+  }
+
+  /**
+   * Created on the first command, without connecting: the ORM's pool opens connections when a command
+   * needs one (a database that is down at that moment is a 503, not a broken ORM). Its statements
+   * count with the pool's: knex reports every statement, BEGIN and COMMIT included.
+   */
+  private ormInstance(): MikroORM {
+    if (this.orm) return this.orm;
+    const orm = MikroORM.initSync(
+      ormOptions(this.url, {
+        pool: { min: 0, max: this.opts.max ?? 10, acquireTimeoutMillis: 5000 },
+        driverOptions: {
+          connection: { connectionTimeoutMillis: 5000, statement_timeout: this.opts.statementTimeoutMs ?? 15000, application_name: 'incident-hub' },
+          // knex's own warnings (a pooled connection lost in a restart) go to the hub's log, not the console.
+          log: {
+            warn: (msg: string) => this.log?.warn({ orm: msg }, 'database driver warning'),
+            error: (msg: string) => this.log?.error({ orm: msg }, 'database driver error'),
+            deprecate: () => undefined,
+            debug: () => undefined,
+          },
+        },
+      }),
+    );
+    orm.em.getConnection().getKnex().on('query', () => {
+      this.statements.count++;
+    });
+    this.orm = orm;
+    return orm;
+  }
+
   async close(): Promise<void> {
+    await this.orm?.close(true);
     await this.pool.end();
   }
 }

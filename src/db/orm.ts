@@ -1,33 +1,37 @@
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import path from 'node:path';
+import { MikroORM, FlushMode, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { OrganizationEntity } from '../modules/organizations/organization.entity';
 import { AccountEntity, ApiKeyEntity } from '../modules/accounts/account.entity';
-import { IncidentEntity, IndicatorEntity, ReferenceCounterEntity } from '../modules/incidents/incident.entity';
-import { DirectiveEntity } from '../modules/directives/directive.entity';
+import { IncidentEntity, IncidentParticipantEntity, IndicatorEntity, ReferenceCounterEntity } from '../modules/incidents/incident.entity';
+import { DirectiveEntity, DirectiveTargetEntity } from '../modules/directives/directive.entity';
+import { DomainFeedEntryEntity } from '../modules/registry/feed.entity';
 import { NoteEntity } from '../modules/notes/note.entity';
 import { IncidentEventEntity } from '../modules/timeline/event.entity';
-import { Migration20261121000000_initial } from './migrations/Migration20261121000000_initial';
-import { Migration20261121010000_domain_feed } from './migrations/Migration20261121010000_domain_feed';
-import { Migration20261121020000_query_indexes } from './migrations/Migration20261121020000_query_indexes';
-import { Migration20261207000000_reported_indicators } from './migrations/Migration20261207000000_reported_indicators';
-import { Migration20261207130000_event_commit_time } from './migrations/Migration20261207130000_event_commit_time';
+import { MIGRATIONS } from './migrations';
 
+/** Every table of the schema has its entity (test/integration/orm/entities-match-schema.test.ts). */
 export const ENTITIES = [
-  OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IndicatorEntity, ReferenceCounterEntity,
-  DirectiveEntity, NoteEntity, IncidentEventEntity,
+  OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IncidentParticipantEntity, IndicatorEntity,
+  ReferenceCounterEntity, DirectiveEntity, DirectiveTargetEntity, NoteEntity, IncidentEventEntity, DomainFeedEntryEntity,
 ];
 
+/** Where `npm run migration:create` writes new migrations (the sources, not dist/). */
+export const MIGRATIONS_SOURCE_DIR = path.resolve(__dirname, '..', '..', 'src', 'db', 'migrations');
+
 /**
- * MikroORM owns the schema: entities describe the tables and its migrator applies the committed
- * migrations (listed here, so they run the same from dist/ and from sources under test).
+ * MikroORM owns the schema: entities describe the tables, its migrator applies the committed
+ * migrations and creates new ones from the difference between the entities and a migrated database.
  */
-export function ormOptions(url: string): Options {
+export function ormOptions(url: string, extra: Partial<Options> = {}): Options {
   return {
     clientUrl: url,
     entities: ENTITIES,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
-    allowGlobalContext: true,
+    allowGlobalContext: false,
+    // Commands flush where they mean to (before their events): no implicit flush before each query.
+    flushMode: FlushMode.COMMIT,
     debug: false,
     // Migration progress goes through the hub's own logging, not the ORM's console logger.
     logger: () => undefined,
@@ -35,14 +39,14 @@ export function ormOptions(url: string): Options {
       tableName: 'schema_migrations',
       transactional: true,
       allOrNothing: true,
-      migrationsList: [
-        { name: 'Migration20261121000000_initial', class: Migration20261121000000_initial },
-        { name: 'Migration20261121010000_domain_feed', class: Migration20261121010000_domain_feed },
-        { name: 'Migration20261121020000_query_indexes', class: Migration20261121020000_query_indexes },
-        { name: 'Migration20261207000000_reported_indicators', class: Migration20261207000000_reported_indicators },
-        { name: 'Migration20261207130000_event_commit_time', class: Migration20261207130000_event_commit_time },
-      ],
+      migrationsList: MIGRATIONS,
+      pathTs: MIGRATIONS_SOURCE_DIR,
+      path: MIGRATIONS_SOURCE_DIR,
+      emit: 'ts',
+      // The diff is taken against the migrated database itself: the committed migrations are its only source.
+      snapshot: false,
     },
+    ...extra,
   };
 }
 

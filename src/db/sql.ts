@@ -16,15 +16,25 @@ export class Sql {
     return { text, values };
   }
 
-  private render(out: unknown[]): string {
-    let text = this.strings[0];
+  /**
+   * The same statement for knex (a transaction of MikroORM's): `?` placeholders, literal question marks
+   * escaped (`\\?`), undefined sent as null. The values still travel as parameters, never inlined.
+   */
+  toKnexQuery(): { text: string; values: unknown[] } {
+    const values: unknown[] = [];
+    const text = this.render(values, () => '?', (s) => s.replace(/\?/g, '\\?'));
+    return { text, values: values.map((v) => (v === undefined ? null : v)) };
+  }
+
+  private render(out: unknown[], placeholder: (n: number) => string = (n) => `$${n}`, literal: (s: string) => string = (s) => s): string {
+    let text = literal(this.strings[0]);
     this.values.forEach((value, i) => {
-      if (value instanceof Sql) text += value.render(out);
+      if (value instanceof Sql) text += value.render(out, placeholder, literal);
       else {
         out.push(value);
-        text += `$${out.length}`;
+        text += placeholder(out.length);
       }
-      text += this.strings[i + 1];
+      text += literal(this.strings[i + 1]);
     });
     return text;
   }

@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
+import { LockMode, OptimisticLockError, type EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable } from '../../db/db';
 import { insertIndicators } from '../indicators/indicator.repo';
-import { sql, raw, join, type Sql } from '../../db/sql';
+import { sql } from '../../db/sql';
 import { addHours } from '../../clock';
 import { badInput, conflict, notFound } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
@@ -10,11 +12,11 @@ import { decideDirective, enforce } from '../../auth/decide';
 import { isDirectiveRecipientKind, type DirectiveMove } from '../../auth/moves';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
-import { lockVisibleIncident, updateIncidentRow, coordinatorTakesPart, decideOn, MOVE_EVENT } from '../incidents/workflow.service';
+import { lockVisibleIncident, saveIncident, coordinatorTakesPart, decideOn, MOVE_EVENT } from '../incidents/workflow.service';
 import { appendEvents, type NewEvent } from '../timeline/events';
 import { visibleDirectivesSql, type DirectiveRow } from './directive.repo';
 import type { IssueDirectiveInput } from './directive.types';
-import type { DirectiveAction, DirectiveStatus } from './directive.entity';
+import { DirectiveEntity, DirectiveTargetEntity, type DirectiveAction, type DirectiveStatus } from './directive.entity';
 import { acknowledgesOnTheWay } from './workflow';
 
 /** Timeline event written for each directive move. */
@@ -26,13 +28,13 @@ export const DIRECTIVE_MOVE_EVENT: Record<DirectiveMove, string> = {
   CANCEL: 'DIRECTIVE_CANCELLED',
 };
 
-/** The time column each target status stamps. */
-const STAMP: Partial<Record<DirectiveStatus, string>> = {
-  ACKNOWLEDGED: 'acknowledged_at',
-  IN_PROGRESS: 'started_at',
-  COMPLETED: 'completed_at',
-  DECLINED: 'declined_at',
-  CANCELLED: 'cancelled_at',
+/** The time each target status stamps. */
+const STAMP: Partial<Record<DirectiveStatus, 'acknowledgedAt' | 'startedAt' | 'completedAt' | 'declinedAt' | 'cancelledAt'>> = {
+  ACKNOWLEDGED: 'acknowledgedAt',
+  IN_PROGRESS: 'startedAt',
+  COMPLETED: 'completedAt',
+  DECLINED: 'declinedAt',
+  CANCELLED: 'cancelledAt',
 };
 
 /** A required free text: trimmed, not blank (BAD_USER_INPUT naming the field). */
@@ -79,32 +81,32 @@ export async function issueDirective(ctx: Context, input: IssueDirectiveInput): 
   const recipient = await resolveRecipient(ctx, input.recipient);
   if (input.dueAt && input.dueAt.getTime() <= ctx.clock.now().getTime()) throw badInput('input.dueAt', 'dueAt must be in the future');
 
-  return ctx.db.tx(async (q) => {
-    const { row } = await lockVisibleIncident(ctx, q, input.incidentId);
+  return ctx.db.transactional(async (em, q) => {
+    const locked = await lockVisibleIncident(ctx, em, q, input.incidentId);
+    const { row, incident } = locked;
     ctx.authz.require('DIRECTIVE_ISSUE', 'issuing directives');
     enforce(decideOn(ctx, row, { action: 'ISSUE_DIRECTIVE' }));
     const now = ctx.clock.now();
     const dueAt = input.dueAt ?? addHours(now, defaultDueHours(ctx.config.deadlines.directiveDueHours, input.action));
     const acknowledgementDueAt = addHours(now, ctx.config.deadlines.acknowledgementHours);
-    const inserted = await q.one<{ id: string }>(sql`insert into directive (
-        incident_id, issuer_org_id, recipient_org_id, action, instructions, tlp, pap, status, due_at, acknowledgement_due_at,
-        issued_at, version, updated_at)
-      values (${row.id}, ${viewer.organization.id}, ${recipient.id}, ${input.action}, ${instructions}, ${input.tlp ?? row.tlp},
-        ${input.pap ?? row.pap}, 'ISSUED', ${dueAt}, ${acknowledgementDueAt}, ${now}, 1, ${now})
-      returning id`);
-    const directiveId = inserted!.id;
+    // The id is taken here so that the targets can name it before the flush writes both.
+    const directiveId = crypto.randomUUID();
+    em.create(DirectiveEntity, {
+      id: directiveId, incidentId: row.id, issuerOrgId: viewer.organization.id, recipientOrgId: recipient.id, action: input.action,
+      instructions, tlp: input.tlp ?? row.tlp, pap: input.pap ?? row.pap, status: 'ISSUED', dueAt, acknowledgementDueAt,
+      issuedAt: now, version: 1, updatedAt: now,
+    });
     let added: string[] = [];
     if (targets.length) {
-      await q.query(sql`insert into directive_target (directive_id, type, value, display_value) values ${join(
-        targets.map((t) => sql`(${directiveId}, ${t.type}, ${t.value}, ${t.displayValue})`),
-      )}`);
-      // Targets the incident lacked join its indicators; duplicates merge.
+      for (const t of targets) em.create(DirectiveTargetEntity, { directiveId, type: t.type, value: t.value, displayValue: t.displayValue });
+      // Targets the incident lacked join its indicators; duplicates merge (set-based SQL on the same transaction).
       added = await insertIndicators(q, row.id, targets, now, 'ADDED');
     }
     const to = 'COORDINATING' as const;
-    const sets: Sql[] = [coordinatorTakesPart(), sql`coordinator_owns = true`];
-    if (row.status !== to) sets.push(sql`status = ${to}`);
-    await updateIncidentRow(q, row.id, row.version, join(sets), now);
+    await coordinatorTakesPart(locked);
+    incident.coordinatorOwns = true;
+    incident.status = to;
+    await saveIncident(locked, now);
     const events: NewEvent[] = [];
     if (row.status !== to) events.push({ incidentId: row.id, type: MOVE_EVENT.COORDINATE, data: { from: row.status, to } });
     if (added.length) events.push({ incidentId: row.id, type: 'INDICATORS_ADDED', data: { indicators: added } });
@@ -120,18 +122,20 @@ export async function issueDirective(ctx: Context, input: IssueDirectiveInput): 
 }
 
 interface LockedDirective {
+  /** The directive as the viewer may read it (what the rulebook decides on). */
   row: DirectiveRow;
-  q: Queryable;
+  /** The same row as an entity of the command's EntityManager, locked until commit. */
+  directive: DirectiveEntity;
 }
 
-/** Locks the directive row for the transaction and reads it if the viewer may see it; otherwise NOT_FOUND (one text). */
-async function lockVisibleDirective(ctx: Context, q: Queryable, globalId: string): Promise<LockedDirective> {
+/** Locks the directive (as an entity) for the transaction and reads it if the viewer may see it; otherwise NOT_FOUND (one text). */
+async function lockVisibleDirective(ctx: Context, em: EntityManager, q: Queryable, globalId: string): Promise<LockedDirective> {
   const id = decodeId(globalId, 'Directive');
   if (!id) throw notFound('Directive');
-  await q.query(sql`select 1 from directive where id = ${id} for update`);
-  const row = await q.one<DirectiveRow>(sql`select v.* from (${visibleDirectivesSql(viewerOf(ctx), ctx.clock.now())} and d.id = ${id}) v`);
-  if (!row) throw notFound('Directive');
-  return { row, q };
+  const directive = await em.findOne(DirectiveEntity, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const row = directive ? await q.one<DirectiveRow>(sql`select v.* from (${visibleDirectivesSql(viewerOf(ctx), ctx.clock.now())} and d.id = ${id}) v`) : undefined;
+  if (!directive || !row) throw notFound('Directive');
+  return { row, directive };
 }
 
 export interface DirectiveMoveInput {
@@ -139,15 +143,19 @@ export interface DirectiveMoveInput {
   expectedVersion: number;
 }
 
+/** Fields a move sets besides its status and time stamps. */
+type DirectiveAnswer = Partial<Pick<DirectiveEntity, 'result' | 'declineReason' | 'cancelReason'>>;
+
 /**
  * One directive move, one transaction: NOT_FOUND → FORBIDDEN → CONFLICT → INVALID_TRANSITION, the
- * version checked in the UPDATE. Bumps the directive's version only (DESIGN.md §2 "Versions").
+ * version checked in the UPDATE (the entity's version is its optimistic lock). Bumps the directive's
+ * version only (DESIGN.md §2 "Versions").
  */
 async function applyDirectiveMove(
-  ctx: Context, input: DirectiveMoveInput, move: DirectiveMove, opts: { set?: Sql[]; data?: Record<string, unknown> } = {},
+  ctx: Context, input: DirectiveMoveInput, move: DirectiveMove, opts: { set?: DirectiveAnswer; data?: Record<string, unknown> } = {},
 ): Promise<string> {
-  return ctx.db.tx(async (q) => {
-    const { row } = await lockVisibleDirective(ctx, q, input.id);
+  return ctx.db.transactional(async (em, q) => {
+    const { row, directive } = await lockVisibleDirective(ctx, em, q, input.id);
     ctx.authz.applied('directiveParts');
     const decision = decideDirective(viewerOf(ctx), { recipientOrgId: row.recipient_org_id, status: row.status }, move);
     const transition = enforce(decision, () => {
@@ -158,14 +166,18 @@ async function applyDirectiveMove(
       }
     })!;
     const now = ctx.clock.now();
-    const sets: Sql[] = [sql`status = ${transition.to}`, ...(opts.set ?? [])];
+    Object.assign(directive, opts.set ?? {});
+    directive.status = transition.to;
     const stamp = STAMP[transition.to];
-    // Column names come from the STAMP table, never from input.
-    if (stamp) sets.push(sql`${raw(stamp)} = ${now}`);
-    if (acknowledgesOnTheWay(transition, row.status)) sets.push(sql`acknowledged_at = coalesce(acknowledged_at, ${now})`);
-    const updated = await q.query(sql`update directive set ${join(sets)}, version = version + 1, updated_at = ${now}
-      where id = ${row.id} and version = ${input.expectedVersion} returning id`);
-    if (updated.length !== 1) throw conflict('The directive changed since you read it; reload and retry');
+    if (stamp) directive[stamp] = now;
+    if (acknowledgesOnTheWay(transition, row.status)) directive.acknowledgedAt ??= now;
+    directive.updatedAt = now;
+    try {
+      await em.flush();
+    } catch (err) {
+      if (err instanceof OptimisticLockError) throw conflict('The directive changed since you read it; reload and retry');
+      throw err;
+    }
     await appendEvents(q, viewerOf(ctx), now, [
       { incidentId: row.incident_id, directiveId: row.id, type: DIRECTIVE_MOVE_EVENT[move], data: { from: row.status, to: transition.to, ...(opts.data ?? {}) } },
     ]);
@@ -183,15 +195,15 @@ export function startDirective(ctx: Context, input: DirectiveMoveInput): Promise
 
 export function completeDirective(ctx: Context, input: DirectiveMoveInput & { result: string }): Promise<string> {
   const result = requireText(input.result, 'input.result', 20000);
-  return applyDirectiveMove(ctx, input, 'COMPLETE', { set: [sql`result = ${result}`], data: { result } });
+  return applyDirectiveMove(ctx, input, 'COMPLETE', { set: { result }, data: { result } });
 }
 
 export function declineDirective(ctx: Context, input: DirectiveMoveInput & { reason: string }): Promise<string> {
   const reason = requireText(input.reason, 'input.reason', 5000);
-  return applyDirectiveMove(ctx, input, 'DECLINE', { set: [sql`decline_reason = ${reason}`], data: { reason } });
+  return applyDirectiveMove(ctx, input, 'DECLINE', { set: { declineReason: reason }, data: { reason } });
 }
 
 export function cancelDirective(ctx: Context, input: DirectiveMoveInput & { reason: string }): Promise<string> {
   const reason = requireText(input.reason, 'input.reason', 5000);
-  return applyDirectiveMove(ctx, input, 'CANCEL', { set: [sql`cancel_reason = ${reason}`], data: { reason } });
+  return applyDirectiveMove(ctx, input, 'CANCEL', { set: { cancelReason: reason }, data: { reason } });
 }

@@ -1,6 +1,6 @@
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
-import { sql, raw, join, type Sql } from '../../db/sql';
+import { sql } from '../../db/sql';
 import type { Queryable } from '../../db/db';
 import { badInput } from '../../graphql/errors';
 import { enforce } from '../../auth/decide';
@@ -10,50 +10,46 @@ import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '.
 import { insertIndicators } from '../indicators/indicator.repo';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
 import type { OrganizationKind } from '../organizations/organization.entity';
+import { IncidentParticipantEntity, type IncidentEntity } from './incident.entity';
 import { classify } from './classification';
-import { lockVisibleIncident, checkVersion, updateIncidentRow, requireReason, decideOn, type LockedIncident } from './workflow.service';
+import { lockVisibleIncident, checkVersion, saveIncident, requireReason, decideOn, type LockedIncident } from './workflow.service';
 import type { UpdateIncidentInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
 
+/** The incident's fields `updateIncident` changes (also the keys of its UPDATED payload). */
+type UpdatableFields = Pick<IncidentEntity, 'title' | 'description' | 'severity' | 'serious' | 'scope' | 'pap' | 'rsitClass' | 'rsitType' | 'nationalCategory'>;
+
 export async function updateIncident(ctx: Context, input: UpdateIncidentInput): Promise<string> {
-  const sets: Sql[] = [];
-  const changed: Record<string, unknown> = {};
-  const put = (column: string, field: string, value: unknown) => {
-    sets.push(sql`${rawColumn(column)} = ${value}`);
+  const changed: Partial<UpdatableFields> = {};
+  const put = <K extends keyof UpdatableFields>(field: K, value: UpdatableFields[K]) => {
     changed[field] = value;
   };
   if (input.title !== undefined && input.title !== null) {
     if (!input.title.trim()) throw badInput('input.title', 'title must not be blank');
-    put('title', 'title', input.title.trim());
+    put('title', input.title.trim());
   }
-  if (input.description !== undefined && input.description !== null) put('description', 'description', input.description);
-  if (input.severity) put('severity', 'severity', input.severity);
-  if (input.serious !== undefined && input.serious !== null) put('serious', 'serious', input.serious);
-  if (input.scope) put('scope', 'scope', input.scope);
-  if (input.pap) put('pap', 'pap', input.pap);
+  if (input.description !== undefined && input.description !== null) put('description', input.description);
+  if (input.severity) put('severity', input.severity);
+  if (input.serious !== undefined && input.serious !== null) put('serious', input.serious);
+  if (input.scope) put('scope', input.scope);
+  if (input.pap) put('pap', input.pap);
   const classifying = !!(input.rsitClass || input.rsitType || input.nationalCategory);
   if (classifying && !input.rsitClass) throw badInput('input.rsitClass', 'rsitClass is required when changing the classification');
   const c = classifying ? classify({ rsitClass: input.rsitClass!, rsitType: input.rsitType, nationalCategory: input.nationalCategory }) : null;
   if (c) {
-    put('rsit_class', 'rsitClass', c.rsitClass);
-    put('rsit_type', 'rsitType', c.rsitType);
-    put('national_category', 'nationalCategory', c.nationalCategory);
+    put('rsitClass', c.rsitClass);
+    put('rsitType', c.rsitType);
+    put('nationalCategory', c.nationalCategory);
   }
-  if (sets.length === 0) throw badInput('input', 'nothing to update');
-  return ctx.db.tx(async (q) => {
-    const locked = await lockVisibleIncident(ctx, q, input.id);
+  if (Object.keys(changed).length === 0) throw badInput('input', 'nothing to update');
+  return ctx.db.transactional(async (em, q) => {
+    const locked = await lockVisibleIncident(ctx, em, q, input.id);
     enforce(decideOn(ctx, locked.row, { action: 'UPDATE' }), () => checkVersion(locked.row, input.expectedVersion));
     const now = ctx.clock.now();
-    await updateIncidentRow(q, locked.row.id, input.expectedVersion, join(sets), now);
+    Object.assign(locked.incident, changed);
+    await saveIncident(locked, now);
     await appendEvents(q, viewerOf(ctx), now, [{ incidentId: locked.row.id, type: 'UPDATED', data: changed }]);
     return locked.row.id;
   });
-}
-
-const COLUMNS = new Set(['title', 'description', 'severity', 'serious', 'scope', 'pap', 'rsit_class', 'rsit_type', 'national_category']);
-function rawColumn(name: string): Sql {
-  // Column names come from this fixed list only, never from input.
-  if (!COLUMNS.has(name)) throw new Error(`not an updatable column: ${name}`);
-  return raw(name);
 }
 
 /** Adds normalized indicators (only adds: no expectedVersion); duplicates of existing ones are ignored. */
@@ -66,13 +62,14 @@ export async function addIndicators(ctx: Context, incidentId: string, values: { 
     throw err;
   }
   if (indicators.length === 0) throw badInput('input.indicators', 'give at least one indicator');
-  return ctx.db.tx(async (q) => {
-    const locked = await lockVisibleIncident(ctx, q, incidentId);
+  return ctx.db.transactional(async (em, q) => {
+    const locked = await lockVisibleIncident(ctx, em, q, incidentId);
     enforce(decideOn(ctx, locked.row, { action: 'ADD_INDICATORS' }));
     const now = ctx.clock.now();
+    // Set-based, merging duplicates in the database (on conflict do nothing): SQL on the same transaction.
     const added = await insertIndicators(q, locked.row.id, indicators, now, 'ADDED');
     if (added.length) {
-      await updateIncidentRow(q, locked.row.id, locked.row.version, null, now);
+      await saveIncident(locked, now);
       await appendEvents(q, viewerOf(ctx), now, [{ incidentId: locked.row.id, type: 'INDICATORS_ADDED', data: { indicators: added } }]);
     }
     return locked.row.id;
@@ -98,13 +95,13 @@ async function isParticipant(q: Queryable, locked: LockedIncident, orgId: string
 
 async function addParticipant(ctx: Context, input: ShareIncidentInput, kind: 'SHARED' | 'REFERRED', reason: string | null): Promise<string> {
   const org = await targetOrganization(ctx, input.organization, kind === 'SHARED' ? SHAREABLE_KINDS : REFERABLE_KINDS, kind === 'SHARED' ? 'Sharing' : 'A referral');
-  return ctx.db.tx(async (q) => {
-    const locked = await lockVisibleIncident(ctx, q, input.id);
+  return ctx.db.transactional(async (em, q) => {
+    const locked = await lockVisibleIncident(ctx, em, q, input.id);
     enforce(decideOn(ctx, locked.row, { action: kind === 'SHARED' ? 'SHARE' : 'REFER' }), () => checkVersion(locked.row, input.expectedVersion));
     if (await isParticipant(q, locked, org.id)) throw badInput('input.organization', `${org.code} already takes part in this incident`);
     const now = ctx.clock.now();
-    await q.query(sql`insert into incident_participant (incident_id, organization_id, kind, reason, added_at) values (${locked.row.id}, ${org.id}, ${kind}, ${reason}, ${now})`);
-    await updateIncidentRow(q, locked.row.id, input.expectedVersion, null, now);
+    em.create(IncidentParticipantEntity, { incidentId: locked.row.id, organizationId: org.id, kind, reason, addedAt: now });
+    await saveIncident(locked, now);
     await appendEvents(q, viewerOf(ctx), now, [
       { incidentId: locked.row.id, type: kind === 'SHARED' ? 'SHARED' : 'REFERRED', data: { organization: org.code, organizationId: org.id, participation: kind, ...(reason ? { reason } : {}) } },
     ]);
@@ -118,13 +115,14 @@ export const referIncident = (ctx: Context, input: ReferIncidentInput) => addPar
 export async function unshareIncident(ctx: Context, input: ShareIncidentInput): Promise<string> {
   const org = await organizationByCode(ctx.db, viewerOf(ctx), input.organization);
   if (!org) throw badInput('input.organization', `unknown organization "${input.organization}"`);
-  return ctx.db.tx(async (q) => {
-    const locked = await lockVisibleIncident(ctx, q, input.id);
+  return ctx.db.transactional(async (em, q) => {
+    const locked = await lockVisibleIncident(ctx, em, q, input.id);
     enforce(decideOn(ctx, locked.row, { action: 'UNSHARE' }), () => checkVersion(locked.row, input.expectedVersion));
-    const removed = await q.one<{ kind: string }>(sql`delete from incident_participant where incident_id = ${locked.row.id} and organization_id = ${org.id} returning kind`);
+    const removed = await em.findOne(IncidentParticipantEntity, { incidentId: locked.row.id, organizationId: org.id });
     if (!removed) throw badInput('input.organization', `the incident is not shared with or referred to ${org.code}`);
+    em.remove(removed);
     const now = ctx.clock.now();
-    await updateIncidentRow(q, locked.row.id, input.expectedVersion, null, now);
+    await saveIncident(locked, now);
     await appendEvents(q, viewerOf(ctx), now, [
       { incidentId: locked.row.id, type: 'UNSHARED', data: { organization: org.code, organizationId: org.id, participation: removed.kind } },
     ]);
@@ -134,12 +132,14 @@ export async function unshareIncident(ctx: Context, input: ShareIncidentInput): 
 
 /** The coordinator may set any TLP; the handling organization may only raise it; nobody else (the rulebook decides). */
 export async function setIncidentTlp(ctx: Context, input: SetTlpInput): Promise<string> {
-  return ctx.db.tx(async (q) => {
-    const { row } = await lockVisibleIncident(ctx, q, input.id);
+  return ctx.db.transactional(async (em, q) => {
+    const locked = await lockVisibleIncident(ctx, em, q, input.id);
+    const { row } = locked;
     enforce(decideOn(ctx, row, { action: 'SET_TLP', tlp: input.tlp }), () => checkVersion(row, input.expectedVersion));
     if (input.tlp === row.tlp) return row.id;
     const now = ctx.clock.now();
-    await updateIncidentRow(q, row.id, input.expectedVersion, sql`tlp = ${input.tlp}`, now);
+    locked.incident.tlp = input.tlp;
+    await saveIncident(locked, now);
     await appendEvents(q, viewerOf(ctx), now, [{ incidentId: row.id, type: 'TLP_CHANGED', data: { from: row.tlp, to: input.tlp } }]);
     return row.id;
   });

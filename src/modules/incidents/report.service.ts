@@ -11,7 +11,7 @@ import { appendEvents } from '../timeline/events';
 import { insertIndicators } from '../indicators/indicator.repo';
 import { resolveAddressee, resolveConnectivityProvider, normalizePublicIps, routeReport } from './routing';
 import type { ReportIncidentInput } from './incident.types';
-import type { IncidentStatus } from './incident.entity';
+import { IncidentEntity, type IncidentStatus } from './incident.entity';
 import type { OrganizationRow } from '../organizations/organization.repo';
 import { ORG_COLUMNS } from '../organizations/organization.repo';
 
@@ -49,7 +49,10 @@ function requestHash(input: ReportIncidentInput): string {
   return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
-/** Takes the next receipt number of the year. The row lock is held until commit and a rollback returns the number: gap-free. */
+/**
+ * Takes the next receipt number of the year. The row lock is held until commit and a rollback returns the number: gap-free.
+ * An atomic upsert-and-increment, which the ORM cannot express: SQL on the command's transaction.
+ */
 async function takeReference(q: Queryable, at: Date): Promise<string> {
   const { year } = vnDateParts(at);
   const row = await q.one<{ last_value: number }>(sql`insert into reference_counter (year, last_value) values (${year}, 1)
@@ -98,7 +101,7 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
   };
 
   try {
-    return await ctx.db.tx(async (q) => {
+    return await ctx.db.transactional(async (em, q) => {
       const coordinator = await coordinatorOrg(q);
       const routing = await routeReport(q, { scope: input.scope, reportTo, publicIps, connectivityProvider: provider }, coordinator);
       const reference = await takeReference(q, now);
@@ -120,19 +123,36 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
         phone: input.reporterContact.phone ?? null,
         organizationName: input.reporterContact.organizationName ?? null,
       };
-      const inserted = await q.one<{ id: string }>(sql`insert into incident (
-          reference, title, description, scope, status, tlp, confidential, reporter_contact, reporting_org_id,
-          reporter_account_id, reporter_api_key_id, handler_org_id, addressee_org_id, coordinator_org_id, coordinator_owns,
-          affected_system, occurred_at, detected_at, reported_at, idempotency_principal, idempotency_key, request_hash,
-          version, updated_at)
-        values (${reference}, ${input.title.trim()}, ${input.description}, ${input.scope}, 'REPORTED', ${input.tlp},
-          ${input.confidential}, ${JSON.stringify(contact)}::jsonb, ${viewer.organization.id},
-          ${viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null}, ${viewer.principal.type === 'API_KEY' ? viewer.principal.id : null},
-          ${routing.handler.id}, ${reportTo?.id ?? null}, ${toCoordinator ? coordinator.id : null}, ${toCoordinator},
-          ${affectedSystem ? JSON.stringify(affectedSystem) : null}::jsonb, ${input.occurredAt ?? null}, ${input.detectedAt}, ${now},
-          ${idempotencyKey ? principal : null}, ${idempotencyKey}, ${idempotencyKey ? hash : null}, 1, ${now})
-        returning id`);
-      const incidentId = inserted!.id;
+      const incident = em.create(IncidentEntity, {
+        id: crypto.randomUUID(),
+        reference,
+        title: input.title.trim(),
+        description: input.description,
+        scope: input.scope,
+        status: 'REPORTED',
+        tlp: input.tlp,
+        confidential: input.confidential,
+        reporterContact: contact,
+        reportingOrgId: viewer.organization.id,
+        reporterAccountId: viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null,
+        reporterApiKeyId: viewer.principal.type === 'API_KEY' ? viewer.principal.id : null,
+        handlerOrgId: routing.handler.id,
+        addresseeOrgId: reportTo?.id ?? null,
+        coordinatorOrgId: toCoordinator ? coordinator.id : null,
+        coordinatorOwns: toCoordinator,
+        affectedSystem,
+        occurredAt: input.occurredAt ?? null,
+        detectedAt: input.detectedAt,
+        reportedAt: now,
+        idempotencyPrincipal: idempotencyKey ? principal : null,
+        idempotencyKey,
+        requestHash: idempotencyKey ? hash : null,
+        version: 1,
+        updatedAt: now,
+      });
+      await em.flush();
+      const incidentId = incident.id;
+      // Set-based, merging duplicates in the database: SQL on the same transaction.
       await insertIndicators(q, incidentId, indicators, now, 'REPORT');
       await appendEvents(q, viewer, now, [
         {

@@ -1,15 +1,16 @@
+import { LockMode } from '@mikro-orm/postgresql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
-import { sql } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
 import { enforce, cancelsOpenDirectives } from '../../auth/decide';
 import type { IncidentMove } from '../../auth/moves';
 import { classify } from './classification';
 import {
-  applyMove, requireReason, coordinatorTakesPart, lockVisibleIncident, checkVersion, updateIncidentRow, decideOn,
+  applyMove, requireReason, coordinatorTakesPart, lockVisibleIncident, checkVersion, saveIncident, decideOn,
 } from './workflow.service';
 import { appendEvents } from '../timeline/events';
+import { DirectiveEntity, OPEN_DIRECTIVE_STATUSES } from '../directives/directive.entity';
 import type {
   IncidentActionInput, TriageIncidentInput, EscalateIncidentInput, RejectIncidentInput, ResolveIncidentInput, FinalReportInput,
 } from './workflow.types';
@@ -21,13 +22,13 @@ export function simpleMove(ctx: Context, input: IncidentActionInput, move: Incid
 export function triage(ctx: Context, input: TriageIncidentInput): Promise<string> {
   const c = classify(input);
   return applyMove(ctx, input.id, input.expectedVersion, 'TRIAGE', {
-    set: () => [
-      sql`severity = ${input.severity}`,
-      sql`rsit_class = ${c.rsitClass}`,
-      sql`rsit_type = ${c.rsitType}`,
-      sql`national_category = ${c.nationalCategory}`,
-      sql`triaged_at = ${ctx.clock.now()}`,
-    ],
+    change: ({ incident }) => {
+      incident.severity = input.severity;
+      incident.rsitClass = c.rsitClass;
+      incident.rsitType = c.rsitType;
+      incident.nationalCategory = c.nationalCategory;
+      incident.triagedAt = ctx.clock.now();
+    },
     data: { severity: input.severity, ...c },
   });
 }
@@ -36,21 +37,30 @@ export function escalate(ctx: Context, input: EscalateIncidentInput): Promise<st
   const reason = requireReason(input.reason);
   // Escalation never changes the handling organization; the coordinator takes part from now on.
   return applyMove(ctx, input.id, input.expectedVersion, 'ESCALATE', {
-    set: () => [sql`escalation_reason = ${reason}`, sql`escalated_at = ${ctx.clock.now()}`, coordinatorTakesPart()],
+    change: async (locked) => {
+      locked.incident.escalationReason = reason;
+      locked.incident.escalatedAt = ctx.clock.now();
+      await coordinatorTakesPart(locked);
+    },
     data: { reason },
   });
 }
 
 export function coordinate(ctx: Context, input: IncidentActionInput): Promise<string> {
   return applyMove(ctx, input.id, input.expectedVersion, 'COORDINATE', {
-    set: () => [coordinatorTakesPart(), sql`coordinator_owns = true`],
+    change: async (locked) => {
+      await coordinatorTakesPart(locked);
+      locked.incident.coordinatorOwns = true;
+    },
   });
 }
 
 export function withReason(ctx: Context, input: EscalateIncidentInput, move: 'RETURN' | 'WITHDRAW'): Promise<string> {
   const reason = requireReason(input.reason);
   return applyMove(ctx, input.id, input.expectedVersion, move, {
-    set: () => (move === 'WITHDRAW' ? [sql`rejection_reason = ${reason}`] : []),
+    change: ({ incident }) => {
+      if (move === 'WITHDRAW') incident.rejectionReason = reason;
+    },
     data: { reason },
   });
 }
@@ -66,17 +76,25 @@ export async function reject(ctx: Context, input: RejectIncidentInput): Promise<
     duplicateOf = row.id;
   }
   return applyMove(ctx, input.id, input.expectedVersion, 'REJECT', {
-    set: () => [sql`rejection_reason = ${reason}`, sql`duplicate_of_id = ${duplicateOf}`],
+    change: ({ incident }) => {
+      incident.rejectionReason = reason;
+      incident.duplicateOfId = duplicateOf;
+    },
     data: { reason, duplicateOf: input.duplicateOf ?? null },
   });
 }
 
 export function reopen(ctx: Context, input: IncidentActionInput): Promise<string> {
   return applyMove(ctx, input.id, input.expectedVersion, 'REOPEN', {
-    set: ({ row }) =>
-      row.status === 'REJECTED'
-        ? [sql`rejection_reason = null`, sql`duplicate_of_id = null`]
-        : [sql`resolved_at = null`, sql`resolution_summary = null`],
+    change: ({ row, incident }) => {
+      if (row.status === 'REJECTED') {
+        incident.rejectionReason = null;
+        incident.duplicateOfId = null;
+      } else {
+        incident.resolvedAt = null;
+        incident.resolutionSummary = null;
+      }
+    },
   });
 }
 
@@ -86,21 +104,36 @@ export function resolve(ctx: Context, input: ResolveIncidentInput): Promise<stri
   const cancel = cancelsOpenDirectives(viewerOf(ctx), input.cancelOpenDirectives);
   return applyMove(ctx, input.id, input.expectedVersion, 'RESOLVE', {
     cancelOpenDirectives: input.cancelOpenDirectives,
-    before: async ({ row, q }, now) => {
+    before: async ({ row, em }, now) => {
       if (!cancel) return [];
-      const cancelled = await q.query<{ id: string; version: number }>(sql`update directive
-        set status = 'CANCELLED', cancelled_at = ${now}, cancel_reason = 'cancelled when the incident was resolved',
-            version = version + 1, updated_at = ${now}
-        where incident_id = ${row.id} and status in ('ISSUED','ACKNOWLEDGED','IN_PROGRESS') returning id, version`);
-      return cancelled.map((d) => ({ incidentId: row.id, directiveId: d.id, type: 'DIRECTIVE_CANCELLED', data: { reason: 'incident resolved' } }));
+      // Locked like a directive's own move locks it; each cancellation bumps the directive's version.
+      const open = await em.find(
+        DirectiveEntity,
+        { incidentId: row.id, status: { $in: [...OPEN_DIRECTIVE_STATUSES] } },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { issuedAt: 'asc', id: 'asc' } },
+      );
+      for (const d of open) {
+        d.status = 'CANCELLED';
+        d.cancelledAt = now;
+        d.cancelReason = 'cancelled when the incident was resolved';
+        d.updatedAt = now;
+      }
+      return open.map((d) => ({ incidentId: row.id, directiveId: d.id, type: 'DIRECTIVE_CANCELLED', data: { reason: 'incident resolved' } }));
     },
-    set: () => [sql`resolved_at = ${ctx.clock.now()}`, sql`resolution_summary = ${summary}`],
+    change: ({ incident }) => {
+      incident.resolvedAt = ctx.clock.now();
+      incident.resolutionSummary = summary;
+    },
     data: { summary },
   });
 }
 
 export function close(ctx: Context, input: IncidentActionInput): Promise<string> {
-  return applyMove(ctx, input.id, input.expectedVersion, 'CLOSE', { set: () => [sql`closed_at = ${ctx.clock.now()}`] });
+  return applyMove(ctx, input.id, input.expectedVersion, 'CLOSE', {
+    change: ({ incident }) => {
+      incident.closedAt = ctx.clock.now();
+    },
+  });
 }
 
 /** Form 04: the handling organization or the coordinator, once RESOLVED. Replacing an earlier one is allowed while RESOLVED. */
@@ -111,11 +144,14 @@ export async function submitFinalReport(ctx: Context, input: FinalReportInput): 
     prevention: requireReason(input.prevention, 'input.prevention'),
     estimatedDamage: input.estimatedDamage?.trim() || null,
   };
-  return ctx.db.tx(async (q) => {
-    const { row } = await lockVisibleIncident(ctx, q, input.id);
+  return ctx.db.transactional(async (em, q) => {
+    const locked = await lockVisibleIncident(ctx, em, q, input.id);
+    const { row, incident } = locked;
     enforce(decideOn(ctx, row, { action: 'SUBMIT_FINAL_REPORT' }), () => checkVersion(row, input.expectedVersion));
     const now = ctx.clock.now();
-    await updateIncidentRow(q, row.id, input.expectedVersion, sql`final_report = ${JSON.stringify({ ...report, reference: row.reference })}::jsonb, final_report_at = ${now}`, now);
+    incident.finalReport = { ...report, reference: row.reference };
+    incident.finalReportAt = now;
+    await saveIncident(locked, now);
     await appendEvents(q, viewerOf(ctx), now, [{ incidentId: row.id, type: 'FINAL_REPORT_SUBMITTED', data: { estimatedDamage: report.estimatedDamage } }]);
     return row.id;
   });

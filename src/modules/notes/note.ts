@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import DataLoader from 'dataloader';
+import { LockMode } from '@mikro-orm/postgresql';
 import { Field, ObjectType, InputType, ID } from 'type-graphql';
 import { requestLoader } from '../../graphql/loaders';
 import { GraphQLDateTime } from 'graphql-scalars';
@@ -16,7 +18,7 @@ import { appendEvents } from '../timeline/events';
 import { lockVisibleIncident } from '../incidents/workflow.service';
 import { visibleIncidentsSql, type IncidentRow } from '../incidents/incident.repo';
 import { incidentFacts } from '../incidents/incident.types';
-import type { NoteVisibility } from './note.entity';
+import { NoteEntity, type NoteVisibility } from './note.entity';
 import { Organization, toOrganization } from '../organizations/organization.types';
 
 export const REDACTED_BODY = '[redacted]';
@@ -132,15 +134,24 @@ export async function addNote(ctx: Context, input: AddNoteInput): Promise<Note> 
   const viewer = viewerOf(ctx);
   if (!input.body.trim()) throw badInput('input.body', 'body must not be blank');
   ctx.authz.applied('noteAudience');
-  const id = await ctx.db.tx(async (q) => {
-    const { row } = await lockVisibleIncident(ctx, q, input.incidentId);
+  const id = await ctx.db.transactional(async (em, q) => {
+    // The incident's row lock orders notes with the incident's own changes; a note leaves its version alone.
+    const { row } = await lockVisibleIncident(ctx, em, q, input.incidentId);
     enforce(decideNote(viewer, { action: 'ADD', access: row.access_level, visibility: input.visibility }));
     const now = ctx.clock.now();
-    const note = await q.one<{ id: string }>(sql`insert into note (incident_id, author_account_id, author_api_key_id, author_org_id, visibility, body, created_at)
-      values (${row.id}, ${viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null}, ${viewer.principal.type === 'API_KEY' ? viewer.principal.id : null},
-        ${viewer.organization.id}, ${input.visibility}, ${input.body}, ${now}) returning id`);
-    await appendEvents(q, viewer, now, [{ incidentId: row.id, noteId: note!.id, type: 'NOTE_ADDED', data: { visibility: input.visibility } }]);
-    return note!.id;
+    const note = em.create(NoteEntity, {
+      id: crypto.randomUUID(),
+      incidentId: row.id,
+      authorAccountId: viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null,
+      authorApiKeyId: viewer.principal.type === 'API_KEY' ? viewer.principal.id : null,
+      authorOrgId: viewer.organization.id,
+      visibility: input.visibility,
+      body: input.body,
+      createdAt: now,
+    });
+    await em.flush();
+    await appendEvents(q, viewer, now, [{ incidentId: row.id, noteId: note.id, type: 'NOTE_ADDED', data: { visibility: input.visibility } }]);
+    return note.id;
   });
   return (await visibleNote(ctx, id))!;
 }
@@ -171,16 +182,22 @@ export async function redactNote(ctx: Context, input: RedactNoteInput): Promise<
   ctx.authz.applied('noteAudience');
   const id = decodeId(input.id, 'Note');
   if (!id) throw notFound('Note');
-  await ctx.db.tx(async (q) => {
-    await q.query(sql`select 1 from note where id = ${id} for update`);
-    const note = await visibleNote(ctx, id);
-    if (!note) throw notFound('Note');
+  await ctx.db.transactional(async (em, q) => {
+    const entity = await em.findOne(NoteEntity, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const note = entity ? await visibleNote(ctx, id) : null;
+    if (!entity || !note) throw notFound('Note');
     enforce(decideNote(viewer, { action: 'REDACT', authorOrgId: note.authorOrgId }));
     if (note.redacted) throw badInput('input.id', 'the note is already redacted');
     const now = ctx.clock.now();
-    await q.query(sql`update note set body = ${REDACTED_BODY}, redacted_at = ${now}, redacted_by_account_id = ${viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null},
-      redacted_by_api_key_id = ${viewer.principal.type === 'API_KEY' ? viewer.principal.id : null}, redacted_by_org_id = ${viewer.organization.id}, redaction_reason = ${reason}
-      where id = ${id}`);
+    Object.assign(entity, {
+      body: REDACTED_BODY,
+      redactedAt: now,
+      redactedByAccountId: viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null,
+      redactedByApiKeyId: viewer.principal.type === 'API_KEY' ? viewer.principal.id : null,
+      redactedByOrgId: viewer.organization.id,
+      redactionReason: reason,
+    });
+    await em.flush();
     await appendEvents(q, viewer, now, [{ incidentId: note.incidentId, noteId: id, type: 'NOTE_REDACTED', data: { reason } }]);
   });
   return (await visibleNote(ctx, id))!;

@@ -1,14 +1,16 @@
+import crypto from 'node:crypto';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable } from '../../db/db';
-import { sql, join, type Sql } from '../../db/sql';
+import { sql } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
 import { organizationVisibleSql } from '../../auth/views';
 import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
 import { normalizeZone, normalizeIndicator, IndicatorError } from '../indicators/normalize';
 import { PRINCIPAL_CHANGED_CHANNEL } from '../accounts/admin.service';
-import { ORG_COLUMNS, type OrganizationRow } from './organization.repo';
-import type { OrganizationContact, OrganizationKind } from './organization.entity';
+import { OrganizationEntity, type OrganizationContact, type OrganizationKind } from './organization.entity';
+import { AccountEntity } from '../accounts/account.entity';
 import { isIsoCountryCode } from './countries';
 import type { OrganizationContactInput, OrganizationInput } from './organization.admin.types';
 
@@ -101,19 +103,31 @@ async function checkAsnsFree(q: Queryable, asns: string[] | undefined, exceptOrg
   }
 }
 
-async function insertAdmin(q: Queryable, orgId: string, admin: { email: string; displayName: string }, now: Date): Promise<void> {
-  const row = await q.one(sql`insert into account (organization_id, email, display_name, member_role, active, created_at, updated_at)
-    values (${orgId}, ${admin.email}, ${admin.displayName}, 'ADMIN', true, ${now}, ${now})
-    on conflict (email) do nothing returning id`);
-  if (!row) throw badInput('input.admin.email', `an account with the e-mail ${admin.email} already exists`);
+/** The organization's first (or new) ADMIN account, written with the organization's own flush. */
+async function addAdmin(em: EntityManager, orgId: string, admin: { email: string; displayName: string }, now: Date): Promise<void> {
+  if (await em.count(AccountEntity, { email: admin.email })) throw badInput('input.admin.email', `an account with the e-mail ${admin.email} already exists`);
+  em.create(AccountEntity, {
+    id: crypto.randomUUID(), organizationId: orgId, email: admin.email, displayName: admin.displayName, memberRole: 'ADMIN',
+    active: true, createdAt: now, updatedAt: now,
+  });
 }
 
 /** A concurrent transaction can still win a unique index between our check and our write: answer as if it had been first. */
-function uniqueViolation(err: unknown): never {
+function uniqueViolation(err: unknown, admin?: { email: string }): never {
   const constraint = (err as { code?: string; constraint?: string }).code === '23505' ? (err as { constraint?: string }).constraint : undefined;
   if (constraint === 'organization_code_key') throw badInput('input.code', 'this code is taken');
   if (constraint === 'organization_one_coordinator') throw badInput('input.kind', 'there is already a COORDINATOR organization');
+  if (constraint === 'account_email_key' && admin) throw badInput('input.admin.email', `an account with the e-mail ${admin.email} already exists`);
   throw err;
+}
+
+/** Flushes the command's entities, answering a lost unique race as bad input. */
+async function flush(em: EntityManager, admin?: { email: string }): Promise<void> {
+  try {
+    await em.flush();
+  } catch (err) {
+    uniqueViolation(err, admin);
+  }
 }
 
 /**
@@ -132,24 +146,21 @@ export async function createOrganization(ctx: Context, input: OrganizationInput)
   if (!c.kind) throw badInput('input.kind', 'kind is required to create an organization');
   ctx.authz.require('ORGANIZATION_MANAGE', 'creating organizations');
   const now = ctx.clock.now();
-  return ctx.db.tx(async (q) => {
+  return ctx.db.transactional(async (em, q) => {
     if (c.kind === 'COORDINATOR') {
       const coordinator = await q.one<{ code: string }>(sql`select code from organization where kind = 'COORDINATOR'`);
       if (coordinator) throw badInput('input.kind', `there is exactly one COORDINATOR organization (${coordinator.code})`);
     }
     if (await q.one(sql`select 1 from organization where code = ${c.code}`)) throw badInput('input.code', `the code ${c.code} is taken`);
     await checkAsnsFree(q, c.asns, null);
-    let row: { id: string } | undefined;
-    try {
-      row = await q.one<{ id: string }>(sql`insert into organization (code, name, kind, person, country, contact, ip_ranges, asns, zones, active, created_at, updated_at)
-        values (${c.code}, ${c.name}, ${c.kind}, ${c.person ?? false}, ${c.country ?? 'VN'}, ${JSON.stringify(patchContact({}, c.contact))}::jsonb,
-          ${c.ipRanges ?? []}::cidr[], ${c.asns ?? []}::bigint[], ${c.zones ?? []}::text[], ${c.active ?? true}, ${now}, ${now})
-        returning id`);
-    } catch (err) {
-      uniqueViolation(err);
-    }
-    if (c.admin) await insertAdmin(q, row!.id, c.admin, now);
-    return row!.id;
+    const org = em.create(OrganizationEntity, {
+      id: crypto.randomUUID(), code: c.code, name: c.name!, kind: c.kind!, person: c.person ?? false, country: c.country ?? 'VN',
+      contact: patchContact({}, c.contact), ipRanges: c.ipRanges ?? [], asns: c.asns ?? [], zones: c.zones ?? [], active: c.active ?? true,
+      createdAt: now, updatedAt: now,
+    });
+    if (c.admin) await addAdmin(em, org.id, c.admin, now);
+    await flush(em, c.admin);
+    return org.id;
   });
 }
 
@@ -157,13 +168,14 @@ export async function updateOrganization(ctx: Context, input: OrganizationInput)
   const viewer = viewerOf(ctx);
   const c = parseInput(input);
   const now = ctx.clock.now();
-  return ctx.db.tx(async (q) => {
+  return ctx.db.transactional(async (em, q) => {
     // Codes are how organizations are named in inputs: an unknown one is bad input (DESIGN.md §3), and one the
     // viewer may not see (a constituent) answers exactly like an unknown one.
     const visible = await q.one<{ id: string }>(sql`select o.id from organization o where o.code = ${c.code} and ${organizationVisibleSql(viewer)}`);
     if (!visible) throw badInput('input.code', `unknown organization "${c.code}"`);
     ctx.authz.require('ORGANIZATION_MANAGE', 'changing organizations');
-    const org = (await q.one<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.id = ${visible.id} for update`))!;
+    const org = (await em.findOne(OrganizationEntity, visible.id, { lockMode: LockMode.PESSIMISTIC_WRITE }))!;
+    const stored = { kind: org.kind, person: org.person, active: org.active, zones: [...org.zones] };
 
     const kind = c.kind ?? org.kind;
     if (org.kind === 'COORDINATOR' && kind !== 'COORDINATOR') {
@@ -189,25 +201,21 @@ export async function updateOrganization(ctx: Context, input: OrganizationInput)
       if (admins) throw badInput('input.admin', `${org.code} has an active ADMIN, who manages its accounts`);
     }
 
-    const sets: Sql[] = [sql`updated_at = ${now}`];
-    if (c.name !== undefined) sets.push(sql`name = ${c.name}`);
-    if (kind !== org.kind) sets.push(sql`kind = ${kind}`);
-    if (person !== org.person) sets.push(sql`person = ${person}`);
-    if (c.country !== undefined) sets.push(sql`country = ${c.country}`);
-    if (c.active !== undefined) sets.push(sql`active = ${c.active}`);
-    if (c.ipRanges) sets.push(sql`ip_ranges = ${c.ipRanges}::cidr[]`);
-    if (c.asns) sets.push(sql`asns = ${c.asns}::bigint[]`);
-    if (c.zones) sets.push(sql`zones = ${c.zones}::text[]`);
-    if (c.contact) sets.push(sql`contact = ${JSON.stringify(patchContact(org.contact, c.contact))}::jsonb`);
-    try {
-      await q.query(sql`update organization set ${join(sets)} where id = ${org.id}`);
-    } catch (err) {
-      uniqueViolation(err);
-    }
-    if (c.admin) await insertAdmin(q, org.id, c.admin, now);
+    org.updatedAt = now;
+    if (c.name !== undefined) org.name = c.name;
+    org.kind = kind;
+    org.person = person;
+    if (c.country !== undefined) org.country = c.country;
+    if (c.active !== undefined) org.active = c.active;
+    if (c.ipRanges) org.ipRanges = c.ipRanges;
+    if (c.asns) org.asns = c.asns;
+    if (c.zones) org.zones = c.zones;
+    if (c.contact) org.contact = patchContact(org.contact, c.contact);
+    if (c.admin) await addAdmin(em, org.id, c.admin, now);
+    await flush(em, c.admin);
 
-    const zonesChanged = c.zones !== undefined && [...c.zones].sort().join() !== [...org.zones].sort().join();
-    if (kind !== org.kind || person !== org.person || (c.active !== undefined && c.active !== org.active) || zonesChanged) {
+    const zonesChanged = c.zones !== undefined && [...c.zones].sort().join() !== [...stored.zones].sort().join();
+    if (kind !== stored.kind || person !== stored.person || (c.active !== undefined && c.active !== stored.active) || zonesChanged) {
       await notifyOrganizationPrincipals(q, org.id);
     }
     return org.id;

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, ArrayType, JsonType } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, ArrayType, JsonType, Enum, Check, Index } from '@mikro-orm/core';
 
 export const ORGANIZATION_KINDS = [
   'COORDINATOR',
@@ -20,19 +20,27 @@ export interface OrganizationContact {
   address?: string;
 }
 
+/** The table as the migrations create it (test/integration/orm/entities-match-schema.test.ts compares them). */
 @Entity({ tableName: 'organization' })
+@Check({ name: 'organization_check', expression: "((NOT person) OR (kind = 'CONSTITUENT'::text))" })
+// Exactly one coordinator.
+@Index({ name: 'organization_one_coordinator', expression: "create unique index organization_one_coordinator on organization ((true)) where kind = 'COORDINATOR'" })
 export class OrganizationEntity {
+  /** Have defaults: optional when creating. */
+  [OptionalProps]?: 'person' | 'country' | 'contact' | 'ipRanges' | 'asns' | 'zones' | 'active';
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' }) id!: string;
-  @Property({ type: 'text', unique: true }) code!: string;
+  @Property({ type: 'text', unique: 'organization_code_key' })
+  @Check({ name: 'organization_code_check', expression: "(code ~ '^[A-Z0-9][A-Z0-9-]{1,31}$'::text)" })
+  code!: string;
   @Property({ type: 'text' }) name!: string;
-  @Property({ type: 'text' }) kind!: OrganizationKind;
-  @Property({ type: 'boolean' }) person = false;
-  @Property({ type: 'string', columnType: 'char(2)' }) country = 'VN';
-  @Property({ type: JsonType }) contact: OrganizationContact = {};
-  @Property({ type: ArrayType, columnType: 'cidr[]', fieldName: 'ip_ranges' }) ipRanges: string[] = [];
-  @Property({ type: ArrayType, columnType: 'bigint[]' }) asns: string[] = [];
-  @Property({ type: ArrayType, columnType: 'text[]' }) zones: string[] = [];
-  @Property({ type: 'boolean' }) active = true;
+  @Enum({ items: [...ORGANIZATION_KINDS], columnType: 'text' }) kind!: OrganizationKind;
+  @Property({ type: 'boolean', default: false }) person = false;
+  @Property({ type: 'string', columnType: 'char(2)', default: 'VN' }) country = 'VN';
+  @Property({ type: JsonType, defaultRaw: `'{}'::jsonb` }) contact: OrganizationContact = {};
+  @Property({ type: ArrayType, columnType: 'cidr[]', defaultRaw: `'{}'::cidr[]` }) ipRanges: string[] = [];
+  @Property({ type: ArrayType, columnType: 'bigint[]', defaultRaw: `'{}'::bigint[]` }) asns: string[] = [];
+  @Property({ type: ArrayType, columnType: 'text[]', defaultRaw: `'{}'::text[]` }) zones: string[] = [];
+  @Property({ type: 'boolean', default: true }) active = true;
   @Property({ type: 'Date', columnType: 'timestamptz' }) createdAt!: Date;
   @Property({ type: 'Date', columnType: 'timestamptz' }) updatedAt!: Date;
 }
