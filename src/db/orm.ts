@@ -10,10 +10,12 @@ import { Migration20261121000000_initial } from './migrations/Migration202611210
 import { Migration20261121010000_domain_feed } from './migrations/Migration20261121010000_domain_feed';
 import { Migration20261121020000_query_indexes } from './migrations/Migration20261121020000_query_indexes';
 import { Migration20261207000000_reported_indicators } from './migrations/Migration20261207000000_reported_indicators';
+import { Migration20261207100000_notifications } from './migrations/Migration20261207100000_notifications';
+import { NOTIFICATION_ENTITIES } from '../modules/notifications/notification.entity';
 
 export const ENTITIES = [
   OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IndicatorEntity, ReferenceCounterEntity,
-  DirectiveEntity, NoteEntity, IncidentEventEntity,
+  DirectiveEntity, NoteEntity, IncidentEventEntity, ...NOTIFICATION_ENTITIES,
 ];
 
 /**
@@ -39,6 +41,7 @@ export function ormOptions(url: string): Options {
         { name: 'Migration20261121010000_domain_feed', class: Migration20261121010000_domain_feed },
         { name: 'Migration20261121020000_query_indexes', class: Migration20261121020000_query_indexes },
         { name: 'Migration20261207000000_reported_indicators', class: Migration20261207000000_reported_indicators },
+        { name: 'Migration20261207100000_notifications', class: Migration20261207100000_notifications },
       ],
     },
   };

@@ -15,11 +15,12 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
 import { NodeResolver } from './node';
+import { NotificationsResolver } from '../modules/notifications/notifications.resolver';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 import { unprojectedFields } from '../auth/projection';
 import { toSubgraphSchema } from './federation';
 
-export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver] as const;
+export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver, NotificationsResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 
