@@ -62,7 +62,7 @@ export async function upsertSettings(db: Db, organizationId: string, change: { e
 }
 
 export async function insertWebhook(db: Db, w: { organizationId: string; url: string; kinds: string[] | null; description: string | null; secret: string }, now: Date): Promise<WebhookRow> {
-  const row = await db.one<WebhookRow>(sql`insert into webhook w (organization_id, url, description, kinds, active, secret, created_at, updated_at)
+  const row = await db.one<WebhookRow>(sql`insert into webhook as w (organization_id, url, description, kinds, active, secret, created_at, updated_at)
     values (${w.organizationId}, ${w.url}, ${w.description}, ${w.kinds}::text[], true, ${w.secret}, ${now}, ${now}) returning ${WEBHOOK_COLUMNS}`);
   return row!;
 }

@@ -133,9 +133,9 @@ export async function insertIntents(q: Queryable, at: Date, intents: readonly In
       where s.kinds is null or n.kind = any(s.kinds)
     ), d as (
       insert into notification_delivery (notification_id, organization_id, channel, webhook_id, address, status, next_attempt_at, created_at, updated_at)
-      select id, organization_id, 'EMAIL', null, address, 'PENDING', ${at}, ${at}, ${at} from wanted where address is not null and address <> ''
+      select id, organization_id, 'EMAIL', null::uuid, address, 'PENDING', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz from wanted where address is not null and address <> ''
       union all
-      select w2.id, w2.organization_id, 'WEBHOOK', w.id, w.url, 'PENDING', ${at}, ${at}, ${at}
+      select w2.id, w2.organization_id, 'WEBHOOK', w.id, w.url, 'PENDING', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
       from wanted w2 join webhook w on w.organization_id = w2.organization_id and w.active and w.deleted_at is null
         and (w.kinds is null or w2.kind = any(w.kinds))
       returning 1
