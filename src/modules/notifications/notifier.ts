@@ -69,6 +69,7 @@ export class Notifier {
   private stopped = false;
   readonly mailer: Mailer;
   private readonly instance = `${os.hostname()}:${process.pid}`;
+  private readonly loops: Promise<void>[] = [];
 
   constructor(private readonly services: Services, private readonly schema: GraphQLSchema, private readonly databaseUrl: string) {
     this.mailer = createMailer(services.config.notifications);
@@ -89,11 +90,9 @@ export class Notifier {
     await boss.start();
     await boss.createQueue(DELIVERY_QUEUE, { name: DELIVERY_QUEUE, retryLimit: 100, retryDelay: 1, expireInSeconds: cfg.jobExpireSeconds });
     this.boss = boss;
-    for (let i = 0; i < WORKERS_PER_INSTANCE; i++) {
-      await boss.work<DeliveryJob>(DELIVERY_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-        for (const job of jobs) await this.perform(job.data);
-      });
-    }
+    // Our own fetch loops rather than boss.work(): pg-boss 10's work() does not await complete()/fail(),
+    // so a database restart between a job and its completion is an unhandled rejection that ends the process.
+    for (let i = 0; i < WORKERS_PER_INSTANCE; i++) this.loops.push(this.workLoop(boss));
     this.timer = setInterval(() => void this.tick(), Math.max(50, cfg.pollMs));
     this.timer.unref();
     void this.tick();
@@ -104,8 +103,38 @@ export class Notifier {
     if (this.timer) clearInterval(this.timer);
     const boss = this.boss;
     this.boss = null;
+    await Promise.all(this.loops);
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
     this.mailer.close();
+  }
+
+  /**
+   * Takes one job at a time (SKIP LOCKED in pg-boss: one worker per job across instances), makes the
+   * attempt, completes the job. Any error (the database away) leaves the job active: it expires and is
+   * retried, and `perform` is idempotent per attempt.
+   */
+  private async workLoop(boss: PgBoss): Promise<void> {
+    while (!this.stopped) {
+      let jobs: PgBoss.Job<DeliveryJob>[] = [];
+      try {
+        jobs = await boss.fetch<DeliveryJob>(DELIVERY_QUEUE, { batchSize: 1 });
+      } catch (err) {
+        this.services.log.warn({ err: (err as Error).message }, 'notification queue unavailable');
+      }
+      if (jobs.length === 0) {
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      for (const job of jobs) {
+        try {
+          await this.perform(job.data);
+          await boss.complete(DELIVERY_QUEUE, job.id);
+        } catch (err) {
+          this.services.log.warn({ err: (err as Error).message, deliveryId: job.data.deliveryId }, 'delivery attempt failed to run; the job will be retried');
+          await boss.fail(DELIVERY_QUEUE, job.id, { message: (err as Error).message }).catch(() => undefined);
+        }
+      }
+    }
   }
 
   /** One round: reminders, then due deliveries. Errors (database down) wait for the next round. */

@@ -14,6 +14,7 @@ export interface Received {
 /** Answers each request by the script for its path (status, headers), then 200. */
 export class WebhookReceiver {
   readonly received: Received[] = [];
+  private readonly held: http.ServerResponse[] = [];
   private readonly scripts = new Map<string, { status: number; headers?: Record<string, string> }[]>();
   private server = http.createServer((req, res) => {
     let body = '';
@@ -23,6 +24,11 @@ export class WebhookReceiver {
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
       this.received.push({ path: req.url ?? '/', headers, body, at: Date.now() });
       const next = this.scripts.get(req.url ?? '/')?.shift() ?? { status: 200 };
+      // Status 0: hold the request unanswered (a delivery in flight) until `release()`.
+      if (next.status === 0) {
+        this.held.push(res);
+        return;
+      }
       res.writeHead(next.status, next.headers ?? {});
       res.end('ok');
     });
@@ -38,6 +44,9 @@ export class WebhookReceiver {
   }
   script(path: string, answers: { status: number; headers?: Record<string, string> }[]): void {
     this.scripts.set(path, answers);
+  }
+  release(): void {
+    for (const res of this.held.splice(0)) if (!res.destroyed) res.writeHead(200).end('ok');
   }
   at(path: string): Received[] {
     return this.received.filter((r) => r.path === path);
