@@ -285,3 +285,56 @@ test('reminders go out once per threshold across two instances, by the injected 
     where n.reminder_key is not null and (n.directive_id = $1) and d.channel = 'EMAIL'`, [uuid]);
   expect(mails[0].n).toBe(3);
 }, 60_000);
+
+test('GraphQL error messages follow Accept-Language (vi, en); codes and fields unchanged', async () => {
+  const token = await t.token('admin@vnpt.test');
+  const ask = async (lang: string | null, query: string) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    if (lang) headers['accept-language'] = lang;
+    const res = await fetch(t.url, { method: 'POST', headers, body: JSON.stringify({ query }) });
+    return (await res.json()) as { errors: { message: string; extensions: { code: string; field?: string } }[] };
+  };
+  const missing = `mutation { deleteWebhook(id: "${Buffer.from('Webhook:00000000-0000-4000-8000-000000000000').toString('base64url')}") { deleted } }`;
+  const vi = await ask('vi-VN,vi;q=0.9,en;q=0.8', missing);
+  const en = await ask('en-US', missing);
+  const none = await ask(null, missing);
+  expect(vi.errors[0]).toMatchObject({ message: 'Webhook: không tìm thấy', extensions: { code: 'NOT_FOUND' } });
+  expect(en.errors[0]).toMatchObject({ message: 'Webhook not found', extensions: { code: 'NOT_FOUND' } });
+  expect(none.errors[0].message).toBe('Webhook not found');
+  const bad = `mutation { createWebhook(input: { url: "ftp://example.vn/" }) { secret } }`;
+  const badVi = await ask('vi', bad);
+  expect(badVi.errors[0]).toMatchObject({ message: 'URL webhook bị từ chối: only http and https URLs are accepted', extensions: { code: 'BAD_USER_INPUT', field: 'input.url' } });
+  const kinds = await ask('vi', `mutation { updateNotificationSettings(input: { kinds: [] }) { settings { language } } }`);
+  expect(kinds.errors[0]).toMatchObject({ message: 'Dữ liệu không hợp lệ tại input.kinds', extensions: { code: 'BAD_USER_INPUT', field: 'input.kinds' } });
+});
+
+test('testWebhook sends a PING now; a dead delivery can be replayed with the same webhook-id', async () => {
+  const { id, secret } = await createWebhook('admin@vnpt.test', '/ping', ['DIRECTIVE_ISSUED']);
+  const ping = await t.as<{ testWebhook: { status: string; kind: string; attempts: number; messageId: string } }>('admin@vnpt.test', `mutation($id: ID!) { testWebhook(id: $id) { status kind attempts messageId attemptLog { statusCode } } }`, { id });
+  expect(ping.errors).toBeUndefined();
+  expect(ping.data!.testWebhook).toMatchObject({ status: 'DELIVERED', kind: 'PING', attempts: 1 });
+  const [msg] = hook.at('/ping');
+  expect((new StandardWebhook(secret).verify(msg.body, msg.headers) as Body).type).toBe('PING');
+
+  // Every attempt fails (4 retries of the test schedule), the delivery is dead; replay sends it again.
+  hook.script('/dead', Array(5).fill({ status: 500 }));
+  await createWebhook('admin@vnpt.test', '/dead', ['DIRECTIVE_ISSUED']);
+  const inc = await report('handler@vncert.test', { title: 'Dead letter' });
+  await issue(inc.id, 'VNPT', { action: 'OTHER' });
+  const advance = setInterval(() => t.clock.advance(2000), 200);
+  let dead: { id: string; messageId: string };
+  try {
+    dead = await waitFor(async () => {
+      const r = await t.as<{ notificationDeliveries: { edges: { node: { id: string; messageId: string; address: string } }[] } }>('admin@vnpt.test',
+        `{ notificationDeliveries(first: 50, filter: { status: DEAD }) { edges { node { id messageId address } } } }`);
+      return r.data!.notificationDeliveries.edges.map((e) => e.node).find((n) => n.address.endsWith('/dead'));
+    }, 'a dead delivery', 30_000);
+  } finally {
+    clearInterval(advance);
+  }
+  expect(hook.at('/dead')).toHaveLength(5);
+  const replay = await t.as<{ replayNotification: { status: string } }>('admin@vnpt.test', `mutation($d: ID!) { replayNotification(deliveryId: $d) { status } }`, { d: dead.id });
+  expect(replay.errors).toBeUndefined();
+  await waitFor(() => hook.at('/dead').length === 6, 'the replayed delivery');
+  expect(new Set(hook.at('/dead').map((r) => r.headers['webhook-id']))).toEqual(new Set([dead.messageId]));
+});
