@@ -57,6 +57,8 @@ create table notification_delivery (
   status text not null check (status in ('PENDING','DELIVERED','DEAD','SKIPPED','CANCELLED')),
   attempts int not null default 0,
   queued_attempt int not null default 0,
+  -- attempts made before the last replay: a replayed delivery runs the retry schedule from its start
+  retry_base int not null default 0,
   next_attempt_at timestamptz not null,
   last_status_code int,
   last_error text,

@@ -64,6 +64,7 @@ export class NotificationDeliveryEntity {
   @Property({ type: 'text' }) status!: DeliveryStatus;
   @Property({ type: 'integer', default: 0 }) attempts = 0;
   @Property({ type: 'integer', default: 0 }) queuedAttempt = 0;
+  @Property({ type: 'integer', default: 0 }) retryBase = 0;
   @Property({ type: 'Date', columnType: 'timestamptz' }) nextAttemptAt!: Date;
   @Property({ type: 'integer', nullable: true }) lastStatusCode?: number | null;
   @Property({ type: 'text', nullable: true }) lastError?: string | null;

@@ -123,7 +123,7 @@ export async function deliveries(db: Db, where: Sql, limit: number): Promise<Del
   return db.query<DeliveryRow>(sql`${DELIVERY_SELECT} where ${where} order by w.created_at desc, w.id desc limit ${limit}`);
 }
 
-/** Replay: pending again now, attempts counted on from where they stopped (the log keeps every try). */
+/** Replay: pending again now, the retry schedule from its start; attempt numbers go on (the log keeps every try). */
 export async function replay(db: Db, id: string, now: Date): Promise<void> {
-  await db.query(sql`update notification_delivery set status = 'PENDING', next_attempt_at = ${now}, updated_at = ${now} where id = ${id}`);
+  await db.query(sql`update notification_delivery set status = 'PENDING', retry_base = attempts, next_attempt_at = ${now}, updated_at = ${now} where id = ${id}`);
 }

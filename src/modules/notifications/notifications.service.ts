@@ -117,7 +117,7 @@ async function checkedUrl(ctx: Context, url: string, field: string): Promise<str
 export async function createWebhook(ctx: Context, input: CreateWebhookInput): Promise<CreateWebhookPayload> {
   const kinds = checkKinds(input.kinds, 'input.kinds');
   const url = await checkedUrl(ctx, input.url, 'input.url');
-  const org = await targetOrganization(ctx, null);
+  const org = await targetOrganization(ctx, input.organizationId);
   const secret = newWebhookSecret();
   const row = await repo.insertWebhook(ctx.db, { organizationId: org.id, url, kinds, description: input.description ?? null, secret }, ctx.clock.now());
   return { secret, webhook: toWebhook(row) };

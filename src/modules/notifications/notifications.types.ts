@@ -70,6 +70,7 @@ export class DeletedPayload {
 @InputType()
 export class CreateWebhookInput {
   @Field() @Length(1, 2048) url!: string;
+  @Field(() => ID, { nullable: true, description: 'Default: the caller’s organization (the coordinator’s ADMINs may name any)' }) @IsOptional() organizationId?: string | null;
   @Field(() => [NotificationKindEnum], { nullable: true }) @IsOptional() @ArrayMaxSize(20) kinds?: NotificationKind[] | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(500) description?: string | null;
 }

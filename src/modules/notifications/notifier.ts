@@ -22,6 +22,7 @@ type DeliveryRow = {
   id: string;
   status: DeliveryStatus;
   attempts: number;
+  retry_base: number;
   channel: Channel;
   address: string;
   organization_id: string;
@@ -190,7 +191,7 @@ export class Notifier {
   async perform(job: DeliveryJob): Promise<void> {
     const { db, clock, config } = this.services;
     const row = await db.one<DeliveryRow>(sql`
-      select d.id, d.status, d.attempts, d.channel, d.address, d.organization_id, d.webhook_id,
+      select d.id, d.status, d.attempts, d.retry_base, d.channel, d.address, d.organization_id, d.webhook_id,
         n.kind, n.incident_id, n.directive_id,
         w.secret, w.previous_secret, w.previous_secret_until, (w.active and w.deleted_at is null) as webhook_usable,
         s.language, o.country
@@ -210,7 +211,7 @@ export class Notifier {
     try {
       outcome = await this.attempt(row, job.attempt);
     } catch (err) {
-      outcome = this.failure(job.attempt, null, (err as Error).message, null);
+      outcome = this.failure(job.attempt - row.retry_base, null, (err as Error).message, null);
     }
     const finishedAt = clock.now();
     await db.query(sql`update notification_attempt set finished_at = ${finishedAt}, status_code = ${outcome.statusCode},
@@ -228,6 +229,7 @@ export class Notifier {
     void config;
   }
 
+  /** `attempt` counts from the last replay (1 = the first try since). */
   private failure(attempt: number, statusCode: number | null, error: string | null, latencyMs: number | null, retryAfterSeconds?: number | null): Outcome {
     const now = this.services.clock.now();
     const schedule = this.services.config.notifications.retrySchedule;
@@ -267,7 +269,7 @@ export class Notifier {
       if (code !== null && code >= 200 && code < 300) return { outcome: 'DELIVERED', status: 'DELIVERED', nextAttemptAt: null, statusCode: code, error: null, latencyMs: result.latencyMs };
       if (code === 410) return { outcome: 'GONE', status: 'CANCELLED', nextAttemptAt: null, statusCode: code, error: 'the receiver answered 410 Gone', latencyMs: result.latencyMs };
       const retryAfter = code === 429 || code === 503 ? result.retryAfterSeconds : null;
-      return this.failure(attempt, code, result.error ?? `HTTP ${code}`, result.latencyMs, retryAfter);
+      return this.failure(attempt - row.retry_base, code, result.error ?? `HTTP ${code}`, result.latencyMs, retryAfter);
     }
     const language: Language = row.language ?? (row.country === 'VN' ? 'VI' : 'EN');
     const message = emailMessage(language, row.kind, data, `${cfg.publicUrl}/graphql`);
@@ -275,7 +277,7 @@ export class Notifier {
     try {
       await this.mailer.send({ to: row.address, subject: message.subject, text: message.text, messageId: `<${row.id}@incident-hub>`, language: language === 'VI' ? 'vi' : 'en' });
     } catch (err) {
-      return this.failure(attempt, (err as { responseCode?: number }).responseCode ?? null, (err as Error).message, Date.now() - started);
+      return this.failure(attempt - row.retry_base, (err as { responseCode?: number }).responseCode ?? null, (err as Error).message, Date.now() - started);
     }
     return { outcome: 'DELIVERED', status: 'DELIVERED', nextAttemptAt: null, statusCode: null, error: null, latencyMs: Date.now() - started };
   }

@@ -284,6 +284,9 @@ test('reminders go out once per threshold across two instances, by the injected 
   const mails = await t.sql<{ n: number }>(`select count(*)::int as n from notification_delivery d join notification n on n.id = d.notification_id
     where n.reminder_key is not null and (n.directive_id = $1) and d.channel = 'EMAIL'`, [uuid]);
   expect(mails[0].n).toBe(3);
+  // The second instance's clock is its own: later tests move only the first one's.
+  await t2.close();
+  t2 = null;
 }, 60_000);
 
 test('GraphQL error messages follow Accept-Language (vi, en); codes and fields unchanged', async () => {
@@ -333,8 +336,83 @@ test('testWebhook sends a PING now; a dead delivery can be replayed with the sam
     clearInterval(advance);
   }
   expect(hook.at('/dead')).toHaveLength(5);
+  // Replayed, it runs the retry schedule from its start: two more failures, then delivered.
+  hook.script('/dead', [{ status: 500 }, { status: 500 }]);
   const replay = await t.as<{ replayNotification: { status: string } }>('admin@vnpt.test', `mutation($d: ID!) { replayNotification(deliveryId: $d) { status } }`, { d: dead.id });
   expect(replay.errors).toBeUndefined();
-  await waitFor(() => hook.at('/dead').length === 6, 'the replayed delivery');
+  const again = setInterval(() => t.clock.advance(2000), 200);
+  try {
+    await waitFor(() => hook.at('/dead').length === 8, 'the replayed delivery', 30_000);
+  } finally {
+    clearInterval(again);
+  }
+  const done = await t.as<{ node: null }>('admin@vnpt.test', `{ notificationDeliveries(first: 50, filter: { status: DELIVERED }) { edges { node { id attempts } } } }`);
+  expect(JSON.stringify(done.data)).toContain(dead.id);
   expect(new Set(hook.at('/dead').map((r) => r.headers['webhook-id']))).toEqual(new Set([dead.messageId]));
 });
+
+test('every kind: the webhook data deep-equals what the recipient organization’s HANDLER reads over GraphQL at that moment', async () => {
+  const READERS: Record<string, string> = {
+    ACME: 'reporter@acme.test', VNPT: 'handler@vnpt.test', VNCERT: 'handler@vncert.test', SECPARTNER: 'handler@secpartner.test',
+    'MPS-A05': 'handler@mps-a05.test', VIETTEL: 'handler@viettel.test',
+  };
+  for (const code of Object.keys(READERS)) {
+    const res = await t.as('admin@vncert.test', `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret } }`, { i: { url: hook.url(`/all/${code}`), organizationId: await orgId(code) } });
+    expect(res.errors).toBeUndefined();
+  }
+  const seen = new Set<string>();
+  const kindsChecked = new Set<string>();
+  /** Waits for `kind` to `code` about the object, then compares its data with the HANDLER's read now. */
+  const expectKind = async (code: string, kind: string, objectId: string) => {
+    const msg = await waitFor(() => hook.at(`/all/${code}`).find((r) => !seen.has(r.headers['webhook-id']) && (JSON.parse(r.body) as Body).type === kind && r.body.includes(objectId)), `${kind} to ${code}`, 30_000);
+    seen.add(msg.headers['webhook-id']);
+    const payload = JSON.parse(msg.body) as Body;
+    const query = 'directive' in payload.data ? DIRECTIVE_SELECTION : INCIDENT_SELECTION;
+    const read = await t.as<Record<string, unknown>>(READERS[code], query, { id: objectId });
+    expect(read.errors).toBeUndefined();
+    expect(payload.data).toEqual('directive' in payload.data ? { directive: read.data!.node } : { incident: read.data!.incident });
+    kindsChecked.add(kind);
+  };
+  const incMove = async (email: string, name: string, type: string, input: Record<string, unknown>) => {
+    const v = await t.as<{ incident: { version: number } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: input.id });
+    const res = await t.as(email, `mutation($i: ${type}!) { ${name}(input: $i) { incident { id } } }`, { i: { ...input, expectedVersion: v.data!.incident.version } });
+    expect(res.errors).toBeUndefined();
+  };
+  const inc = await report('reporter@acme.test', { reportTo: 'VNPT', title: 'Every kind', indicators: [{ type: 'DOMAIN', value: 'every-kind.vn' }] });
+  await expectKind('ACME', 'REPORT_RECEIVED', inc.id);
+  await expectKind('VNPT', 'INCIDENT_ASSIGNED', inc.id);
+  await incMove('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', { id: inc.id, severity: 'HIGH', rsitClass: 'fraud', rsitType: 'phishing' });
+  await expectKind('ACME', 'REPORT_STATUS_CHANGED', inc.id);
+  await incMove('handler@vnpt.test', 'escalateIncident', 'EscalateIncidentInput', { id: inc.id, reason: 'Beyond our capacity' });
+  await expectKind('VNCERT', 'INCIDENT_ASSIGNED', inc.id);
+  await expectKind('ACME', 'REPORT_STATUS_CHANGED', inc.id);
+  await incMove('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, organization: 'SECPARTNER' });
+  await expectKind('SECPARTNER', 'INCIDENT_SHARED', inc.id);
+  await incMove('handler@vncert.test', 'referIncident', 'ReferIncidentInput', { id: inc.id, organization: 'MPS-A05', reason: 'Fraud' });
+  await expectKind('MPS-A05', 'INCIDENT_REFERRED', inc.id);
+  const d = await issue(inc.id, 'VIETTEL', { action: 'BLOCK_DOMAIN', dueAt: new Date(t.clock.now().getTime() + 48 * HOUR).toISOString() });
+  await expectKind('VIETTEL', 'DIRECTIVE_ISSUED', d);
+  await expectKind('ACME', 'REPORT_STATUS_CHANGED', inc.id);
+  t.clock.advance(25 * HOUR);
+  await expectKind('VIETTEL', 'DIRECTIVE_DUE_SOON', d);
+  t.clock.advance(24 * HOUR);
+  await expectKind('VIETTEL', 'DIRECTIVE_OVERDUE', d);
+  await expectKind('VNCERT', 'DIRECTIVE_OVERDUE', d);
+  const dv = async () => (await t.as<{ node: { version: number } }>('handler@vncert.test', `query($id: ID!) { node(id: $id) { ... on Directive { version } } }`, { id: d })).data!.node.version;
+  const ack = await t.as('handler@viettel.test', `mutation($i: DirectiveActionInput!) { acknowledgeDirective(input: $i) { directive { id } } }`, { i: { id: d, expectedVersion: await dv() } });
+  expect(ack.errors).toBeUndefined();
+  await expectKind('VNCERT', 'DIRECTIVE_ANSWERED', d);
+  const done = await t.as('handler@viettel.test', `mutation($i: CompleteDirectiveInput!) { completeDirective(input: $i) { directive { id } } }`, { i: { id: d, expectedVersion: await dv(), result: 'Blocked' } });
+  expect(done.errors).toBeUndefined();
+  await expectKind('VNCERT', 'DIRECTIVE_ANSWERED', d);
+  await incMove('handler@vncert.test', 'resolveIncident', 'ResolveIncidentInput', { id: inc.id, summary: 'Blocked and taken down' });
+  await expectKind('ACME', 'REPORT_STATUS_CHANGED', inc.id);
+  t.clock.advance(97 * HOUR);
+  await expectKind('VNPT', 'FINAL_REPORT_DUE', inc.id);
+  t.clock.advance(48 * HOUR);
+  await expectKind('VNPT', 'FINAL_REPORT_OVERDUE', inc.id);
+  expect([...kindsChecked].sort()).toEqual([
+    'DIRECTIVE_ANSWERED', 'DIRECTIVE_DUE_SOON', 'DIRECTIVE_ISSUED', 'DIRECTIVE_OVERDUE', 'FINAL_REPORT_DUE', 'FINAL_REPORT_OVERDUE',
+    'INCIDENT_ASSIGNED', 'INCIDENT_REFERRED', 'INCIDENT_SHARED', 'REPORT_RECEIVED', 'REPORT_STATUS_CHANGED',
+  ]);
+}, 120_000);
