@@ -19,7 +19,7 @@ export class HubMetrics {
   private readonly refusals: Counter<'transport' | 'principal'>;
   private readonly operationNames = new Set<string>();
 
-  constructor(services: Pick<Services, 'db' | 'subscriptions' | 'clock'>) {
+  constructor(services: Pick<Services, 'db' | 'subscriptions' | 'clock' | 'config'>) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
@@ -42,7 +42,7 @@ export class HubMetrics {
       registers,
     });
     const { db, subscriptions } = services;
-    registerNotificationMetrics(registers, services);
+    if (services.config.notifications.enabled) registerNotificationMetrics(registers, services);
     new Gauge({
       name: 'hub_subscriptions_active',
       help: 'Live GraphQL subscriptions on this instance',

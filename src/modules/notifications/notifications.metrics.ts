@@ -9,6 +9,7 @@ import { sql } from '../../db/sql';
  * oldest pending one by the hub's clock.
  */
 export function registerNotificationMetrics(registers: Registry[], services: Pick<Services, 'db' | 'clock'>): void {
+  // Registered only where notifications run (the scrape reads the database).
   const { db, clock } = services;
   new Gauge({
     name: 'hub_notification_deliveries',

@@ -416,3 +416,11 @@ test('every kind: the webhook data deep-equals what the recipient organizationâ€
     'INCIDENT_ASSIGNED', 'INCIDENT_REFERRED', 'INCIDENT_SHARED', 'REPORT_RECEIVED', 'REPORT_STATUS_CHANGED',
   ]);
 }, 120_000);
+
+test('metrics: deliveries by kind, channel and outcome, queue depth, age of the oldest pending delivery', async () => {
+  const text = await (await fetch(t.url.replace(/\/graphql$/, '/metrics'))).text();
+  expect(text).toMatch(/^hub_notification_deliveries\{kind="DIRECTIVE_ISSUED",channel="WEBHOOK",outcome="DELIVERED"\} [1-9]\d*$/m);
+  expect(text).toMatch(/^hub_notification_deliveries\{kind="REPORT_RECEIVED",channel="EMAIL",outcome="DELIVERED"\} [1-9]\d*$/m);
+  expect(text).toMatch(/^hub_notification_queue_depth \d+$/m);
+  expect(text).toMatch(/^hub_notification_oldest_pending_seconds [\d.e+]+$/m);
+});
