@@ -67,6 +67,7 @@ export class Notifier {
   private boss: PgBoss | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
+  private current: Promise<void> | null = null;
   private stopped = false;
   readonly mailer: Mailer;
   private readonly instance = `${os.hostname()}:${process.pid}`;
@@ -102,9 +103,11 @@ export class Notifier {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    // The round in progress and the attempts in flight finish before the queue and the pools close.
+    await this.current?.catch(() => undefined);
+    await Promise.all(this.loops);
     const boss = this.boss;
     this.boss = null;
-    await Promise.all(this.loops);
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
     this.mailer.close();
   }
@@ -139,8 +142,13 @@ export class Notifier {
   }
 
   /** One round: reminders, then due deliveries. Errors (database down) wait for the next round. */
-  async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
+  tick(): Promise<void> {
+    if (this.ticking || this.stopped) return Promise.resolve();
+    this.current = this.round();
+    return this.current;
+  }
+
+  private async round(): Promise<void> {
     this.ticking = true;
     try {
       await writeReminders(this.services);

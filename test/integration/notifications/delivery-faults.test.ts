@@ -22,7 +22,7 @@ const mail = new MailReceiver();
 let env: Record<string, string> = {};
 
 async function sqlOnce<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 20000 });
   client.on('error', () => undefined);
   await client.connect();
   try {
