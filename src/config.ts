@@ -38,6 +38,8 @@ export interface Config {
   loadDemoData: boolean;
   maxPageSize: number;
   /** Query limits (QUERY_TOO_COMPLEX): at parse time, before validation, before execution (src/graphql/limits.ts). */
+  /** Notifications (DESIGN.md §7): e-mail and signed webhooks, delivered by a job queue on the same PostgreSQL. */
+  notifications: NotificationConfig;
   limits: {
     maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number;
     maxLength: number; maxTokens: number; maxOperations: number; maxSelections: number; maxFieldComparisons: number; maxNesting: number;
@@ -71,6 +73,47 @@ export const DEFAULT_DEADLINES: DeadlineConfig = {
   finalReportHours: 120,
   lateNotificationHours: 120,
 };
+
+export interface NotificationConfig {
+  /** NOTIFICATIONS (on/off): default on, off under NODE_ENV=test unless a test asks for it. */
+  enabled: boolean;
+  /** SMTP_URL; null in development sends mail to a local mailbox (`mailboxDir`, `npm run mailbox`). */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** PUBLIC_URL: links in messages. */
+  publicUrl: string;
+  mailboxDir: string;
+  /** NOTIFY_WEBHOOK_ALLOW_PRIVATE: loopback and private addresses allowed (link-local and metadata never). */
+  allowPrivate: boolean;
+  /** NOTIFY_RETRY_SCHEDULE: seconds before each retry (comma-separated); after the last, the delivery is dead. */
+  retrySchedule: number[];
+  dueSoonHours: number;
+  /** How often each instance looks for due deliveries and reminders (NOTIFY_POLL_MS). */
+  pollMs: number;
+  timeoutMs: number;
+  /** A job whose worker died is handed to another after this long (NOTIFY_JOB_EXPIRE_SECONDS); longer than the timeout. */
+  jobExpireSeconds: number;
+  /** The queue's supervision interval (NOTIFY_MAINTENANCE_SECONDS): how soon expired jobs are noticed. */
+  maintenanceSeconds: number;
+  /** How long the previous webhook secret still signs after a rotation (NOTIFY_SECRET_OVERLAP_HOURS). */
+  secretOverlapHours: number;
+}
+
+/** Standard Webhooks' schedule stretched to about three days: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 20 h. */
+export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 72000];
+
+/** The hub refuses to start in production with notifications on and nowhere to send mail (checked at boot, not when reading settings). */
+export function notificationStartupProblem(config: Config): string | null {
+  if (config.env === 'production' && config.notifications.enabled && !config.notifications.smtpUrl) return 'In production set SMTP_URL, or NOTIFICATIONS=off';
+  return null;
+}
+
+function retrySchedule(value: string | undefined): number[] {
+  if (!value) return DEFAULT_RETRY_SCHEDULE;
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.some((n) => !Number.isFinite(n) || n < 0)) throw new ConfigError('NOTIFY_RETRY_SCHEDULE must be comma-separated seconds, e.g. 5,300,1800');
+  return parts;
+}
 
 export class ConfigError extends Error {}
 
@@ -172,11 +215,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwt = { mode: 'hs256', secret: developmentSecret(dataDir), issuer, audience, generated: true };
   }
   const production = nodeEnv === 'production';
+  const port = int('PORT', env.PORT, 4000);
+  const notificationsOn = bool(env.NOTIFICATIONS, nodeEnv !== 'test');
   const introspection = (env.INTROSPECTION ?? 'authenticated') as Config['security']['introspection'];
   if (!['authenticated', 'all', 'none'].includes(introspection)) throw new ConfigError('INTROSPECTION must be authenticated, all or none');
   return {
     env: nodeEnv,
-    port: int('PORT', env.PORT, 4000),
+    port,
     host: env.HOST ?? '0.0.0.0',
     workers: workers(env.HUB_WORKERS),
     databaseUrl: env.DATABASE_URL || null,
@@ -206,6 +251,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deadlines: deadlines(env),
     loadDemoData: bool(env.LOAD_DEMO_DATA, !production),
     maxPageSize: 100,
+    notifications: {
+      enabled: notificationsOn,
+      smtpUrl: env.SMTP_URL || null,
+      mailFrom: env.MAIL_FROM || 'Incident hub <no-reply@hub.invalid>',
+      publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+      mailboxDir: path.join(dataDir, 'mailbox'),
+      allowPrivate: bool(env.NOTIFY_WEBHOOK_ALLOW_PRIVATE, false),
+      retrySchedule: retrySchedule(env.NOTIFY_RETRY_SCHEDULE),
+      dueSoonHours: int('NOTIFY_DUE_SOON_HOURS', env.NOTIFY_DUE_SOON_HOURS, 24),
+      pollMs: int('NOTIFY_POLL_MS', env.NOTIFY_POLL_MS, 1000),
+      timeoutMs: int('NOTIFY_WEBHOOK_TIMEOUT_MS', env.NOTIFY_WEBHOOK_TIMEOUT_MS, 15000),
+      jobExpireSeconds: int('NOTIFY_JOB_EXPIRE_SECONDS', env.NOTIFY_JOB_EXPIRE_SECONDS, 60),
+      maintenanceSeconds: int('NOTIFY_MAINTENANCE_SECONDS', env.NOTIFY_MAINTENANCE_SECONDS, 30),
+      secretOverlapHours: int('NOTIFY_SECRET_OVERLAP_HOURS', env.NOTIFY_SECRET_OVERLAP_HOURS, 24),
+    },
     limits: {
       maxDepth: int('QUERY_MAX_DEPTH', env.QUERY_MAX_DEPTH, 12),
       maxCost: int('QUERY_MAX_COST', env.QUERY_MAX_COST, 25_000),

@@ -296,3 +296,15 @@ export function periodicSummaryAccess(viewer: Viewer, target: { id: string; kind
   if (target.kind === 'CONSTITUENT' && !viewer.capabilities.has('STATISTICS_READ')) return 'UNKNOWN';
   return 'STATISTICS_READ';
 }
+
+// ---- notifications (DESIGN.md §7) ----
+
+/**
+ * Notification settings and webhooks of an organization: its own ADMINs (ORG_ADMIN, checked by the
+ * caller through ctx.authz), and the coordinator's ADMINs for any organization.
+ */
+export function decideNotificationAdministration(viewer: Viewer, organizationId: string): Decision {
+  return viewer.organization.id === organizationId || viewer.organization.kind === 'COORDINATOR'
+    ? { before: null, after: null }
+    : { before: refuse('Notifications are managed by the ADMINs of their own organization and of the coordinator'), after: null };
+}

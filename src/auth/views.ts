@@ -223,3 +223,18 @@ export function organizationViewer(org: Viewer['organization'], capabilities: Re
     credentialExpiresAt: null,
   };
 }
+
+/**
+ * Webhooks and the delivery log (DESIGN.md §7) over a row aliased `w` with `organization_id`: the
+ * viewer's own organization's; the coordinator's ADMINs manage every organization's. Anything else
+ * reads like a missing object.
+ */
+export function notificationRowsVisibleSql(viewer: Viewer): Sql {
+  if (viewer.organization.kind === 'COORDINATOR') return raw('true');
+  return sql`w.organization_id = ${viewer.organization.id}`;
+}
+
+/** The organization whose notifications a request manages when it names none: the viewer's own. */
+export function ownOrganizationId(viewer: Viewer): string {
+  return viewer.organization.id;
+}

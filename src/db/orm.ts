@@ -9,11 +9,13 @@ import { DomainFeedEntryEntity } from '../modules/registry/feed.entity';
 import { NoteEntity } from '../modules/notes/note.entity';
 import { IncidentEventEntity } from '../modules/timeline/event.entity';
 import { MIGRATIONS } from './migrations';
+import { NOTIFICATION_ENTITIES } from '../modules/notifications/notification.entity';
 
 /** Every table of the schema has its entity (test/integration/orm/entities-match-schema.test.ts). */
 export const ENTITIES = [
   OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IncidentParticipantEntity, IndicatorEntity,
   ReferenceCounterEntity, DirectiveEntity, DirectiveTargetEntity, NoteEntity, IncidentEventEntity, DomainFeedEntryEntity,
+  ...NOTIFICATION_ENTITIES,
 ];
 
 /** Where `npm run migration:create` writes new migrations (the sources, not dist/). */

@@ -16,11 +16,12 @@ import { OrganizationResolver } from '../modules/organizations/organization.reso
 import { ViewerResolver } from '../modules/accounts/account.resolver';
 import { NodeResolver } from './node';
 import { ExchangeResolver } from '../modules/exchange/exchange.resolver';
+import { NotificationsResolver } from '../modules/notifications/notifications.resolver';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 import { unprojectedFields } from '../auth/projection';
 import { toSubgraphSchema } from './federation';
 
-export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver, ExchangeResolver] as const;
+export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver, ExchangeResolver, NotificationsResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 

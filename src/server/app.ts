@@ -14,6 +14,7 @@ import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
 import { HubError } from '../graphql/errors';
 import { formatError } from '../graphql/format-error';
+import { errorLanguagePlugin } from '../graphql/error-language';
 import { queryLimitsPlugin, limitSubscription, preValidate, requestDocument } from '../graphql/limits';
 import { explorerRouter } from './explorer';
 import { demoAccountsRouter } from './demo-accounts';
@@ -164,6 +165,8 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
     // Every string argument obeys one text rule before anything runs (graphql-ws: `execute` and `subscribe` above).
     inputTextPlugin(inputText),
     tracker.plugin(),
+    // Error messages in Vietnamese for `Accept-Language: vi` (codes unchanged).
+    errorLanguagePlugin<Context>(),
     {
       async serverWillStart() {
         return {

@@ -8,6 +8,7 @@ import { startHub, type Hub } from './app';
 import type { Services } from '../graphql/context';
 import { EventHub } from '../modules/subscriptions/event-hub';
 import { SubscriptionManager } from '../modules/subscriptions/manager';
+import { startNotifications } from '../modules/notifications/notifications.service';
 
 export interface RunningHub extends Hub {
   services: Services;
@@ -50,6 +51,7 @@ export async function bootHub(opts: { config: Config; databaseUrl: string; clock
     subscriptions.start();
     const live: Services = { ...services, subscriptions };
     const schema = await buildHubSchema();
+    const notifier = await startNotifications(live, schema, opts.databaseUrl);
     const hub = await startHub(live, schema, { port: opts.port ?? opts.config.port, host: opts.config.host, events });
     return {
       ...hub,
@@ -57,6 +59,7 @@ export async function bootHub(opts: { config: Config; databaseUrl: string; clock
       seeded,
       shutdown: async () => {
         await hub.close();
+        await notifier?.stop();
         subscriptions.stop();
         await events.stop();
         await background.close();

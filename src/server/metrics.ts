@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Services } from '../graphql/context';
 import type { Transport } from './rate-limit';
+import { registerNotificationMetrics } from '../modules/notifications/notifications.metrics';
 
 /** Operation names come from clients: past this many distinct names, new ones are counted as `__other`. */
 const MAX_OPERATION_LABELS = 200;
@@ -18,7 +19,7 @@ export class HubMetrics {
   private readonly refusals: Counter<'transport' | 'principal'>;
   private readonly operationNames = new Set<string>();
 
-  constructor(services: Pick<Services, 'db' | 'subscriptions'>) {
+  constructor(services: Pick<Services, 'db' | 'subscriptions' | 'clock' | 'config'>) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
@@ -41,6 +42,7 @@ export class HubMetrics {
       registers,
     });
     const { db, subscriptions } = services;
+    if (services.config.notifications.enabled) registerNotificationMetrics(registers, services);
     new Gauge({
       name: 'hub_subscriptions_active',
       help: 'Live GraphQL subscriptions on this instance',

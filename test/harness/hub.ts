@@ -69,6 +69,8 @@ export async function startTestHub(env: Record<string, string> = {}, opts: { cap
     LOAD_DEMO_DATA: 'false',
     HUB_DATA_DIR: path.join(ROOT, '.data', 'test-hub'),
     HOST: '127.0.0.1',
+    // Notifications run only in the tests that ask for them (NOTIFICATIONS=on).
+    NOTIFICATIONS: 'off',
     ...env,
   });
   const clock = new AdjustableClock();

@@ -4,6 +4,7 @@ import { Migration20261121000000_initial } from './Migration20261121000000_initi
 import { Migration20261121010000_domain_feed } from './Migration20261121010000_domain_feed';
 import { Migration20261121020000_query_indexes } from './Migration20261121020000_query_indexes';
 import { Migration20261207000000_reported_indicators } from './Migration20261207000000_reported_indicators';
+import { Migration20261207100000_notifications } from './Migration20261207100000_notifications';
 import { Migration20261207130000_event_commit_time } from './Migration20261207130000_event_commit_time';
 
 export const MIGRATIONS = [
@@ -11,5 +12,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261121010000_domain_feed', class: Migration20261121010000_domain_feed },
   { name: 'Migration20261121020000_query_indexes', class: Migration20261121020000_query_indexes },
   { name: 'Migration20261207000000_reported_indicators', class: Migration20261207000000_reported_indicators },
+  { name: 'Migration20261207100000_notifications', class: Migration20261207100000_notifications },
   { name: 'Migration20261207130000_event_commit_time', class: Migration20261207130000_event_commit_time },
 ];

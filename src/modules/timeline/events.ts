@@ -3,6 +3,7 @@ import { sql, join } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { actorColumns } from '../../auth/viewer';
 import { refreshDomainFeeds } from '../registry/feed';
+import { recordNotifications, type WrittenEvent } from '../notifications/outbox';
 
 export const EVENT_CHANNEL = 'hub_incident_events';
 /** Arbitrary constant key of the transaction-level advisory lock that orders event positions. */
@@ -31,9 +32,9 @@ export async function appendEvents(q: Queryable, viewer: Viewer | null, at: Date
     (e) => sql`(nextval('incident_event_position'), ${e.incidentId}, ${e.directiveId ?? null}, ${e.noteId ?? null}, ${e.type},
       ${actor.accountId}, ${actor.apiKeyId}, ${actor.orgId}, ${at}, ${JSON.stringify(e.data ?? {})}::jsonb)`,
   );
-  const inserted = await q.query<{ position: string; incident_id: string }>(sql`insert into incident_event
+  const inserted = await q.query<WrittenEvent>(sql`insert into incident_event
       (position, incident_id, directive_id, note_id, type, actor_account_id, actor_api_key_id, actor_org_id, occurred_at, data)
-    values ${join(rows)} returning position, incident_id`);
+    values ${join(rows)} returning position, incident_id, directive_id, type, data, actor_org_id`);
   const last = inserted[inserted.length - 1].position;
   const lastByIncident = new Map<string, string>();
   for (const r of inserted) {
@@ -41,5 +42,7 @@ export async function appendEvents(q: Queryable, viewer: Viewer | null, at: Date
     if (!seen || BigInt(r.position) > BigInt(seen)) lastByIncident.set(r.incident_id, r.position);
   }
   await refreshDomainFeeds(q, lastByIncident);
+  // The outbox (DESIGN.md §7): notification intents commit with the events that cause them.
+  await recordNotifications(q, at, inserted);
   await q.query(sql`select pg_notify(${EVENT_CHANNEL}, ${last})`);
 }

@@ -427,7 +427,7 @@ describe('operations', () => {
 
   test('secrets never reach the logs: bearer tokens, API keys, connection_init credentials', async () => {
     const chunks: string[] = [];
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'trace', LOAD_DEMO_DATA: 'false', HUB_DATA_DIR: path.join(ROOT, '.data', 'test-hub'), HOST: '127.0.0.1', DB_STATEMENT_TIMEOUT_MS: '300' });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'trace', LOAD_DEMO_DATA: 'false', HUB_DATA_DIR: path.join(ROOT, '.data', 'test-hub'), HOST: '127.0.0.1', DB_STATEMENT_TIMEOUT_MS: '300', NOTIFICATIONS: 'off' });
     const log = createLogger(config, new Writable({ write(chunk: Buffer, _enc, cb) { chunks.push(chunk.toString()); cb(); } }));
     const databaseUrl = await cloneDatabase();
     const hub = await bootHub({ config, databaseUrl, clock: new AdjustableClock(), port: 0, log });
