@@ -105,3 +105,31 @@ test('one incident by id, by node, by reference and through _entities costs the 
     expect(count).toBeLessThanOrEqual(3);
   }
 });
+
+test('the registry feed with its cases\' domains and incidents costs the same few statements at any page size', async () => {
+  const token = await t.token('handler@vnnic.test');
+  const FEED = `query($n: Int) { domainCases(first: $n) { edges { node {
+    cursor removed incidentId domains { value }
+    incident { id reference handler { code } indicators { type value } timeline(first: 2) { edges { node { type } } } }
+  } } } }`;
+  const counts: number[] = [];
+  for (const n of [5, 100]) {
+    const pool = t.hub.services.db.pool as unknown as { query: (...a: unknown[]) => unknown };
+    const original = pool.query;
+    pool.query = (...a: unknown[]) => {
+      if (process.env.STATEMENT_DEBUG) console.log(String(a[0]).replace(/\s+/g, ' ').slice(0, 120));
+      return original.apply(pool, a);
+    };
+    const before = t.hub.services.db.statements.count;
+    const res = await t.gql<{ domainCases: { edges: { node: { removed: boolean; domains: unknown[] } }[] } }>(token, FEED, { n });
+    counts.push(t.hub.services.db.statements.count - before);
+    pool.query = original;
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.domainCases.edges.length).toBe(n);
+    // The demo's RECIPIENT case (VNNIC's directive) shows no domains; the counted cases do.
+    expect(res.data!.domainCases.edges.filter((e) => e.node.domains.length > 0).length).toBeGreaterThanOrEqual(n - 1);
+  }
+  console.log(`statements: domainCases first 5 → ${counts[0]}, first 100 → ${counts[1]}`);
+  expect(counts[1]).toBe(counts[0]);
+  expect(counts[1]).toBeLessThanOrEqual(3);
+});

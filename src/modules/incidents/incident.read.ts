@@ -5,8 +5,8 @@ import { viewerOf } from '../../graphql/context';
 import { requestLoader } from '../../graphql/loaders';
 import { objectType, rootSelections, selectedFields, selectionsAt } from '../../graphql/lookahead';
 import { sql, raw, type Sql } from '../../db/sql';
-import { PROJECTIONS } from '../../auth/projection';
-import type { AccessLevel } from '../../auth/views';
+import { PROJECTIONS, type FieldEntry, type ProtectedType } from '../../auth/projection';
+import { ACCESS_LEVELS, type AccessLevel } from '../../auth/views';
 import { incidentIndicatorsSql, visibleIncidentsWithRelations, type IncidentRow, type IndicatorRow } from './incident.repo';
 import { linkedParticipantsSql, primeParticipants, type LinkedParticipantRow } from './participants';
 import { incidentDirectivesPageSql, type DirectiveRow } from '../directives/directive.repo';
@@ -63,10 +63,14 @@ function revive<T>(rows: unknown[], bigints: readonly string[] = []): T[] {
   return rows as T[];
 }
 
-/** `case when` the row's view shows the field (by the projection table) `then` the relation's JSON array. */
-function shownOnly(field: keyof typeof PROJECTIONS.Incident | (keyof typeof PROJECTIONS.Incident)[], json: Sql): Sql {
-  const fields = Array.isArray(field) ? field : [field];
-  const views = new Set<AccessLevel>(fields.flatMap((f) => [...PROJECTIONS.Incident[f].views]));
+/**
+ * `case when` the row's view shows one of the fields (by the projection table) `then` the relation's
+ * JSON array: rows whose view shows none of the fields that read the relation do not read it.
+ */
+function shownOnly(fields: readonly (readonly [ProtectedType, string])[], json: Sql): Sql {
+  const views = new Set<AccessLevel>();
+  for (const [type, field] of fields) for (const v of (PROJECTIONS[type] as Record<string, FieldEntry>)[field].views) views.add(v);
+  if (views.size === ACCESS_LEVELS.length) return json;
   return sql`case when v.access_level = any(${[...views]}::text[]) then ${json} end`;
 }
 
@@ -87,10 +91,13 @@ function pageArgs(ctx: Context, args: Record<string, unknown>, shape: Parameters
   return { first, after };
 }
 
-/** Plans the relations of the incidents selected by `sets` (selection sets on the Incident type). */
-export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: SelectionSetNode[]): IncidentReadPlan {
+/**
+ * Plans the relations of the incidents selected by `sets` (selection sets on the Incident type);
+ * `indicators` reads them whatever the selection (a registry case's `domains`).
+ */
+export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: SelectionSetNode[], opts: { indicators?: boolean } = {}): IncidentReadPlan {
   const type = objectType(info, 'Incident');
-  if (!type || !sets.length || !ctx.viewer) return NO_PLAN;
+  if (!type || (!sets.length && !opts.indicators) || !ctx.viewer) return NO_PLAN;
   const viewer = viewerOf(ctx);
   const now = ctx.clock.now();
   const relations: Relation[] = [];
@@ -98,10 +105,11 @@ export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: S
   const fields = selectedFields(info, sets, type);
   const has = (name: string) => fields.some((f) => f.name === name);
 
-  if (has('indicators') || has('domains')) {
+  if (opts.indicators || has('indicators') || has('domains')) {
     relations.push({
       column: '$indicators',
-      sql: shownOnly(['indicators', 'domains'], jsonArray(incidentIndicatorsSql(), 'r.id')),
+      sql: shownOnly([['Incident', 'indicators'], ['Incident', 'domains'], ...(opts.indicators ? [['DomainCase', 'domains'] as const] : [])],
+        jsonArray(incidentIndicatorsSql(), 'r.id')),
       prime: (c, row, value) => c.loaders.indicators.prime(row.id, (value as (IndicatorRow & { id?: unknown })[]).map(({ id: _id, ...r }) => r as IndicatorRow)),
     });
     signature.push('indicators');
@@ -110,7 +118,7 @@ export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: S
     relations.push({
       column: '$participants',
       // Unordered, as the loader reads them: the resolver orders and deduplicates by the participants rule.
-      sql: shownOnly(['participants', 'participantRoles'], jsonArray(linkedParticipantsSql(), null)),
+      sql: shownOnly([['Incident', 'participants'], ['Incident', 'participantRoles']], jsonArray(linkedParticipantsSql(), null)),
       prime: (c, row, value) => primeParticipants(c, row.id, value as LinkedParticipantRow[]),
     });
     signature.push('participants');
@@ -133,13 +141,13 @@ export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: S
       const id = sql`${cursor?.[1] ?? null}::uuid`;
       relations.push({
         column,
-        sql: shownOnly('directives', jsonArray(incidentDirectivesPageSql(viewer, now, due, id, limit), 'r.due_at, r.id')),
+        sql: shownOnly([['Incident', 'directives']], jsonArray(incidentDirectivesPageSql(viewer, now, due, id, limit), 'r.due_at, r.id')),
         prime: (c, row, value) => primeIncidentDirectives(c, row.id, page.first, page.after, revive<DirectiveRow>(value)),
       });
     } else if (f.name === 'timeline') {
       relations.push({
         column,
-        sql: shownOnly('timeline', jsonArray(timelinePageSql(viewer, sql`${cursor?.[0] ?? '0'}::bigint`, limit), 'r.position')),
+        sql: shownOnly([['Incident', 'timeline']], jsonArray(timelinePageSql(viewer, sql`${cursor?.[0] ?? '0'}::bigint`, limit), 'r.position')),
         prime: (c, row, value) => primeTimeline(c, row, page.first, page.after, revive<EventRow>(value, ['position'])),
       });
     } else {
@@ -147,7 +155,7 @@ export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: S
       const id = sql`${cursor?.[1] ?? null}::uuid`;
       relations.push({
         column,
-        sql: shownOnly('notes', jsonArray(notesPageSql(viewer, at, id, limit), 'r.created_at, r.id')),
+        sql: shownOnly([['Incident', 'notes']], jsonArray(notesPageSql(viewer, at, id, limit), 'r.created_at, r.id')),
         prime: (c, row, value) => primeNotes(c, row, page.first, page.after, revive<NoteRow>(value)),
       });
     }
@@ -179,6 +187,19 @@ export function planForIncidentConnection(ctx: Context, info: GraphQLResolveInfo
   if (!info) return NO_PLAN;
   const connection = objectType(info, 'IncidentConnection');
   return connection ? planIncidentRead(ctx, info, selectionsAt(info, rootSelections(info), connection, ['edges', 'node'])) : NO_PLAN;
+}
+
+/**
+ * The plan for the registry feed (`domainCases`): each case's `domains` (the incident's indicators)
+ * and the relations its `incident` asks for.
+ */
+export function planForDomainCases(ctx: Context, info: GraphQLResolveInfo): IncidentReadPlan {
+  const connection = objectType(info, 'DomainCaseConnection');
+  const node = objectType(info, 'DomainCase');
+  if (!connection || !node) return NO_PLAN;
+  const nodes = selectionsAt(info, rootSelections(info), connection, ['edges', 'node']);
+  const domains = selectedFields(info, nodes, node).some((f) => f.name === 'domains');
+  return planIncidentRead(ctx, info, selectionsAt(info, nodes, node, ['incident']), { indicators: domains });
 }
 
 /**
