@@ -1,5 +1,5 @@
 import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import type { Context } from '../../graphql/context';
+import type { Viewer } from '../../auth/viewer';
 
 /**
  * Live deliveries per group (issue 16): graphql-js executes a subscription's selection once per event
@@ -28,7 +28,7 @@ function selectionKey(args: ExecutionArgs): string {
 }
 
 function viewerKey(context: unknown): string | null {
-  const viewer = (context as Partial<Context> | null)?.viewer;
+  const viewer = (context as { viewer?: Viewer | null } | null)?.viewer;
   if (!viewer) return null;
   const org = viewer.organization;
   return `${org.id}|${org.zones.join(',')}|${viewer.memberRole}|${[...viewer.capabilities].sort().join(',')}`;
