@@ -175,5 +175,7 @@ export async function visibleIncidentsWithRelations(
 ): Promise<IncidentRow[]> {
   const where = 'ids' in by ? sql`i.id = any(${by.ids}::uuid[])` : sql`i.reference = ${by.reference}`;
   const extra = relations.length ? sql`, ${join(relations)}` : sql``;
-  return db.query<IncidentRow>(sql`select v.*${extra} from (${visibleIncidentsSql(viewer)} and ${where}) v`);
+  // `offset 0` keeps the rows a subquery of their own: flattened, the view's CASE (with its EXISTS probes)
+  // would be evaluated again wherever a relation's SQL reads `v.access_level`.
+  return db.query<IncidentRow>(sql`select v.*${extra} from (${visibleIncidentsSql(viewer)} and ${where} offset 0) v`);
 }
