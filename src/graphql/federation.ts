@@ -1,4 +1,4 @@
-import { GraphQLScalarType, GraphQLSchema, GraphQLUnionType, isObjectType, parse, type GraphQLFieldResolver } from 'graphql';
+import { GraphQLScalarType, GraphQLSchema, GraphQLUnionType, isObjectType, parse, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { createResolversMap } from 'type-graphql';
@@ -97,8 +97,8 @@ export function checkRepresentations(raw: unknown): Representation[] {
 }
 
 /** `Incident`, `Organization`, `Directive` by global id: exactly `node(id)`, and an id of another type is null. */
-export function resolveNodeReference(ctx: Context, type: 'Incident' | 'Organization' | 'Directive', id: string): Promise<unknown> {
-  return resolveNode(ctx, id, type);
+export function resolveNodeReference(ctx: Context, type: 'Incident' | 'Organization' | 'Directive', id: string, info?: GraphQLResolveInfo): Promise<unknown> {
+  return resolveNode(ctx, id, type, info);
 }
 
 /** `Domain` by name: as `domain(name)`, whose `cases` show only visible incidents; an invalid name is null. */
@@ -122,7 +122,7 @@ type ResolverMap = NonNullable<SubgraphModule['resolvers']>;
  * `__resolveReference(representation, context, info)`: @apollo/subgraph calls it with these three
  * arguments — not a field resolver's (source, args, context, info), although its resolver-map type says so.
  */
-type ReferenceResolver = (representation: unknown, context: unknown) => unknown;
+type ReferenceResolver = (representation: unknown, context: unknown, info?: GraphQLResolveInfo) => unknown;
 type ReferenceResolvers = Record<EntityTypeName, { __resolveReference: ReferenceResolver }>;
 
 /** The `__resolveReference` of each entity; `_entities` has already checked the representation's shape. */
@@ -134,7 +134,7 @@ function referenceResolvers(): ReferenceResolvers {
     return value;
   };
   return {
-    Incident: { __resolveReference: (rep, context) => resolveNodeReference(contextOf(context), 'Incident', keyOf(rep, 'id')) },
+    Incident: { __resolveReference: (rep, context, info) => resolveNodeReference(contextOf(context), 'Incident', keyOf(rep, 'id'), info) },
     Organization: { __resolveReference: (rep, context) => resolveNodeReference(contextOf(context), 'Organization', keyOf(rep, 'id')) },
     Directive: { __resolveReference: (rep, context) => resolveNodeReference(contextOf(context), 'Directive', keyOf(rep, 'id')) },
     Domain: { __resolveReference: (rep, context) => resolveDomainReference(contextOf(context), keyOf(rep, 'name')) },

@@ -1,4 +1,5 @@
-import { Resolver, Query, Arg, Ctx, ID } from 'type-graphql';
+import { Resolver, Query, Arg, Ctx, Info, ID } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from './context';
 import { Node, fromGlobalId } from './relay';
 import { Rule } from '../auth/rules';
@@ -14,8 +15,9 @@ import { accountNode, visibleApiKey } from '../modules/accounts/admin.service';
  * loader (where the type's visibility rule is in the batch query). Invisible, missing, undecodable and
  * unlisted all answer null.
  */
-const FETCH: Record<string, (ctx: Context, globalId: string, uuid: string) => Promise<Node | null>> = {
-  Incident: (ctx, globalId) => incidentById(ctx, globalId),
+const FETCH: Record<string, (ctx: Context, globalId: string, uuid: string, info?: GraphQLResolveInfo) => Promise<Node | null>> = {
+  // With the field's info, an incident's relations come in its statement (incidents/incident.read.ts).
+  Incident: (ctx, globalId, _id, info) => incidentById(ctx, globalId, info),
   Directive: (ctx, globalId) => directiveNode(ctx, globalId),
   Organization: (ctx, _globalId, id) => organizationNode(ctx, id),
   Account: (ctx, _globalId, id) => accountNode(ctx, id),
@@ -25,20 +27,20 @@ const missing = Object.keys(NODE_TYPES).filter((t) => !FETCH[t]);
 if (missing.length) throw new Error(`node types without a loader: ${missing.join(', ')}`);
 
 /** `expectedType`: a federation representation names its type, and an id of another type is null. */
-export async function resolveNode(ctx: Context, globalId: string, expectedType?: string): Promise<Node | null> {
+export async function resolveNode(ctx: Context, globalId: string, expectedType?: string, info?: GraphQLResolveInfo): Promise<Node | null> {
   const decoded = fromGlobalId(globalId);
   if (!decoded || (expectedType && decoded.type !== expectedType)) return null;
   const rule = nodeRule(decoded.type);
   if (!rule) return null;
   if (rule.capability && !ctx.authz.has(rule.capability)) return null;
-  return FETCH[decoded.type](ctx, globalId, decoded.id);
+  return FETCH[decoded.type](ctx, globalId, decoded.id, info);
 }
 
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any object by global id; null when missing or not visible' })
   @Rule({ anyViewer: 'each object type applies its own visibility rule; invisible objects are null' })
-  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
-    return resolveNode(ctx, id);
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Node | null> {
+    return resolveNode(ctx, id, undefined, info);
   }
 }

@@ -8,7 +8,8 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginCacheControlDi
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventHub } from '../modules/subscriptions/event-hub';
 import { SocketRegistry, type SocketHolder } from './sockets';
-import { execute, subscribe, type GraphQLSchema } from 'graphql';
+import { execute, type GraphQLSchema } from 'graphql';
+import { subscribeShared } from '../modules/subscriptions/shared-execution';
 import type { Services, Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
@@ -119,7 +120,8 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
       },
       // The text rule of string arguments, on the validated document (onSubscribe below), before execution.
       execute: checkedExecution(inputText, execute),
-      subscribe: checkedExecution(inputText, subscribe),
+      // Each event's selection executes once per group of subscribers that read it alike (shared-execution.ts).
+      subscribe: checkedExecution(inputText, subscribeShared),
       // graphql-ws runs without Apollo's plugins: the query limits and validation as over HTTP (the execution
       // arguments returned spare graphql-ws a second parse and validation), the guard's checks, then the
       // connection's cap on operations in progress.

@@ -1,5 +1,5 @@
 import type { Queryable, Row } from '../../db/db';
-import { sql, and, type Sql } from '../../db/sql';
+import { sql, raw, and, type Sql } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { directiveVisibleSql } from '../../auth/views';
 import type { IndicatorType } from '../indicators/normalize';
@@ -110,8 +110,18 @@ export interface IncidentDirectivesKey {
 }
 
 /**
- * Pages of several incidents' directives in one statement: each key's own cursor and limit, numbered
- * per key with row_number() so the statement count does not grow with the number of incidents.
+ * One page of the directives of incident `v` (its `id`) that the viewer may see, in (due_at, id) order:
+ * the loader below and the compiled read (incidents/incident.read.ts) run this same SQL.
+ */
+export function incidentDirectivesPageSql(viewer: Viewer, now: Date, afterDue: Sql, afterId: Sql, limit: Sql): Sql {
+  return sql`select c.* from (${visibleDirectivesSql(viewer, now)}) c
+    where c.incident_id = v.id and (${afterDue} is null or (c.due_at, c.id) > (${afterDue}, ${afterId}))
+    order by c.due_at, c.id limit ${limit}`;
+}
+
+/**
+ * Pages of several incidents' directives in one statement: each key's own cursor and limit, a lateral
+ * page per key, so the statement count does not grow with the number of incidents.
  */
 export async function visibleDirectivesForIncidents(
   db: Queryable, viewer: Viewer, now: Date, keys: readonly IncidentDirectivesKey[],
@@ -121,13 +131,9 @@ export async function visibleDirectivesForIncidents(
   const afterDue = keys.map((k) => k.after?.dueAt ?? null);
   const afterId = keys.map((k) => k.after?.id ?? null);
   const limits = keys.map((k) => k.limit);
-  return db.query(sql`select v.* from (
-      select c.*, k.ord as key_index, k.lim, row_number() over (partition by k.ord order by c.due_at, c.id) as rn
-      from unnest(${ids}::uuid[], ${afterDue}::timestamptz[], ${afterId}::uuid[], ${limits}::int[])
-        with ordinality as k(incident_id, after_due, after_id, lim, ord)
-      join (${visibleDirectivesSql(viewer, now)}) c
-        on c.incident_id = k.incident_id and (k.after_due is null or (c.due_at, c.id) > (k.after_due, k.after_id))
-    ) v
-    where v.rn <= v.lim
-    order by v.key_index, v.due_at, v.id`);
+  return db.query(sql`select c.*, v.ord as key_index
+    from unnest(${ids}::uuid[], ${afterDue}::timestamptz[], ${afterId}::uuid[], ${limits}::int[])
+      with ordinality as v(id, after_due, after_id, lim, ord)
+    cross join lateral (${incidentDirectivesPageSql(viewer, now, raw('v.after_due'), raw('v.after_id'), raw('v.lim'))}) c
+    order by v.ord, c.due_at, c.id`);
 }

@@ -118,6 +118,13 @@ export async function listDirectives(
   return connectionOf(ctx, rows, first);
 }
 
+/** Gives the directive loaders a page read by the compiled read (the key `incidentDirectives` will ask with). */
+export function primeIncidentDirectives(ctx: Context, incidentId: string, first: number, after: string | null | undefined, rows: DirectiveRow[]): void {
+  const loaders = directiveLoaders(ctx);
+  loaders.byIncident.prime({ incidentId, after: parseCursor(after), limit: first + 1 }, rows);
+  for (const row of rows) loaders.directive.prime(row.id, row);
+}
+
 /** `Incident.directives`: only the directives the viewer may see, none in views that show none. */
 export async function incidentDirectives(
   ctx: Context, incident: Incident, args: { first?: number | null; after?: string | null },

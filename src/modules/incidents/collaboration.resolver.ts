@@ -1,11 +1,9 @@
-import DataLoader from 'dataloader';
 import { Resolver, Mutation, Arg, Ctx, FieldResolver, Root, Int, Field, ObjectType } from 'type-graphql';
-import { requestLoader } from '../../graphql/loaders';
+import { participantLoader } from './participants';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { pageOf } from '../../graphql/relay';
-import { sql } from '../../db/sql';
 import { projectItems, type ParticipantRole } from '../../auth/projection';
 import { Incident, incidentFacts } from './incident.types';
 import { clampFirst } from './incident.service';
@@ -19,19 +17,6 @@ import { IncidentEventConnection, timelineOf } from '../timeline/timeline';
 import { NoteConnection, NotePayload, AddNoteInput, RedactNoteInput, notesOf, addNote, redactNote } from '../notes/note';
 
 const RULE = { object: 'incidentActors' } as const;
-
-/** Shares, referrals and directive recipients of many incidents in one statement. */
-function participantLoader(ctx: Context): DataLoader<string, { organization_id: string; role: string }[]> {
-  return requestLoader(ctx, 'participants', () =>
-    new DataLoader<string, { organization_id: string; role: string }[]>(async (ids) => {
-      const rows = await ctx.db.query<{ incident_id: string; organization_id: string; role: string }>(sql`
-        select incident_id, organization_id, kind as role from incident_participant where incident_id = any(${ids}::uuid[])
-        union all
-        select distinct incident_id, recipient_org_id, 'RECIPIENT' from directive where incident_id = any(${ids}::uuid[])`);
-      return ids.map((id) => rows.filter((r) => r.incident_id === id));
-    }),
-  );
-}
 
 @ObjectType({ description: 'An organization taking part in an incident, and how' })
 export class Participant {

@@ -1,5 +1,5 @@
 import type { Queryable, Row } from '../../db/db';
-import { sql, raw, and, Sql, TRUE } from '../../db/sql';
+import { sql, raw, and, join, Sql, TRUE } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { incidentAccessSql, incidentVisibleSql, classificationShownSql, type AccessLevel } from '../../auth/views';
 import type { OrganizationKind } from '../organizations/organization.entity';
@@ -78,9 +78,14 @@ export async function visibleIncidentByReference(db: Queryable, viewer: Viewer, 
   return db.one<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)} and i.reference = ${reference}) v`);
 }
 
+/** The indicators of incident `v` (its `id`; order them by `id`, the order they were added), before the indicators rule (projection.ts). */
+export function incidentIndicatorsSql(): Sql {
+  return sql`select x.id, x.incident_id, x.type, x.value, x.display_value, x.reported from indicator x where x.incident_id = v.id`;
+}
+
 export async function indicatorsByIncidentIds(db: Queryable, ids: readonly string[]): Promise<IndicatorRow[]> {
-  return db.query<IndicatorRow>(sql`select incident_id, type, value, display_value, reported from indicator
-    where incident_id = any(${ids}::uuid[]) order by incident_id, id`);
+  return db.query<IndicatorRow>(sql`select x.incident_id, x.type, x.value, x.display_value, x.reported from indicator x
+    where x.incident_id = any(${ids}::uuid[]) order by x.incident_id, x.id`);
 }
 
 export type IncidentOrder = 'REPORTED_AT_DESC' | 'REPORTED_AT_ASC' | 'UPDATED_AT_DESC' | 'SEVERITY_DESC';
@@ -118,7 +123,7 @@ function escapeLike(text: string): string {
 export async function listVisibleIncidents(
   db: Queryable,
   viewer: Viewer,
-  opts: { filter: IncidentListFilter; order: IncidentOrder; after: unknown[] | null; limit: number },
+  opts: { filter: IncidentListFilter; order: IncidentOrder; after: unknown[] | null; limit: number; relations?: readonly Sql[] },
 ): Promise<(IncidentRow & { sort_severity: number })[]> {
   const f = opts.filter;
   const conds: Sql[] = [];
@@ -152,11 +157,25 @@ export async function listVisibleIncidents(
     conds.push(keys.dir === 'desc' ? sql`(${cols}) < (${tuple})` : sql`(${cols}) > (${tuple})`);
   }
   const orderBy = raw(keys.columns.map((c) => `${column(c)} ${keys.dir}`).join(', '));
-  return db.query(sql`select v.* from (
+  const page = sql`select v.* from (
       select v.*, case when ${shown} then v.severity_rank else 0 end::int as sort_severity
       from (${visibleIncidentsSql(viewer)}) v
     ) v
     where ${and(conds)}
     order by ${orderBy}
-    limit ${opts.limit}`);
+    limit ${opts.limit}`;
+  if (!opts.relations?.length) return db.query(page);
+  // The relations the selection asks for, read per row of the page only (after the limit), in the same statement.
+  return db.query(sql`select v.*, ${join(opts.relations)} from (${page}) v order by ${orderBy}`);
+}
+
+/** Visible incidents by id or by reference with the relations the selection asks for (incident.read.ts), in one statement. */
+export async function visibleIncidentsWithRelations(
+  db: Queryable, viewer: Viewer, by: { ids: readonly string[] } | { reference: string }, relations: readonly Sql[],
+): Promise<IncidentRow[]> {
+  const where = 'ids' in by ? sql`i.id = any(${by.ids}::uuid[])` : sql`i.reference = ${by.reference}`;
+  const extra = relations.length ? sql`, ${join(relations)}` : sql``;
+  // `offset 0` keeps the rows a subquery of their own: flattened, the view's CASE (with its EXISTS probes)
+  // would be evaluated again wherever a relation's SQL reads `v.access_level`.
+  return db.query<IncidentRow>(sql`select v.*${extra} from (${visibleIncidentsSql(viewer)} and ${where} offset 0) v`);
 }

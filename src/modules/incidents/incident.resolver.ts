@@ -1,4 +1,5 @@
-import { Resolver, Query, Mutation, Arg, Ctx, FieldResolver, Root, Int, ID, ObjectType, Field, Directive as SchemaDirective } from 'type-graphql';
+import { Resolver, Query, Mutation, Arg, Ctx, Info, FieldResolver, Root, Int, ID, ObjectType, Field, Directive as SchemaDirective } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
@@ -26,26 +27,27 @@ export class Domain {
 export class IncidentResolver {
   @Query(() => Incident, { nullable: true, description: 'null when missing or not visible to the viewer' })
   @Rule({ capability: 'INCIDENT_READ' })
-  incident(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Incident | null> {
-    return incidentById(ctx, id);
+  incident(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Incident | null> {
+    return incidentById(ctx, id, info);
   }
 
   @Query(() => Incident, { nullable: true })
   @Rule({ capability: 'INCIDENT_READ' })
-  incidentByReference(@Arg('reference') reference: string, @Ctx() ctx: Context): Promise<Incident | null> {
-    return incidentByReference(ctx, reference);
+  incidentByReference(@Arg('reference') reference: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Incident | null> {
+    return incidentByReference(ctx, reference, info);
   }
 
   @Query(() => IncidentConnection)
   @Rule({ capability: 'INCIDENT_READ' })
   incidents(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => IncidentFilter, { nullable: true }) filter?: IncidentFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('orderBy', () => IncidentOrderEnum, { nullable: true }) orderBy?: IncidentOrder,
   ) {
-    return listIncidents(ctx, { filter, first, after, orderBy });
+    return listIncidents(ctx, { filter, first, after, orderBy }, info);
   }
 
   @Mutation(() => ReportIncidentPayload, { description: 'Report an incident; the receipt reference is returned at once.' })

@@ -7,7 +7,8 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Length, MaxLength } from 'class-validator';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
-import { sql } from '../../db/sql';
+import { sql, raw, type Sql } from '../../db/sql';
+import type { Viewer } from '../../auth/viewer';
 import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
 import { badInput, notFound } from '../../graphql/errors';
 import { NoteVisibilityEnum } from '../../graphql/enums';
@@ -55,7 +56,7 @@ export class NotePayload {
   @Field(() => Note) note!: Note;
 }
 
-interface NoteRow extends Record<string, unknown> {
+export interface NoteRow extends Record<string, unknown> {
   id: string;
   body: string;
   visibility: NoteVisibility;
@@ -97,6 +98,17 @@ interface NotesKey {
   after: string[] | null;
 }
 
+/**
+ * One page of the notes of incident `v` (a visible-incident row with its `access_level`) whose
+ * audience includes the viewer: the loader below and the compiled read (incident.read.ts) run this same SQL.
+ */
+export function notesPageSql(viewer: Viewer, afterAt: Sql, afterId: Sql, limit: Sql): Sql {
+  return sql`select ${NOTE_COLUMNS} from note n
+    left join account a on a.id = n.author_account_id
+    where n.incident_id = v.id and (${afterAt} is null or (n.created_at, n.id) > (${afterAt}, ${afterId})) and ${noteVisibleSql(viewer)}
+    order by n.created_at, n.id limit ${limit}`;
+}
+
 /** Notes of many incidents in one statement: each key brings its view, cursor and page size. */
 function notesLoader(ctx: Context): DataLoader<NotesKey, NoteRow[], string> {
   return requestLoader(ctx, 'notes', () => {
@@ -104,22 +116,24 @@ function notesLoader(ctx: Context): DataLoader<NotesKey, NoteRow[], string> {
     return new DataLoader<NotesKey, NoteRow[], string>(
       async (keys) => {
         const rows = await ctx.db.query<NoteRow & { ord: string }>(sql`
-          select x.* from (
-            select ${NOTE_COLUMNS}, v.ord, v.lim, row_number() over (partition by v.ord order by n.created_at, n.id) as rn
-            from unnest(${keys.map((k) => k.incident.id)}::uuid[], ${keys.map((k) => k.incident.access_level)}::text[],
-                        ${keys.map((k) => k.after?.[0] ?? null)}::timestamptz[], ${keys.map((k) => k.after?.[1] ?? null)}::uuid[],
-                        ${keys.map((k) => k.first + 1)}::int[]) with ordinality as v(id, access_level, after_at, after_id, lim, ord)
-            join note n on n.incident_id = v.id and (v.after_at is null or (n.created_at, n.id) > (v.after_at, v.after_id))
-            left join account a on a.id = n.author_account_id
-            where ${noteVisibleSql(viewer)}
-          ) x where x.rn <= x.lim order by x.ord, x.created_at, x.id`);
+          select x.*, v.ord
+          from unnest(${keys.map((k) => k.incident.id)}::uuid[], ${keys.map((k) => k.incident.access_level)}::text[],
+                      ${keys.map((k) => k.after?.[0] ?? null)}::timestamptz[], ${keys.map((k) => k.after?.[1] ?? null)}::uuid[],
+                      ${keys.map((k) => k.first + 1)}::int[]) with ordinality as v(id, access_level, after_at, after_id, lim, ord)
+          cross join lateral (${notesPageSql(viewer, raw('v.after_at'), raw('v.after_id'), raw('v.lim'))}) x
+          order by v.ord, x.created_at, x.id`);
         const out: NoteRow[][] = keys.map(() => []);
-        for (const r of rows) out[Number(r.ord) - 1].push(r);
+        for (const { ord, ...r } of rows) out[Number(ord) - 1].push(r);
         return out;
       },
       { cacheKeyFn: (k) => `${k.incident.id}|${k.first}|${k.after?.join(',') ?? ''}` },
     );
   });
+}
+
+/** Gives the notes loader a page read by the compiled read (the key the resolver will ask with). */
+export function primeNotes(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined, rows: NoteRow[]): void {
+  notesLoader(ctx).prime({ incident, first, after: decodeKeyset(after, ['timestamp', 'uuid']) }, rows);
 }
 
 export async function notesOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<Note>> {

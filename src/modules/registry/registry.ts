@@ -1,9 +1,11 @@
-import { Resolver, Query, Arg, Ctx, Int, Field, ObjectType, InputType, FieldResolver, Root } from 'type-graphql';
+import { Resolver, Query, Arg, Ctx, Info, Int, Field, ObjectType, InputType, FieldResolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { planForDomainCases } from '../incidents/incident.read';
 import { MaxLength, IsOptional } from 'class-validator';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { sql, and, type Sql } from '../../db/sql';
+import { sql, and, join, type Sql } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
 import { ConnectionType, toGlobalId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
 import { IncidentStatusEnum } from '../../graphql/enums';
@@ -50,6 +52,7 @@ export class RegistryResolver {
   @Rule({ capability: 'DOMAIN_FEED_READ' })
   async domainCases(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => DomainCaseFilter, { nullable: true }) filter?: DomainCaseFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
@@ -70,14 +73,18 @@ export class RegistryResolver {
     const live: Sql[] = [sql`v.id is not null`];
     if (zone) live.push(inZoneSql(sql`e.incident_id`, zone));
     if (filter?.status?.length) live.push(sql`v.status = any(${filter.status}::text[])`);
+    // The cases' domains and what their incidents' selection asks for, in this statement (incidents/incident.read.ts).
+    const plan = planForDomainCases(ctx, info);
     const rows = await ctx.db.query<FeedRow>(sql`
       select v.*, e.incident_id as entry_incident_id, e.position::text as entry_position, e.removed as entry_removed
+        ${plan.columns.length ? sql`, ${join(plan.columns)}` : sql``}
       from domain_feed_entry e
       left join (${visibleIncidentsSql(viewer)}) v on v.id = e.incident_id and ${feedViewSql()} and not e.removed
       where e.registry_org_id = ${viewer.organization.id}
         ${cursor ? sql`and e.position > ${cursor[0]}::bigint` : sql``}
         and (e.removed or ${and(live)})
       order by e.position limit ${n + 1}`);
+    for (const r of rows) if (!r.entry_removed && r.id) plan.prime(r);
     const page = pageOf(rows, n, (r) => encodeCursor([r.entry_position]));
     const edges = await Promise.all(
       page.edges.map(async (e) => {

@@ -193,7 +193,7 @@ export class SubscriptionManager {
   private async evaluate(subs: Subscriber[], batch: HubEvent[]): Promise<void> {
     const viewer = subs[0].viewer();
     const incidentIds = [...new Set(batch.map((e) => e.incident_id))];
-    const access = await this.accessOf(viewer, incidentIds);
+    const accessLevels = await this.accessOf(viewer, incidentIds);
     const visibleEvents = new Set(
       (
         await this.db.query<{ id: string }>(sql`select e.id from incident_event e join (${visibleIncidentsSql(viewer)} and i.id = any(${incidentIds}::uuid[])) v on v.id = e.incident_id
@@ -210,20 +210,32 @@ export class SubscriptionManager {
           ).map((r) => r.id)
         : [],
     );
+    // One delivery object per event for the whole group: the GraphQL answer to it is then computed once
+    // per selection and shared by the group's subscribers (shared-execution.ts).
+    const deliveries = new Map<string, Delivery>();
+    const deliveryOf = (e: HubEvent, access: AccessLevel | null): Delivery => {
+      let d = deliveries.get(e.id);
+      if (!d) {
+        d = { kind: 'EVENT', event: e, access };
+        deliveries.set(e.id, d);
+      }
+      return d;
+    };
     for (const sub of subs) {
       for (const e of batch) {
         if (sub.ended) break;
         if (big(e.position) <= big(sub.lastPosition)) continue;
         sub.lastPosition = e.position;
-        this.route(sub, e, access.get(e.incident_id) ?? null, visibleEvents.has(e.id), e.directive_id ? myDirectives.has(e.directive_id) : false);
+        const access = accessLevels.get(e.incident_id) ?? null;
+        this.route(sub, e, access, visibleEvents.has(e.id), e.directive_id ? myDirectives.has(e.directive_id) : false, () => deliveryOf(e, access));
       }
     }
   }
 
-  private route(sub: Subscriber, e: HubEvent, access: AccessLevel | null, eventVisible: boolean, myDirective: boolean): void {
+  private route(sub: Subscriber, e: HubEvent, access: AccessLevel | null, eventVisible: boolean, myDirective: boolean, delivery: () => Delivery): void {
     const scope = sub.scope;
     if (scope.kind === 'DIRECTIVE') {
-      if (e.type.startsWith('DIRECTIVE_') && myDirective) sub.push({ kind: 'EVENT', event: e, access });
+      if (e.type.startsWith('DIRECTIVE_') && myDirective) sub.push(delivery());
       return;
     }
     if (scope.incidentId && e.incident_id !== scope.incidentId) return;
@@ -241,7 +253,7 @@ export class SubscriptionManager {
     }
     if (!eventVisible) return;
     sub.delivered.add(incident);
-    sub.push({ kind: 'EVENT', event: e, access });
+    sub.push(delivery());
   }
 
   private revoke(sub: Subscriber, incidentId: string, position: string, at: Date): void {

@@ -6,7 +6,8 @@ import { presentIncident } from '../incidents/incident.service';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
-import { sql } from '../../db/sql';
+import { sql, raw, type Sql } from '../../db/sql';
+import type { Viewer } from '../../auth/viewer';
 import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
 import { eventVisibleSql, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel, type IncidentFacts } from '../../auth/views';
 import { project, fieldShown, projectEventPayload, PARTICIPANT_EVENT_TYPES } from '../../auth/projection';
@@ -134,6 +135,19 @@ interface TimelineKey {
   after: string | null;
 }
 
+/**
+ * One page of the events of incident `v` (a visible-incident row with its `access_level`) that the
+ * viewer's view shows, in commit order: the loader below and the compiled read (incident.read.ts) run
+ * this same SQL, so both apply the rulebook's event rule (views.ts) the same way.
+ */
+export function timelinePageSql(viewer: Viewer, after: Sql, limit: Sql): Sql {
+  return sql`select ${EVENT_COLUMNS} from incident_event e
+    left join account a on a.id = e.actor_account_id
+    left join api_key k on k.id = e.actor_api_key_id
+    where e.incident_id = v.id and e.position > ${after} and ${eventVisibleSql(viewer)}
+    order by e.position limit ${limit}`;
+}
+
 /** Timelines of many incidents in one statement: each key brings its view, cursor and page size. */
 function timelineLoader(ctx: Context): DataLoader<TimelineKey, EventRow[], string> {
   return requestLoader(ctx, 'timeline', () => {
@@ -141,23 +155,25 @@ function timelineLoader(ctx: Context): DataLoader<TimelineKey, EventRow[], strin
     return new DataLoader<TimelineKey, EventRow[], string>(
       async (keys) => {
         const rows = await ctx.db.query<EventRow & { ord: string }>(sql`
-          select x.* from (
-            select ${EVENT_COLUMNS}, v.ord, v.lim, row_number() over (partition by v.ord order by e.position) as rn
-            from unnest(${keys.map((k) => k.incident.id)}::uuid[], ${keys.map((k) => k.incident.access_level)}::text[],
-                        ${keys.map((k) => k.incident.handler_org_id)}::uuid[], ${keys.map((k) => k.after ?? '0')}::bigint[],
-                        ${keys.map((k) => k.first + 1)}::int[]) with ordinality as v(id, access_level, handler_org_id, after, lim, ord)
-            join incident_event e on e.incident_id = v.id and e.position > v.after
-            left join account a on a.id = e.actor_account_id
-            left join api_key k on k.id = e.actor_api_key_id
-            where ${eventVisibleSql(viewer)}
-          ) x where x.rn <= x.lim order by x.ord, x.position`);
+          select x.*, v.ord
+          from unnest(${keys.map((k) => k.incident.id)}::uuid[], ${keys.map((k) => k.incident.access_level)}::text[],
+                      ${keys.map((k) => k.incident.handler_org_id)}::uuid[], ${keys.map((k) => k.after ?? '0')}::bigint[],
+                      ${keys.map((k) => k.first + 1)}::int[]) with ordinality as v(id, access_level, handler_org_id, after, lim, ord)
+          cross join lateral (${timelinePageSql(viewer, raw('v.after'), raw('v.lim'))}) x
+          order by v.ord, x.position`);
         const out: EventRow[][] = keys.map(() => []);
-        for (const r of rows) out[Number(r.ord) - 1].push(r);
+        for (const { ord, ...r } of rows) out[Number(ord) - 1].push(r);
         return out;
       },
       { cacheKeyFn: (k) => `${k.incident.id}|${k.first}|${k.after ?? ''}` },
     );
   });
+}
+
+/** Gives the timeline loader a page read by the compiled read (the key the resolver will ask with). */
+export function primeTimeline(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined, rows: EventRow[]): void {
+  const cursor = decodeKeyset(after, ['bigint']);
+  timelineLoader(ctx).prime({ incident, first, after: cursor ? cursor[0] : null }, rows);
 }
 
 /** `Incident.timeline`: the events the viewer's view shows, in commit order, masked. */
