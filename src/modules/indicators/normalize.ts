@@ -37,6 +37,7 @@ const MAX_ASN = 4294967295;
 const HASH_LENGTHS: ReadonlySet<number> = new Set([32, 40, 64, 128]);
 
 /** C0, DEL and C1: never legitimate in an observable and dangerous in logs and UIs. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 /** Invisible formatting characters (zero-width, bidi controls, BOM, soft hyphen): spoofing devices in an address. */
 const FORMAT_CHARS = /\p{Cf}/u;
@@ -145,6 +146,7 @@ export function normalizeDomain(raw: string): { ascii: string; unicode: string }
 function zoneForm(name: string): string {
   let s = name.trim().replace(UNICODE_DOTS, '.');
   if (s.endsWith('.')) s = s.slice(0, -1);
+  // eslint-disable-next-line no-control-regex -- \x00-\x7f is ASCII, the complement is what needs IDNA
   const ascii = /[^\x00-\x7f]/.test(s) ? tr46.toASCII(s, { transitionalProcessing: false }) : s;
   return (ascii ?? s).toLowerCase();
 }
