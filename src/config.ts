@@ -37,7 +37,7 @@ export interface Config {
   deadlines: DeadlineConfig;
   loadDemoData: boolean;
   maxPageSize: number;
-  /** Query limits (QUERY_TOO_COMPLEX): at parse time, before validation, before execution (src/graphql/limits.ts). */
+  /** Query limits (QUERY_TOO_COMPLEX): at parse time, before validation, before execution (src/app/limits.ts). */
   limits: {
     maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number;
     maxLength: number; maxTokens: number; maxOperations: number; maxSelections: number; maxFieldComparisons: number; maxNesting: number;

@@ -13,8 +13,8 @@ import type { Services, Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
 import { HubError } from '../graphql/errors';
-import { formatError } from '../graphql/format-error';
-import { queryLimitsPlugin, limitSubscription, preValidate, requestDocument } from '../graphql/limits';
+import { formatError } from '../app/format-error';
+import { queryLimitsPlugin, limitSubscription, preValidate, requestDocument } from '../app/limits';
 import { explorerRouter } from './explorer';
 import { hitDatabaseDown, isDatabaseDown, serviceUnavailableError, WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON } from '../graphql/unavailable';
 import { sql } from '../db/sql';
@@ -149,7 +149,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
 
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
-    // The schema is a federation subgraph (src/graphql/federation.ts): Apollo would then hand per-field timing traces (ftv1) to any caller asking for them.
+    // The schema is a federation subgraph (src/app/federation.ts): Apollo would then hand per-field timing traces (ftv1) to any caller asking for them.
     ApolloServerPluginInlineTraceDisabled(),
     // No per-field cache hints (the default plugin wraps every resolver: half the CPU of a 50-incident
     // page, `npm run bench`); answers are per viewer and never cacheable, as the header says.

@@ -1,21 +1,26 @@
 import { sql } from '../../db/sql';
 import { IncidentEvent, presentEvent, EVENT_COLUMNS, type EventRow } from '../timeline/timeline';
-import { Field, ObjectType, InputType, Int, ID, Ctx, Directive as SchemaDirective } from 'type-graphql';
+import { Field, ObjectType, InputType, Int, ID, Ctx, Directive as SchemaDirective, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArrayMaxSize, IsOptional, MaxLength, Min, ValidateNested, Length } from 'class-validator';
 import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
-import { DirectiveActionEnum, DirectiveStatusEnum, TlpEnum, PapEnum } from '../../graphql/enums';
+import { enumOf } from '../../graphql/enums';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Viewer } from '../../auth/viewer';
 import { directivePermissions as permissionsOf } from '../../auth/decide';
 import { project } from '../../auth/projection';
-import { Incident, Indicator, IndicatorInput } from '../incidents/incident.types';
+import { Incident, Indicator, IndicatorInput, TlpEnum, PapEnum } from '../incidents/incident.types';
 import { presentIncident } from '../incidents/incident.service';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { Tlp, Pap } from '../incidents/incident.entity';
-import type { DirectiveAction, DirectiveStatus } from './directive.entity';
+import { DIRECTIVE_ACTIONS, DIRECTIVE_STATUSES, type DirectiveAction, type DirectiveStatus } from './directive.entity';
 import type { DirectiveRow } from './directive.repo';
+
+export const DirectiveActionEnum = enumOf(DIRECTIVE_ACTIONS);
+export const DirectiveStatusEnum = enumOf(DIRECTIVE_STATUSES);
+registerEnumType(DirectiveActionEnum, { name: 'DirectiveAction' });
+registerEnumType(DirectiveStatusEnum, { name: 'DirectiveStatus' });
 
 @ObjectType({ description: 'What the viewer may do now with this directive, from the rulebook and the directive state machine' })
 export class DirectivePermissions {

@@ -8,7 +8,7 @@ import { pageOf } from '../../graphql/relay';
 import { sql } from '../../db/sql';
 import { projectItems, type ParticipantRole } from '../../auth/projection';
 import { Incident, incidentFacts } from './incident.types';
-import { clampFirst } from './incident.service';
+import { clampFirst } from '../../graphql/relay';
 import { IncidentPayload } from './workflow.types';
 import { payload } from './workflow.resolver';
 import { UpdateIncidentInput, AddIndicatorsInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';

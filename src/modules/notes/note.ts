@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { Field, ObjectType, InputType, ID } from 'type-graphql';
+import { Field, ObjectType, InputType, ID, registerEnumType } from 'type-graphql';
 import { requestLoader } from '../../graphql/loaders';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Length, MaxLength } from 'class-validator';
@@ -8,7 +8,7 @@ import { viewerOf } from '../../graphql/context';
 import { sql } from '../../db/sql';
 import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
 import { badInput, notFound } from '../../graphql/errors';
-import { NoteVisibilityEnum } from '../../graphql/enums';
+import { enumOf } from '../../graphql/enums';
 import { noteVisibleSql, type AccessLevel, type IncidentFacts } from '../../auth/views';
 import { project } from '../../auth/projection';
 import { decideNote, enforce } from '../../auth/decide';
@@ -16,8 +16,11 @@ import { appendEvents } from '../timeline/events';
 import { lockVisibleIncident } from '../incidents/workflow.service';
 import { visibleIncidentsSql, type IncidentRow } from '../incidents/incident.repo';
 import { incidentFacts } from '../incidents/incident.types';
-import type { NoteVisibility } from './note.entity';
+import { NOTE_VISIBILITIES, type NoteVisibility } from './note.entity';
 import { Organization, toOrganization } from '../organizations/organization.types';
+
+export const NoteVisibilityEnum = enumOf(NOTE_VISIBILITIES);
+registerEnumType(NoteVisibilityEnum, { name: 'NoteVisibility' });
 
 export const REDACTED_BODY = '[redacted]';
 

@@ -6,7 +6,7 @@ import { badInput } from '../../graphql/errors';
 import { organizationVisibleSql } from '../../auth/views';
 import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
 import { normalizeZone, normalizeIndicator, IndicatorError } from '../indicators/normalize';
-import { PRINCIPAL_CHANGED_CHANNEL } from '../accounts/admin.service';
+import { PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
 import { ORG_COLUMNS, type OrganizationRow } from './organization.repo';
 import type { OrganizationContact, OrganizationKind } from './organization.entity';
 import { isIsoCountryCode } from './countries';

@@ -2,12 +2,11 @@ import { Resolver, Query, Arg, Ctx, Int } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { OrganizationKindEnum } from '../../graphql/enums';
 import { sql, and, type Sql } from '../../db/sql';
 import { organizationVisibleSql } from '../../auth/views';
 import { decodeKeyset, encodeCursor, pageOf } from '../../graphql/relay';
-import { clampFirst } from '../incidents/incident.service';
-import { Organization, OrganizationConnection, toOrganization } from './organization.types';
+import { clampFirst } from '../../graphql/relay';
+import { Organization, OrganizationConnection, OrganizationKindEnum, toOrganization } from './organization.types';
 import { ORG_COLUMNS, type OrganizationRow } from './organization.repo';
 import type { OrganizationKind } from './organization.entity';
 

@@ -6,15 +6,15 @@ import { Rule } from '../../auth/rules';
 import { sql, and, type Sql } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
 import { ConnectionType, toGlobalId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
-import { IncidentStatusEnum } from '../../graphql/enums';
 import { normalizeDomain, normalizeZone, IndicatorError } from '../indicators/normalize';
 import { INDICATOR_SHOWN_SQL, feedViewSql } from '../../auth/views';
 import { project, projectItems } from '../../auth/projection';
 import type { IncidentStatus } from '../incidents/incident.entity';
-import { Incident, Indicator, IncidentConnection } from '../incidents/incident.types';
+import { Incident, Indicator, IncidentConnection, IncidentStatusEnum } from '../incidents/incident.types';
 import { Domain } from '../incidents/incident.resolver';
 import { visibleIncidentsSql, cursorKeyOf, type IncidentRow } from '../incidents/incident.repo';
-import { presentIncident, clampFirst } from '../incidents/incident.service';
+import { presentIncident } from '../incidents/incident.service';
+import { clampFirst } from '../../graphql/relay';
 
 @ObjectType({ description: 'A change of a domain-related case in the registry feed; removed cases come once as tombstones' })
 export class DomainCase {

@@ -3,8 +3,8 @@ import { sql, join } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { actorColumns } from '../../auth/viewer';
 import { refreshDomainFeeds } from '../registry/feed';
+import { EVENT_CHANNEL } from '../../db/channels';
 
-export const EVENT_CHANNEL = 'hub_incident_events';
 /** Arbitrary constant key of the transaction-level advisory lock that orders event positions. */
 const EVENT_ORDER_LOCK = 0x1ec1de17;
 

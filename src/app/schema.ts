@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import './enums';
+import '../graphql/enums';
 import { IncidentResolver } from '../modules/incidents/incident.resolver';
 import { WorkflowResolver } from '../modules/incidents/workflow.resolver';
 import { CollaborationResolver } from '../modules/incidents/collaboration.resolver';
@@ -37,7 +37,7 @@ export async function buildHubSchema(): Promise<GraphQLSchema> {
     // type-graphql rc.4 wants a pubSub even though every subscription brings its own `subscribe`.
     pubSub: createPubSub(),
   });
-  // Served as an Apollo Federation 2 subgraph (src/graphql/federation.ts); the walker checks the final schema.
+  // Served as an Apollo Federation 2 subgraph (src/app/federation.ts); the walker checks the final schema.
   const subgraph = toSubgraphSchema(schema);
   const missing = undeclaredRootFields(subgraph, declaredRootRules());
   if (missing.length) throw new Error(`Root fields without an authorization rule: ${missing.join(', ')}`);

@@ -1,6 +1,6 @@
 import { Resolver, Query, Arg, Ctx, ID } from 'type-graphql';
-import type { Context } from './context';
-import { Node, fromGlobalId } from './relay';
+import type { Context } from '../graphql/context';
+import { Node, fromGlobalId } from '../graphql/relay';
 import { Rule } from '../auth/rules';
 import { NODE_TYPES, nodeRule } from '../auth/dispatch';
 import { incidentById } from '../modules/incidents/incident.service';

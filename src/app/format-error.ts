@@ -3,7 +3,7 @@ import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
-import { HubError } from './errors';
+import { HubError } from '../graphql/errors';
 import { DatabaseUnavailableError } from '../db/db';
 
 function firstConstraint(errors: ValidationError[], prefix: string): { field: string; message: string } | null {
