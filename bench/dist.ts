@@ -9,7 +9,7 @@ import type * as Bootstrap from '../src/app/bootstrap';
 import type * as ClockModule from '../src/clock';
 import type * as Tokens from '../src/auth/tokens';
 import type * as IncidentRepo from '../src/modules/incidents/incident.repo';
-import type * as Feed from '../src/modules/registry/feed';
+import type * as Feed from '../src/modules/incidents/domain-feed';
 import type * as Schema from '../src/app/schema';
 import type * as ContextModule from '../src/graphql/context';
 import type * as Authenticate from '../src/auth/authenticate';
@@ -36,7 +36,7 @@ export const bootstrap = load<typeof Bootstrap>('app/bootstrap.js');
 export const clockModule = load<typeof ClockModule>('clock.js');
 export const tokens = load<typeof Tokens>('auth/tokens.js');
 export const incidentRepo = load<typeof IncidentRepo>('modules/incidents/incident.repo.js');
-export const feed = load<typeof Feed>('modules/registry/feed.js');
+export const feed = load<typeof Feed>('modules/incidents/domain-feed.js');
 /** Loaded lazily: building the schema pulls in every resolver (only the statement capture needs it). */
 export const schemaModule = (): typeof Schema => {
   require('reflect-metadata');

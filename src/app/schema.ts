@@ -14,12 +14,15 @@ import { SubscriptionResolver } from '../modules/subscriptions/subscriptions.res
 import { createPubSub } from '@graphql-yoga/subscription';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
+import { NoteResolver } from '../modules/notes/note.resolver';
+import { TimelineResolver } from '../modules/timeline/timeline.resolver';
 import { NodeResolver } from './node';
 import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 import { unprojectedFields } from '../auth/projection';
 import { toSubgraphSchema } from './federation';
 
-export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver] as const;
+export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, TimelineResolver, NoteResolver,
+  DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 

@@ -11,7 +11,7 @@ import { isDirectiveRecipientKind, type DirectiveMove } from '../../auth/moves';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
 import { lockVisibleIncident, updateIncidentRow, coordinatorTakesPart, decideOn, MOVE_EVENT } from '../incidents/workflow.service';
-import { appendEvents, type NewEvent } from '../timeline/events';
+import { appendEvents, type NewEvent } from '../incidents/events';
 import { visibleDirectivesSql, type DirectiveRow } from './directive.repo';
 import type { IssueDirectiveInput } from './directive.types';
 import type { DirectiveAction, DirectiveStatus } from './directive.entity';

@@ -1,35 +1,25 @@
 import DataLoader from 'dataloader';
-import { Resolver, Mutation, Arg, Ctx, FieldResolver, Root, Int, Field, ObjectType } from 'type-graphql';
-import { requestLoader } from '../../graphql/loaders';
+import { Resolver, Mutation, Arg, Ctx, FieldResolver, Root, Field, ObjectType } from 'type-graphql';
+import { requestLoader, groupBy } from '../../graphql/loaders';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { pageOf } from '../../graphql/relay';
-import { sql } from '../../db/sql';
 import { projectItems, type ParticipantRole } from '../../auth/projection';
 import { Incident, incidentFacts } from './incident.types';
-import { clampFirst } from '../../graphql/relay';
 import { IncidentPayload } from './workflow.types';
 import { payload } from './workflow.resolver';
 import { UpdateIncidentInput, AddIndicatorsInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
 import * as collab from './collaboration.commands';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { OrganizationRow } from '../organizations/organization.repo';
-import { IncidentEventConnection, timelineOf } from '../timeline/timeline';
-import { NoteConnection, NotePayload, AddNoteInput, RedactNoteInput, notesOf, addNote, redactNote } from '../notes/note';
+import { participantsByIncidentIds, type ParticipantRow } from './incident.repo';
 
 const RULE = { object: 'incidentActors' } as const;
 
 /** Shares, referrals and directive recipients of many incidents in one statement. */
-function participantLoader(ctx: Context): DataLoader<string, { organization_id: string; role: string }[]> {
+function participantLoader(ctx: Context): DataLoader<string, ParticipantRow[]> {
   return requestLoader(ctx, 'participants', () =>
-    new DataLoader<string, { organization_id: string; role: string }[]>(async (ids) => {
-      const rows = await ctx.db.query<{ incident_id: string; organization_id: string; role: string }>(sql`
-        select incident_id, organization_id, kind as role from incident_participant where incident_id = any(${ids}::uuid[])
-        union all
-        select distinct incident_id, recipient_org_id, 'RECIPIENT' from directive where incident_id = any(${ids}::uuid[])`);
-      return ids.map((id) => rows.filter((r) => r.incident_id === id));
-    }),
+    new DataLoader<string, ParticipantRow[]>(async (ids) => groupBy(await participantsByIncidentIds(ctx.db, ids), (r) => r.incident_id, ids)),
   );
 }
 
@@ -75,38 +65,6 @@ export class CollaborationResolver {
   @Rule(RULE)
   async setIncidentTlp(@Arg('input', () => SetTlpInput) input: SetTlpInput, @Ctx() ctx: Context) {
     return payload(ctx, await collab.setIncidentTlp(ctx, input));
-  }
-
-  @Mutation(() => NotePayload)
-  @Rule({ object: 'noteAudience' })
-  async addNote(@Arg('input', () => AddNoteInput) input: AddNoteInput, @Ctx() ctx: Context): Promise<NotePayload> {
-    return { note: await addNote(ctx, input) };
-  }
-
-  @Mutation(() => NotePayload, { description: 'Author’s organization or coordinator: replace the body with a tombstone' })
-  @Rule({ object: 'noteAudience' })
-  async redactNote(@Arg('input', () => RedactNoteInput) input: RedactNoteInput, @Ctx() ctx: Context): Promise<NotePayload> {
-    return { note: await redactNote(ctx, input) };
-  }
-
-  @FieldResolver(() => IncidentEventConnection, { description: 'Events your view shows, in commit order' })
-  timeline(
-    @Root() incident: Incident,
-    @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-  ) {
-    return incident.shown.has('timeline') ? timelineOf(ctx, incident.row, clampFirst(ctx, first), after) : pageOf([], 0, () => '');
-  }
-
-  @FieldResolver(() => NoteConnection, { description: 'Notes whose audience includes you' })
-  notes(
-    @Root() incident: Incident,
-    @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-  ) {
-    return incident.shown.has('notes') ? notesOf(ctx, incident.row, clampFirst(ctx, first), after) : pageOf([], 0, () => '');
   }
 
   @FieldResolver(() => [Organization], { description: 'Coordinator and handling organization see all; others the public core and themselves' })

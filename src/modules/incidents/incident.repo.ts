@@ -160,3 +160,17 @@ export async function listVisibleIncidents(
     order by ${orderBy}
     limit ${opts.limit}`);
 }
+
+export interface ParticipantRow extends Row {
+  incident_id: string;
+  organization_id: string;
+  role: string;
+}
+
+/** Shares, referrals and directive recipients of many incidents in one statement. */
+export async function participantsByIncidentIds(db: Queryable, ids: readonly string[]): Promise<ParticipantRow[]> {
+  return db.query<ParticipantRow>(sql`
+    select incident_id, organization_id, kind as role from incident_participant where incident_id = any(${ids}::uuid[])
+    union all
+    select distinct incident_id, recipient_org_id, 'RECIPIENT' from directive where incident_id = any(${ids}::uuid[])`);
+}

@@ -9,7 +9,7 @@ import { classify } from './classification';
 import {
   applyMove, requireReason, coordinatorTakesPart, lockVisibleIncident, checkVersion, updateIncidentRow, decideOn,
 } from './workflow.service';
-import { appendEvents } from '../timeline/events';
+import { appendEvents } from './events';
 import type {
   IncidentActionInput, TriageIncidentInput, EscalateIncidentInput, RejectIncidentInput, ResolveIncidentInput, FinalReportInput,
 } from './workflow.types';

@@ -12,7 +12,7 @@ import { enumOf } from '../../graphql/enums';
 import { noteVisibleSql, type AccessLevel, type IncidentFacts } from '../../auth/views';
 import { project } from '../../auth/projection';
 import { decideNote, enforce } from '../../auth/decide';
-import { appendEvents } from '../timeline/events';
+import { appendEvents } from '../incidents/events';
 import { lockVisibleIncident } from '../incidents/workflow.service';
 import { visibleIncidentsSql, type IncidentRow } from '../incidents/incident.repo';
 import { incidentFacts } from '../incidents/incident.types';

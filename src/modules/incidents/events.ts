@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/db';
 import { sql, join } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { actorColumns } from '../../auth/viewer';
-import { refreshDomainFeeds } from '../registry/feed';
+import { refreshDomainFeeds } from './domain-feed';
 import { EVENT_CHANNEL } from '../../db/channels';
 
 /** Arbitrary constant key of the transaction-level advisory lock that orders event positions. */
