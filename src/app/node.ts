@@ -7,6 +7,7 @@ import { incidentById } from '../modules/incidents/incident.service';
 import { directiveNode } from '../modules/directives/directive.service';
 import { organizationNode } from '../modules/organizations/organization.service';
 import { accountNode, visibleApiKey } from '../modules/accounts/admin.service';
+import { noteById } from '../modules/notes/note';
 
 /**
  * One way to read any object by global id, for `node(id)` and federation's `_entities`: the rulebook
@@ -17,6 +18,7 @@ import { accountNode, visibleApiKey } from '../modules/accounts/admin.service';
 const FETCH: Record<string, (ctx: Context, globalId: string, uuid: string) => Promise<Node | null>> = {
   Incident: (ctx, globalId) => incidentById(ctx, globalId),
   Directive: (ctx, globalId) => directiveNode(ctx, globalId),
+  Note: (ctx, globalId) => noteById(ctx, globalId),
   Organization: (ctx, _globalId, id) => organizationNode(ctx, id),
   Account: (ctx, _globalId, id) => accountNode(ctx, id),
   ApiKey: (ctx, _globalId, id) => visibleApiKey(ctx, id),

@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
+import { Node } from '../../graphql/relay';
 import { enumOf } from '../../graphql/enums';
 import { MEMBER_ROLES, type MemberRole } from './account.entity';
 import type { OrganizationKind } from '../organizations/organization.entity';
@@ -38,4 +38,3 @@ export class ViewerInfo {
   @Field(() => String, { nullable: true, description: 'The API key id, when the caller is a key' }) apiKeyId!: string | null;
 }
 
-export const accountGlobalId = (id: string) => toGlobalId('Account', id);

@@ -20,8 +20,6 @@ export type Delivery =
   | { kind: 'EVENT'; event: HubEvent; access: AccessLevel | null }
   | { kind: 'ACCESS_REVOKED' | 'ACCESS_GRANTED'; incidentId: string; position: string; at: Date };
 
-export class SlowConsumerError extends Error {}
-
 /** One subscription of one socket. Its viewer is read through the socket's holder, so role changes apply. */
 export class Subscriber {
   readonly queue: Delivery[] = [];
