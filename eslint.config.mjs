@@ -6,7 +6,7 @@
 //   src/db/                           database access, migrations; imports nothing above it, except the
 //                                     MikroORM entity files (*.entity.ts), which are the tables' own
 //                                     description and import nothing but @mikro-orm (rule below)
-//   src/graphql/errors.ts             the error vocabulary (imports nothing of ours)
+//   src/graphql/errors.ts             the error vocabulary (imports only db/db.ts's constants)
 //   src/auth/                         the rulebook; may import db/, the entities and graphql/errors.ts
 //                                     (auth → toolkit errors, never the other way round for anything
 //                                     else), never a module's service/repo/resolver nor a transport

@@ -8,6 +8,7 @@
 import ipaddr from 'ipaddr.js';
 import * as tr46 from 'tr46';
 import { hasLoneSurrogate } from '../../graphql/text-rule';
+import { badInput } from '../../graphql/errors';
 
 export const INDICATOR_TYPES = ['DOMAIN', 'IPV4', 'IPV6', 'CIDR', 'URL', 'EMAIL', 'ASN', 'FILE_HASH'] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
@@ -416,5 +417,25 @@ export function normalizeZone(raw: string): string {
     return normalizeDomain(`zone.${s}`).ascii.slice('zone.'.length);
   } catch {
     throw new IndicatorError(-1, `${JSON.stringify(s)} is not a valid DNS zone`);
+  }
+}
+
+/** A normalization of client input: an IndicatorError becomes BAD_USER_INPUT on `field`, with its reason. */
+export function normalizedInput<T>(field: string, normalize: () => T): T {
+  try {
+    return normalize();
+  } catch (err) {
+    if (err instanceof IndicatorError) throw badInput(field, err.reason);
+    throw err;
+  }
+}
+
+/** A list of indicators from client input: a refused one is BAD_USER_INPUT at `${listField}[i].value`. */
+export function normalizeIndicatorsInput(inputs: { type: IndicatorType; value: string }[], listField: string): NormalizedIndicator[] {
+  try {
+    return normalizeIndicators(inputs);
+  } catch (err) {
+    if (err instanceof IndicatorError) throw badInput(err.index >= 0 ? `${listField}[${err.index}].value` : listField, err.message);
+    throw err;
   }
 }

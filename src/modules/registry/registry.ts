@@ -4,10 +4,9 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import { sql, and, type Sql } from '../../db/sql';
-import { badInput } from '../../graphql/errors';
 import { ConnectionType, toGlobalId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
-import { normalizeDomain, normalizeZone, IndicatorError } from '../indicators/normalize';
-import { INDICATOR_SHOWN_SQL, feedViewSql } from '../../auth/views';
+import { normalizeDomain, normalizeZone, normalizedInput } from '../indicators/normalize';
+import { INDICATOR_SHOWN_SQL, feedViewSql, domainInZonesSql } from '../../auth/views';
 import { project, projectItems } from '../../auth/projection';
 import type { IncidentStatus } from '../incidents/incident.entity';
 import { Incident, Indicator, IncidentConnection, IncidentStatusEnum } from '../incidents/incident.types';
@@ -32,12 +31,6 @@ export class DomainCaseFilter {
   @Field(() => [IncidentStatusEnum], { nullable: true }) status?: IncidentStatus[] | null;
 }
 
-/** A DOMAIN indicator in `zone`, label-aligned, over incident id column `col`. */
-function inZoneSql(incidentColumn: Sql, zone: string): Sql {
-  return sql`exists (select 1 from indicator x where x.incident_id = ${incidentColumn} and x.type = 'DOMAIN'
-    and (x.value = ${zone} or reverse(x.value) like reverse(${zone}) || '.%'))`;
-}
-
 interface FeedRow extends IncidentRow {
   entry_incident_id: string;
   entry_position: string;
@@ -56,19 +49,12 @@ export class RegistryResolver {
   ): Promise<Connection<DomainCase>> {
     const n = clampFirst(ctx, first);
     const cursor = decodeKeyset(after, ['bigint']);
-    let zone: string | null = null;
-    if (filter?.zone) {
-      try {
-        zone = normalizeZone(filter.zone);
-      } catch (err) {
-        if (err instanceof IndicatorError) throw badInput('filter.zone', err.reason);
-        throw err;
-      }
-    }
+    const zoneFilter = filter?.zone;
+    const zone = zoneFilter ? normalizedInput('filter.zone', () => normalizeZone(zoneFilter)) : null;
     const viewer = ctx.authz.require('DOMAIN_FEED_READ', 'reading the domain feed');
     // Filters narrow live cases; tombstones always come, so a sync client never keeps a removed case.
     const live: Sql[] = [sql`v.id is not null`];
-    if (zone) live.push(inZoneSql(sql`e.incident_id`, zone));
+    if (zone) live.push(domainInZonesSql([zone], sql`e.incident_id`));
     if (filter?.status?.length) live.push(sql`v.status = any(${filter.status}::text[])`);
     const rows = await ctx.db.query<FeedRow>(sql`
       select v.*, e.incident_id as entry_incident_id, e.position::text as entry_position, e.removed as entry_removed
@@ -104,13 +90,7 @@ export class RegistryResolver {
   @Query(() => Domain, { description: 'Any valid domain (Unicode or punycode), with only the cases you may see' })
   @Rule({ capability: 'INCIDENT_READ' })
   domain(@Arg('name') name: string, @Ctx() ctx: Context): Domain {
-    let d: { ascii: string; unicode: string };
-    try {
-      d = normalizeDomain(name);
-    } catch (err) {
-      if (err instanceof IndicatorError) throw badInput('name', err.reason);
-      throw err;
-    }
+    const d = normalizedInput('name', () => normalizeDomain(name));
     ctx.authz.require('INCIDENT_READ', 'reading incidents');
     return Object.assign(new Domain(), { name: d.ascii, unicodeName: d.unicode });
   }
