@@ -1,5 +1,6 @@
-import { sql } from '../../db/sql';
-import { IncidentEvent, presentEvent, EVENT_COLUMNS, type EventRow } from '../timeline/timeline';
+import DataLoader from 'dataloader';
+import { IncidentEvent, presentEvent, type EventRow } from '../timeline/timeline';
+import { requestLoader, groupBy } from '../../graphql/loaders';
 import { Field, ObjectType, InputType, Int, ID, Ctx, Directive as SchemaDirective, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArrayMaxSize, IsOptional, MaxLength, Min, ValidateNested, Length } from 'class-validator';
@@ -15,7 +16,14 @@ import { presentIncident } from '../incidents/incident.service';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { Tlp, Pap } from '../incidents/incident.entity';
 import { DIRECTIVE_ACTIONS, DIRECTIVE_STATUSES, type DirectiveAction, type DirectiveStatus } from './directive.entity';
-import type { DirectiveRow } from './directive.repo';
+import { eventsByDirectiveIds, type DirectiveRow } from './directive.repo';
+
+/** The histories of every directive of a request in one statement (not one per directive). */
+function historyLoader(ctx: Context): DataLoader<string, EventRow[]> {
+  return requestLoader(ctx, 'directiveHistory', () =>
+    new DataLoader<string, EventRow[]>(async (ids) => groupBy(await eventsByDirectiveIds(ctx.db, ids), (r) => r.directive_id, ids)),
+  );
+}
 
 export const DirectiveActionEnum = enumOf(DIRECTIVE_ACTIONS);
 export const DirectiveStatusEnum = enumOf(DIRECTIVE_STATUSES);
@@ -101,9 +109,7 @@ export class Directive extends Node {
   @Field(() => [IncidentEvent], { description: 'The directive’s history, read from the incident timeline' })
   async history(@Ctx() ctx: Context): Promise<IncidentEvent[]> {
     if (!this.shown.has('history')) return [];
-    const rows = await ctx.db.query<EventRow>(sql`select ${EVENT_COLUMNS} from incident_event e
-      left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id
-      where e.directive_id = ${this.row.id} order by e.position`);
+    const rows = await historyLoader(ctx).load(this.row.id);
     const incident = await ctx.loaders.incident.load(this.row.incident_id);
     return Promise.all(rows.map((r) => presentEvent(ctx, r, this.row.incident_id, incident?.access_level ?? null, incident ?? null)));
   }
