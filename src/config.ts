@@ -37,7 +37,7 @@ export interface Config {
   deadlines: DeadlineConfig;
   loadDemoData: boolean;
   maxPageSize: number;
-  /** Query limits (QUERY_TOO_COMPLEX): at parse time, before validation, before execution (src/graphql/limits.ts). */
+  /** Query limits (QUERY_TOO_COMPLEX): at parse time, before validation, before execution (src/app/limits.ts). */
   /** Notifications (DESIGN.md §7): e-mail and signed webhooks, delivered by a job queue on the same PostgreSQL. */
   notifications: NotificationConfig;
   limits: {

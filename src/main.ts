@@ -3,7 +3,7 @@ import { loadConfig, ConfigError } from './config';
 import { systemClock, AdjustableClock } from './clock';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import cluster from 'node:cluster';
-import { bootHub, createLogger, type RunningHub } from './server/bootstrap';
+import { bootHub, createLogger, type RunningHub } from './app/bootstrap';
 import { banner } from './server/banner';
 import { runPrimary, onPrimaryStop, tellPrimary } from './server/cluster';
 

@@ -9,6 +9,8 @@ import type { Capability } from './capabilities';
 export const NODE_TYPES: Record<string, { capability: Capability | null }> = {
   Incident: { capability: 'INCIDENT_READ' },
   Directive: { capability: 'INCIDENT_READ' },
+  // Note implements Node (DESIGN.md §4: every Node is read back by node(id)); its audience rule is in views.ts.
+  Note: { capability: 'INCIDENT_READ' },
   Organization: { capability: null },
   Account: { capability: null },
   ApiKey: { capability: 'ORG_ADMIN' },

@@ -25,14 +25,6 @@ export interface Viewer {
   credentialExpiresAt: Date | null;
 }
 
-export function can(viewer: Viewer, capability: Capability): boolean {
-  return viewer.capabilities.has(capability);
-}
-
-export function isCoordinator(viewer: Viewer): boolean {
-  return viewer.organization.kind === 'COORDINATOR';
-}
-
 /** The principal as stored for idempotency scoping and actor columns. */
 export function principalKey(viewer: Viewer): string {
   return `${viewer.principal.type === 'ACCOUNT' ? 'account' : 'key'}:${viewer.principal.id}`;

@@ -30,10 +30,14 @@ interface ViewBranch {
  */
 const PER_ROW = raw('offset 0');
 
-/** A DOMAIN indicator of incident `i` matching one of `zones`, label-aligned (`evil.vn` ∉ `devil.vn`). */
-export function domainInZonesSql(zones: readonly string[]): Sql {
+/**
+ * A DOMAIN indicator of the incident (`i.id` unless another column is named) matching one of `zones`,
+ * label-aligned (`evil.vn` ∉ `devil.vn`): the one SQL form of zone matching (its JavaScript twin,
+ * `isDomainInZone` in src/modules/indicators/normalize.ts, is the tests' oracle).
+ */
+export function domainInZonesSql(zones: readonly string[], incidentId: Sql = sql`i.id`): Sql {
   if (zones.length === 0) return FALSE;
-  return sql`exists (select 1 from indicator x where x.incident_id = i.id and x.type = 'DOMAIN'
+  return sql`exists (select 1 from indicator x where x.incident_id = ${incidentId} and x.type = 'DOMAIN'
     and (x.value = any(${zones}::text[]) or exists (select 1 from unnest(${zones}::text[]) z(zone) where reverse(x.value) like reverse(z.zone) || '.%')) ${PER_ROW})`;
 }
 

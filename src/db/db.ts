@@ -15,16 +15,22 @@ export interface Queryable {
   one<T extends Row = Row>(q: Sql): Promise<T | undefined>;
 }
 
+/** What clients read when the database is down, and when to retry (the one definition of both). */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable; retry shortly';
+export const RETRY_AFTER_SECONDS = 2;
+
+/** `extensions` of every SERVICE_UNAVAILABLE error: Apollo Server turns `http` into status 503 and Retry-After. */
+export function serviceUnavailableExtensions(): { code: 'SERVICE_UNAVAILABLE'; http: { status: number; headers: Map<string, string> } } {
+  return { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]) } };
+}
+
 /**
  * The database cannot be reached (down, restarting, connections cut). Reaches clients as
  * SERVICE_UNAVAILABLE with HTTP 503 and Retry-After: graphql-js copies `extensions` of the original
  * error onto the GraphQL error, and Apollo Server turns `extensions.http` into the response status.
  */
 export class DatabaseUnavailableError extends Error {
-  readonly extensions = {
-    code: 'SERVICE_UNAVAILABLE',
-    http: { status: 503, headers: new Map([['retry-after', '2']]) },
-  };
+  readonly extensions = serviceUnavailableExtensions();
 }
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);

@@ -5,15 +5,16 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { AuthzRecorder } from '../auth/rules';
 import { createLoaders, type Loaders } from './loaders';
-import type { SubscriptionManager } from '../modules/subscriptions/manager';
 
+/**
+ * What every request can reach. Modules add their own services by declaration merging (the
+ * subscriptions module adds `subscriptions`), so the toolkit imports no module.
+ */
 export interface Services {
   db: Db;
   clock: Clock;
   config: Config;
   log: Logger;
-  /** Live events (absent in one-off contexts such as the demo-data loader). */
-  subscriptions?: SubscriptionManager;
 }
 
 /** The WebSocket a subscription runs on: its current viewer (role changes apply) and a way to close it. */

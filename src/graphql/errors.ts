@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { DATABASE_UNAVAILABLE_MESSAGE } from '../db/db';
 
 export const ERROR_CODES = [
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'INVALID_TRANSITION',
@@ -25,5 +26,6 @@ export const badInput = (field: string, message: string) => new HubError('BAD_US
 export const conflict = (message: string, extensions: Record<string, unknown> = {}) => new HubError('CONFLICT', message, extensions);
 export const invalidTransition = (message: string, allowed: string[], reason?: string) =>
   new HubError('INVALID_TRANSITION', message, { allowed, ...(reason ? { reason } : {}) });
-export const serviceUnavailable = (message = 'The database is unavailable; retry shortly') =>
-  new HubError('SERVICE_UNAVAILABLE', message);
+/** SERVICE_UNAVAILABLE, the one way it is built (the database's message unless another is given). */
+export const serviceUnavailable = (message = DATABASE_UNAVAILABLE_MESSAGE, extensions: Record<string, unknown> = {}) =>
+  new HubError('SERVICE_UNAVAILABLE', message, extensions);

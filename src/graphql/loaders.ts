@@ -1,42 +1,42 @@
-import DataLoader from 'dataloader';
 import type { Db } from '../db/db';
 import type { Viewer } from '../auth/viewer';
-import { organizationsByIds, organizationsWithNetwork, type OrganizationRow } from '../modules/organizations/organization.repo';
-import { indicatorsByIncidentIds, visibleIncidentsByIds, type IndicatorRow, type IncidentRow } from '../modules/incidents/incident.repo';
 
 /**
- * Per-request batch loaders. Raw rows only: whether a row may be shown is the policy's decision,
- * taken by the resolver that follows the relation (or inside the batch query for incidents).
+ * Per-request batch loaders, shared by every module through `ctx.loaders`. The toolkit knows none of
+ * them: each module defines its own with `defineLoader` and adds its type to this interface by
+ * declaration merging (`declare module '…/graphql/loaders' { interface Loaders { … } }`), so the toolkit
+ * imports no module. Raw rows only: whether a row may be shown is the rulebook's decision, taken by the
+ * resolver that follows the relation (or inside the batch query).
  */
-export interface Loaders {
-  organization: DataLoader<string, OrganizationRow | null>;
-  indicators: DataLoader<string, IndicatorRow[]>;
-  /** Incidents by id with the viewer's access level computed in the batch query; invisible → null. */
-  incident: DataLoader<string, IncidentRow | null>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the modules' declarations
+export interface Loaders {}
+
+type Factory = (db: Db, viewer: Viewer | null) => unknown;
+const FACTORIES = new Map<string, Factory>();
+
+/** Registers a shared loader; the composition imports every module, so all are defined before a request. */
+export function defineLoader<K extends keyof Loaders>(name: K, create: (db: Db, viewer: Viewer | null) => Loaders[K]): void {
+  FACTORIES.set(name as string, create);
 }
 
-/**
- * The first batch also brings the whole network (see organizationsWithNetwork). Later batches wait for
- * it and fetch only what it lacked (constituents not asked for yet), so a nested list that returns
- * while the first batch is in flight does not cost an extra statement.
- */
-function organizationLoader(db: Db): DataLoader<string, OrganizationRow | null> {
-  let known: Promise<Map<string, OrganizationRow>> | null = null;
-  return new DataLoader(async (ids) => {
-    if (!known) known = organizationsWithNetwork(db, ids).then((rows) => new Map(rows.map((r) => [r.id, r])));
-    const map = await known;
-    const missing = ids.filter((id) => !map.has(id));
-    if (missing.length) for (const r of await organizationsByIds(db, missing)) map.set(r.id, r);
-    return ids.map((id) => map.get(id) ?? null);
-  });
+/** The request's loaders, each made when first used. */
+export function createLoaders(db: Db, viewer: Viewer | null): Loaders {
+  const loaders: Record<string, unknown> = {};
+  for (const [name, create] of FACTORIES) {
+    let made: unknown;
+    Object.defineProperty(loaders, name, { enumerable: true, get: () => (made ??= create(db, viewer)) });
+  }
+  return loaders as unknown as Loaders;
 }
 
-function byKey<T>(rows: T[], keyOf: (r: T) => string, keys: readonly string[]): (T | null)[] {
+/** Rows grouped by key, in the order of the keys (a DataLoader batch answer). */
+export function byKey<T>(rows: T[], keyOf: (r: T) => string, keys: readonly string[]): (T | null)[] {
   const map = new Map(rows.map((r) => [keyOf(r), r]));
   return keys.map((k) => map.get(k) ?? null);
 }
 
-function groupBy<T>(rows: T[], keyOf: (r: T) => string, keys: readonly string[]): T[][] {
+/** Rows grouped into lists by key, in the order of the keys. */
+export function groupBy<T>(rows: T[], keyOf: (r: T) => string, keys: readonly string[]): T[][] {
   const map = new Map<string, T[]>();
   for (const r of rows) {
     const k = keyOf(r);
@@ -45,16 +45,6 @@ function groupBy<T>(rows: T[], keyOf: (r: T) => string, keys: readonly string[])
     else map.set(k, [r]);
   }
   return keys.map((k) => map.get(k) ?? []);
-}
-
-export function createLoaders(db: Db, viewer: Viewer | null): Loaders {
-  return {
-    incident: new DataLoader(async (ids) =>
-      viewer ? byKey(await visibleIncidentsByIds(db, viewer, ids), (r) => r.id, ids) : ids.map(() => null),
-    ),
-    organization: organizationLoader(db),
-    indicators: new DataLoader(async (ids) => groupBy(await indicatorsByIncidentIds(db, ids), (r) => r.incident_id, ids)),
-  };
 }
 
 const MODULE_LOADERS = new WeakMap<Loaders, Map<string, unknown>>();
@@ -72,16 +62,4 @@ export function requestLoader<T>(ctx: { loaders: Loaders }, name: string, create
   }
   if (!map.has(name)) map.set(name, create());
   return map.get(name) as T;
-}
-
-/** Groups keys by their page arguments, so keys sharing them go in one windowed statement. */
-export function groupKeys<K>(keys: readonly K[], argsOf: (k: K) => string): Map<string, { key: K; index: number }[]> {
-  const groups = new Map<string, { key: K; index: number }[]>();
-  keys.forEach((key, index) => {
-    const g = argsOf(key);
-    const list = groups.get(g);
-    if (list) list.push({ key, index });
-    else groups.set(g, [{ key, index }]);
-  });
-  return groups;
 }

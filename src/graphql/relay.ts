@@ -1,5 +1,5 @@
 import { Field, InterfaceType, ID, ObjectType, ClassType, Int } from 'type-graphql';
-import { HubError } from './errors';
+import { HubError, badInput } from './errors';
 
 /** Opaque global ids: base64url("Type:uuid"). Anything that does not decode is simply not found. */
 export function toGlobalId(type: string, id: string): string {
@@ -115,4 +115,16 @@ export function decodeKeyset(after: string | null | undefined, shape: readonly K
     throw new HubError('BAD_USER_INPUT', 'after is not a cursor of this list', { field: 'after' });
   }
   return key.map(String);
+}
+
+/** Page size of a connection when `first` is omitted (the cost estimate of src/app/limits.ts counts the same). */
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** `first` of a connection, checked against the configured maximum page size. */
+export function clampFirst(ctx: { config: { maxPageSize: number } }, first: number | null | undefined, field = 'first'): number {
+  const n = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(n) || n < 0 || n > ctx.config.maxPageSize) {
+    throw badInput(field, `first must be between 0 and ${ctx.config.maxPageSize}`);
+  }
+  return n;
 }

@@ -1,5 +1,5 @@
-import { DatabaseUnavailableError, isConnectionError } from '../db/db';
-import { HubError } from './errors';
+import { DatabaseUnavailableError, isConnectionError, serviceUnavailableExtensions } from '../db/db';
+import { HubError, serviceUnavailable } from './errors';
 
 /**
  * The database being down (stopped, restarting, connections cut) as clients see it: over HTTP
@@ -7,7 +7,6 @@ import { HubError } from './errors';
  * (authentication reads the database on every request, so an outage shows there first); over
  * graphql-ws a close with 1013 "Try Again Later", on which graphql-ws clients retry and resume with `after`.
  */
-export const RETRY_AFTER_SECONDS = 2;
 export const WS_TRY_AGAIN_LATER = 1013;
 export const WS_UNAVAILABLE_REASON = 'Database unavailable: reconnect and resume with after';
 
@@ -16,9 +15,7 @@ export function isDatabaseDown(err: unknown): boolean {
 }
 
 export function serviceUnavailableError(): HubError {
-  return new HubError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
-    http: { status: 503, headers: new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]) },
-  });
+  return serviceUnavailable(undefined, { http: serviceUnavailableExtensions().http });
 }
 
 /** Whether an execution result failed because the database was down (its errors' original error says so). */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildHubSchema, printHubSchema } from '../graphql/schema';
+import { buildHubSchema, printHubSchema } from '../app/schema';
 
 /** Writes schema/schema.graphql from the code (the committed artifact; a test fails when it is stale). */
 async function main(): Promise<void> {

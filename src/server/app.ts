@@ -14,9 +14,9 @@ import type { Services, Context } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
 import { HubError } from '../graphql/errors';
-import { formatError } from '../graphql/format-error';
+import { formatError } from '../app/format-error';
 import { errorLanguagePlugin } from '../graphql/error-language';
-import { queryLimitsPlugin, limitSubscription, preValidate, requestDocument } from '../graphql/limits';
+import { queryLimitsPlugin, limitSubscription, preValidate, requestDocument } from '../app/limits';
 import { explorerRouter } from './explorer';
 import { demoAccountsRouter } from './demo-accounts';
 import { hitDatabaseDown, isDatabaseDown, serviceUnavailableError, WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON } from '../graphql/unavailable';
@@ -156,7 +156,7 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
 
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
-    // The schema is a federation subgraph (src/graphql/federation.ts): Apollo would then hand per-field timing traces (ftv1) to any caller asking for them.
+    // The schema is a federation subgraph (src/app/federation.ts): Apollo would then hand per-field timing traces (ftv1) to any caller asking for them.
     ApolloServerPluginInlineTraceDisabled(),
     // No per-field cache hints (the default plugin wraps every resolver: half the CPU of a 50-incident
     // page, `npm run bench`); answers are per viewer and never cacheable, as the header says.

@@ -12,7 +12,7 @@ import type { Request, Response, Router } from 'express';
 import type { Services } from '../graphql/context';
 import { MEMBER_ROLES_BY_KIND } from '../auth/capabilities';
 import { devTokenForEmail } from '../auth/tokens';
-import { DEMO_ORGANIZATIONS } from '../db/seed/demo';
+import { DEMO_ORGANIZATIONS } from '../app/seed/demo';
 
 /** Where the picker's two endpoints live (relative to the explorer router's mount point). */
 export const DEMO_ACCOUNTS_PATH = '/explorer-demo/accounts';

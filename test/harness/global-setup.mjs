@@ -11,8 +11,8 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 export default async function globalSetup() {
   const { loadConfig } = require(path.join(root, 'dist/config.js'));
   const { Db } = require(path.join(root, 'dist/db/db.js'));
-  const { prepareDatabase } = require(path.join(root, 'dist/db/prepare.js'));
-  const { createLogger } = require(path.join(root, 'dist/server/bootstrap.js'));
+  const { prepareDatabase } = require(path.join(root, 'dist/app/prepare.js'));
+  const { createLogger } = require(path.join(root, 'dist/app/bootstrap.js'));
   const { systemClock } = require(path.join(root, 'dist/clock.js'));
   const pg = require('pg');
 

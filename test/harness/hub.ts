@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import { AdjustableClock } from '../../src/clock';
-import { bootHub, createLogger, type RunningHub } from '../../src/server/bootstrap';
+import { bootHub, createLogger, type RunningHub } from '../../src/app/bootstrap';
 import { signDevToken } from '../../src/auth/tokens';
 import pino from 'pino';
 import { Writable } from 'node:stream';

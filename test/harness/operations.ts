@@ -113,6 +113,8 @@ export const ops = {
 } as const;
 
 /** Variables are optional exactly when the operation declares no required variable. */
+// `{} extends TVars` asks whether every variable is optional; `{}` is the point here.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type VariablesArg<TVars> = {} extends TVars ? [variables?: TVars] : [variables: TVars];
 
 /** Runs a typed operation as the account with this email. */

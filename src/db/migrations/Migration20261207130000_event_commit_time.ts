@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * A commit-ordered timestamp per timeline event, for TAXII's `date_added` (DESIGN.md §8): `added_after`
  * takes a time, and the event's own `occurred_at` (the clock when the mutation started) does not follow
  * commit order. Events are inserted under the event-order advisory lock held until commit
- * (modules/timeline/events.ts), so a trigger that takes the previous event's time plus 1 ms — the
+ * (modules/incidents/events.ts), so a trigger that takes the previous event's time plus 1 ms — the
  * same time within one transaction — gives times in commit order: no event can commit later with an
  * earlier time, so a reader polling with `added_after` never skips one.
  */

@@ -1,10 +1,13 @@
-import { Field, ObjectType } from 'type-graphql';
-import { Node, toGlobalId } from '../../graphql/relay';
-import { MemberRoleEnum, OrganizationKindEnum } from '../../graphql/enums';
-import type { MemberRole } from './account.entity';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../../graphql/relay';
+import { enumOf } from '../../graphql/enums';
+import { MEMBER_ROLES, type MemberRole } from './account.entity';
 import type { OrganizationKind } from '../organizations/organization.entity';
-import { Organization } from '../organizations/organization.types';
+import { Organization, OrganizationKindEnum } from '../organizations/organization.types';
 import { roleCapabilities } from '../../auth/capabilities';
+
+export const MemberRoleEnum = enumOf(MEMBER_ROLES);
+registerEnumType(MemberRoleEnum, { name: 'MemberRole' });
 
 @ObjectType({ description: 'A role: the pair (organization kind, member role) and its capabilities, from the rulebook.' })
 export class Role {
@@ -35,4 +38,3 @@ export class ViewerInfo {
   @Field(() => String, { nullable: true, description: 'The API key id, when the caller is a key' }) apiKeyId!: string | null;
 }
 
-export const accountGlobalId = (id: string) => toGlobalId('Account', id);

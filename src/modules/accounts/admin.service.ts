@@ -3,6 +3,7 @@ import { requestLoader } from '../../graphql/loaders';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable, Row } from '../../db/db';
+import { PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
 import { sql, and, type Sql } from '../../db/sql';
 import { HubError, badInput, notFound } from '../../graphql/errors';
 import { decodeKeyset, decodeId, encodeCursor, pageOf, toGlobalId, type Connection } from '../../graphql/relay';
@@ -14,17 +15,10 @@ import { generateApiKey, hashApiKey, apiKeyHint } from '../../auth/apiKeys';
 import type { Viewer } from '../../auth/viewer';
 import { toOrganization } from '../organizations/organization.types';
 import type { OrganizationKind } from '../organizations/organization.entity';
-import { clampFirst } from '../incidents/incident.service';
+import { clampFirst } from '../../graphql/relay';
 import { Account, toRole } from './account.types';
 import type { MemberRole } from './account.entity';
 import { ApiKey, type CreateAccountInput, type CreateApiKeyInput, type RevokeApiKeyInput, type SetAccountActiveInput, type SetAccountRoleInput } from './admin.types';
-
-/**
- * Channel on which a change to an account, an API key or an organization's authorization facts is
- * announced (payload: the principal's uuid), so that every instance can close that principal's open
- * WebSockets. Sent inside the changing transaction: NOTIFY is delivered only if it commits.
- */
-export const PRINCIPAL_CHANGED_CHANNEL = 'hub_principal_changed';
 
 export async function notifyPrincipalChanged(q: Queryable, principalId: string): Promise<void> {
   await q.query(sql`select pg_notify(${PRINCIPAL_CHANGED_CHANNEL}, ${principalId})`);

@@ -3,9 +3,8 @@ import { ArrayMaxSize, Length, MaxLength } from 'class-validator';
 import { IsEmailAddress } from '../../graphql/validators';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Node, ConnectionType } from '../../graphql/relay';
-import { MemberRoleEnum } from '../../graphql/enums';
 import type { MemberRole } from './account.entity';
-import { Account } from './account.types';
+import { Account, MemberRoleEnum } from './account.types';
 
 @InputType({ description: 'A new account in the caller’s own organization' })
 export class CreateAccountInput {

@@ -10,10 +10,10 @@ import { badInput, conflict, notFound } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
 import { decideDirective, enforce } from '../../auth/decide';
 import { isDirectiveRecipientKind, type DirectiveMove } from '../../auth/moves';
-import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
+import { normalizeIndicatorsInput, type NormalizedIndicator } from '../indicators/normalize';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
 import { lockVisibleIncident, saveIncident, coordinatorTakesPart, decideOn, MOVE_EVENT } from '../incidents/workflow.service';
-import { appendEvents, type NewEvent } from '../timeline/events';
+import { appendEvents, type NewEvent } from '../incidents/events';
 import { visibleDirectivesSql, type DirectiveRow } from './directive.repo';
 import type { IssueDirectiveInput } from './directive.types';
 import { DirectiveEntity, DirectiveTargetEntity, type DirectiveAction, type DirectiveStatus } from './directive.entity';
@@ -51,12 +51,7 @@ export function defaultDueHours(hours: Record<string, number>, action: Directive
 }
 
 function normalizeTargets(targets: IssueDirectiveInput['targets']): NormalizedIndicator[] {
-  try {
-    return normalizeIndicators(targets ?? []);
-  } catch (err) {
-    if (err instanceof IndicatorError) throw badInput(err.index >= 0 ? `input.targets[${err.index}].value` : 'input.targets', err.message);
-    throw err;
-  }
+  return normalizeIndicatorsInput(targets ?? [], 'input.targets');
 }
 
 /** The recipient: an active REGISTRY, ISP, AGENCY_IT or RESPONSE_PARTNER (BAD_USER_INPUT before anything else). */

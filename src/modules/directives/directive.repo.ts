@@ -6,6 +6,7 @@ import type { IndicatorType } from '../indicators/normalize';
 import type { Tlp, Pap } from '../incidents/incident.entity';
 import type { DirectiveAction, DirectiveStatus } from './directive.entity';
 import { OPEN_DIRECTIVE_STATUSES } from './directive.entity';
+import { EVENT_COLUMNS, type EventRow } from '../timeline/timeline';
 
 export interface DirectiveTargetJson {
   type: IndicatorType;
@@ -136,4 +137,11 @@ export async function visibleDirectivesForIncidents(
       with ordinality as v(id, after_due, after_id, lim, ord)
     cross join lateral (${incidentDirectivesPageSql(viewer, now, raw('v.after_due'), raw('v.after_id'), raw('v.lim'))}) c
     order by v.ord, c.due_at, c.id`);
+}
+
+/** The events of many directives in one statement, in commit order (for `Directive.history`). */
+export async function eventsByDirectiveIds(db: Queryable, ids: readonly string[]): Promise<(EventRow & { directive_id: string })[]> {
+  return db.query<EventRow & { directive_id: string }>(sql`select ${EVENT_COLUMNS}, e.directive_id from incident_event e
+    left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id
+    where e.directive_id = any(${ids}::uuid[]) order by e.position`);
 }

@@ -5,7 +5,7 @@ import { viewerOf } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { decodeId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
 import { organizationByCode } from '../organizations/organization.repo';
-import { clampFirst } from '../incidents/incident.service';
+import { clampFirst } from '../../graphql/relay';
 import type { Incident } from '../incidents/incident.types';
 import {
   listVisibleDirectives, visibleDirectivesByIds, visibleDirectivesForIncidents, directiveCursorKey,

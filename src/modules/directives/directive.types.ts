@@ -1,21 +1,34 @@
-import { sql } from '../../db/sql';
-import { IncidentEvent, presentEvent, EVENT_COLUMNS, type EventRow } from '../timeline/timeline';
-import { Field, ObjectType, InputType, Int, ID, Ctx, Directive as SchemaDirective } from 'type-graphql';
+import DataLoader from 'dataloader';
+import { IncidentEvent, presentEvent, type EventRow } from '../timeline/timeline';
+import { requestLoader, groupBy } from '../../graphql/loaders';
+import { Field, ObjectType, InputType, Int, ID, Ctx, Directive as SchemaDirective, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArrayMaxSize, IsOptional, MaxLength, Min, ValidateNested, Length } from 'class-validator';
 import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
-import { DirectiveActionEnum, DirectiveStatusEnum, TlpEnum, PapEnum } from '../../graphql/enums';
+import { enumOf } from '../../graphql/enums';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Viewer } from '../../auth/viewer';
 import { directivePermissions as permissionsOf } from '../../auth/decide';
 import { project } from '../../auth/projection';
-import { Incident, Indicator, IndicatorInput } from '../incidents/incident.types';
+import { Incident, Indicator, IndicatorInput, TlpEnum, PapEnum } from '../incidents/incident.types';
 import { presentIncident } from '../incidents/incident.service';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { Tlp, Pap } from '../incidents/incident.entity';
-import type { DirectiveAction, DirectiveStatus } from './directive.entity';
-import type { DirectiveRow } from './directive.repo';
+import { DIRECTIVE_ACTIONS, DIRECTIVE_STATUSES, type DirectiveAction, type DirectiveStatus } from './directive.entity';
+import { eventsByDirectiveIds, type DirectiveRow } from './directive.repo';
+
+/** The histories of every directive of a request in one statement (not one per directive). */
+function historyLoader(ctx: Context): DataLoader<string, EventRow[]> {
+  return requestLoader(ctx, 'directiveHistory', () =>
+    new DataLoader<string, EventRow[]>(async (ids) => groupBy(await eventsByDirectiveIds(ctx.db, ids), (r) => r.directive_id, ids)),
+  );
+}
+
+export const DirectiveActionEnum = enumOf(DIRECTIVE_ACTIONS);
+export const DirectiveStatusEnum = enumOf(DIRECTIVE_STATUSES);
+registerEnumType(DirectiveActionEnum, { name: 'DirectiveAction' });
+registerEnumType(DirectiveStatusEnum, { name: 'DirectiveStatus' });
 
 @ObjectType({ description: 'What the viewer may do now with this directive, from the rulebook and the directive state machine' })
 export class DirectivePermissions {
@@ -96,9 +109,7 @@ export class Directive extends Node {
   @Field(() => [IncidentEvent], { description: 'The directive’s history, read from the incident timeline' })
   async history(@Ctx() ctx: Context): Promise<IncidentEvent[]> {
     if (!this.shown.has('history')) return [];
-    const rows = await ctx.db.query<EventRow>(sql`select ${EVENT_COLUMNS} from incident_event e
-      left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id
-      where e.directive_id = ${this.row.id} order by e.position`);
+    const rows = await historyLoader(ctx).load(this.row.id);
     const incident = await ctx.loaders.incident.load(this.row.incident_id);
     return Promise.all(rows.map((r) => presentEvent(ctx, r, this.row.incident_id, incident?.access_level ?? null, incident ?? null)));
   }

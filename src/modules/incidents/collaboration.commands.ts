@@ -5,7 +5,7 @@ import type { Queryable } from '../../db/db';
 import { badInput } from '../../graphql/errors';
 import { enforce } from '../../auth/decide';
 import { SHAREABLE_KINDS, REFERABLE_KINDS } from '../../auth/moves';
-import { appendEvents } from '../timeline/events';
+import { appendEvents } from './events';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
 import { insertIndicators } from '../indicators/indicator.repo';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';

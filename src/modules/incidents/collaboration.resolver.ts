@@ -1,20 +1,16 @@
-import { Resolver, Mutation, Arg, Ctx, FieldResolver, Root, Int, Field, ObjectType } from 'type-graphql';
+import { Resolver, Mutation, Arg, Ctx, FieldResolver, Root, Field, ObjectType } from 'type-graphql';
 import { participantLoader } from './participants';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { pageOf } from '../../graphql/relay';
 import { projectItems, type ParticipantRole } from '../../auth/projection';
 import { Incident, incidentFacts } from './incident.types';
-import { clampFirst } from './incident.service';
 import { IncidentPayload } from './workflow.types';
 import { payload } from './workflow.resolver';
 import { UpdateIncidentInput, AddIndicatorsInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
 import * as collab from './collaboration.commands';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { OrganizationRow } from '../organizations/organization.repo';
-import { IncidentEventConnection, timelineOf } from '../timeline/timeline';
-import { NoteConnection, NotePayload, AddNoteInput, RedactNoteInput, notesOf, addNote, redactNote } from '../notes/note';
 
 const RULE = { object: 'incidentActors' } as const;
 
@@ -60,38 +56,6 @@ export class CollaborationResolver {
   @Rule(RULE)
   async setIncidentTlp(@Arg('input', () => SetTlpInput) input: SetTlpInput, @Ctx() ctx: Context) {
     return payload(ctx, await collab.setIncidentTlp(ctx, input));
-  }
-
-  @Mutation(() => NotePayload)
-  @Rule({ object: 'noteAudience' })
-  async addNote(@Arg('input', () => AddNoteInput) input: AddNoteInput, @Ctx() ctx: Context): Promise<NotePayload> {
-    return { note: await addNote(ctx, input) };
-  }
-
-  @Mutation(() => NotePayload, { description: 'Author’s organization or coordinator: replace the body with a tombstone' })
-  @Rule({ object: 'noteAudience' })
-  async redactNote(@Arg('input', () => RedactNoteInput) input: RedactNoteInput, @Ctx() ctx: Context): Promise<NotePayload> {
-    return { note: await redactNote(ctx, input) };
-  }
-
-  @FieldResolver(() => IncidentEventConnection, { description: 'Events your view shows, in commit order' })
-  timeline(
-    @Root() incident: Incident,
-    @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-  ) {
-    return incident.shown.has('timeline') ? timelineOf(ctx, incident.row, clampFirst(ctx, first), after) : pageOf([], 0, () => '');
-  }
-
-  @FieldResolver(() => NoteConnection, { description: 'Notes whose audience includes you' })
-  notes(
-    @Root() incident: Incident,
-    @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
-  ) {
-    return incident.shown.has('notes') ? notesOf(ctx, incident.row, clampFirst(ctx, first), after) : pageOf([], 0, () => '');
   }
 
   @FieldResolver(() => [Organization], { description: 'Coordinator and handling organization see all; others the public core and themselves' })

@@ -1,8 +1,7 @@
 import { Field, InputType, Int, ID } from 'type-graphql';
 import { Length, MaxLength, IsOptional, Min, ArrayMaxSize, ArrayMinSize, ValidateNested } from 'class-validator';
-import { SeverityEnum, IncidentScopeEnum, PapEnum, TlpEnum } from '../../graphql/enums';
 import type { Severity, IncidentScope, Pap, Tlp } from './incident.entity';
-import { IndicatorInput } from './incident.types';
+import { IndicatorInput, SeverityEnum, IncidentScopeEnum, PapEnum, TlpEnum } from './incident.types';
 
 @InputType()
 export class UpdateIncidentInput {

@@ -179,3 +179,4 @@ export async function visibleIncidentsWithRelations(
   // would be evaluated again wherever a relation's SQL reads `v.access_level`.
   return db.query<IncidentRow>(sql`select v.*${extra} from (${visibleIncidentsSql(viewer)} and ${where} offset 0) v`);
 }
+

@@ -3,9 +3,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { IncidentOrderEnum } from '../../graphql/enums';
 import { projectItems } from '../../auth/projection';
-import { incidentFacts } from './incident.types';
+import { incidentFacts, IncidentOrderEnum } from './incident.types';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import {
   Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload,

@@ -1,20 +1,12 @@
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
-import { decodeId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
+import { clampFirst, decodeId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
 import { organizationByCode } from '../organizations/organization.repo';
 import { listVisibleIncidents, visibleIncidentByReference, cursorKeyOf, type IncidentOrder, type IncidentRow } from './incident.repo';
 import { toIncident, type Incident, type IncidentFilter } from './incident.types';
 import type { GraphQLResolveInfo } from 'graphql';
 import { planForIncidentConnection, planForIncidentField, loadIncidentWithPlan, incidentByReferenceWithPlan } from './incident.read';
-
-export function clampFirst(ctx: Context, first: number | null | undefined, field = 'first'): number {
-  const n = first ?? 20;
-  if (!Number.isInteger(n) || n < 0 || n > ctx.config.maxPageSize) {
-    throw badInput(field, `first must be between 0 and ${ctx.config.maxPageSize}`);
-  }
-  return n;
-}
 
 export function presentIncident(ctx: Context, row: IncidentRow): Incident {
   return toIncident(viewerOf(ctx), row, ctx.config.deadlines.lateNotificationHours);

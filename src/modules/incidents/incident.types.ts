@@ -1,18 +1,33 @@
-import { Field, ObjectType, InputType, Int, ID, Directive as SchemaDirective } from 'type-graphql';
+import { Field, ObjectType, InputType, Int, ID, Directive as SchemaDirective, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { IsOptional, Length, MaxLength, Min, Max, ArrayMaxSize, ValidateNested, IsInt } from 'class-validator';
 import { IsEmailAddress } from '../../graphql/validators';
 import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
-import {
-  IncidentStatusEnum, SeverityEnum, TlpEnum, PapEnum, IncidentScopeEnum, IndicatorTypeEnum, AccessLevelEnum,
-} from '../../graphql/enums';
-import type { IncidentStatus, Severity, Tlp, Pap, IncidentScope } from './incident.entity';
-import type { IndicatorType } from '../indicators/normalize';
+import { AccessLevelEnum, enumOf } from '../../graphql/enums';
+import { INCIDENT_STATUSES, SEVERITIES, TLPS, PAPS, SCOPES, type IncidentStatus, type Severity, type Tlp, type Pap, type IncidentScope } from './incident.entity';
+import { INDICATOR_TYPES, type IndicatorType } from '../indicators/normalize';
 import type { AccessLevel, IncidentFacts } from '../../auth/views';
 import type { IncidentSubject } from '../../auth/decide';
 import { project } from '../../auth/projection';
 import type { Viewer } from '../../auth/viewer';
 import type { IncidentRow } from './incident.repo';
+// Defines ctx.loaders.incident and ctx.loaders.indicators for whoever presents incidents.
+import './incident.loaders';
+
+export const IncidentStatusEnum = enumOf(INCIDENT_STATUSES);
+export const SeverityEnum = enumOf(SEVERITIES);
+export const TlpEnum = enumOf(TLPS);
+export const PapEnum = enumOf(PAPS);
+export const IncidentScopeEnum = enumOf(SCOPES);
+export const IndicatorTypeEnum = enumOf(INDICATOR_TYPES);
+export const IncidentOrderEnum = enumOf(['REPORTED_AT_DESC', 'REPORTED_AT_ASC', 'UPDATED_AT_DESC', 'SEVERITY_DESC'] as const);
+registerEnumType(IncidentStatusEnum, { name: 'IncidentStatus' });
+registerEnumType(SeverityEnum, { name: 'Severity' });
+registerEnumType(TlpEnum, { name: 'Tlp', description: 'Traffic Light Protocol 2.0 (FIRST)' });
+registerEnumType(PapEnum, { name: 'Pap', description: 'Permissible Actions Protocol' });
+registerEnumType(IncidentScopeEnum, { name: 'IncidentScope' });
+registerEnumType(IndicatorTypeEnum, { name: 'IndicatorType' });
+registerEnumType(IncidentOrderEnum, { name: 'IncidentOrder' });
 
 @ObjectType()
 export class Classification {

@@ -7,7 +7,7 @@ import { badInput, conflict } from '../../graphql/errors';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
 import { vnDateParts } from '../../clock';
 import { principalKey } from '../../auth/viewer';
-import { appendEvents } from '../timeline/events';
+import { appendEvents } from './events';
 import { insertIndicators } from '../indicators/indicator.repo';
 import { resolveAddressee, resolveConnectivityProvider, normalizePublicIps, routeReport } from './routing';
 import type { ReportIncidentInput } from './incident.types';

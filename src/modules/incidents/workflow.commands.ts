@@ -9,7 +9,7 @@ import { classify } from './classification';
 import {
   applyMove, requireReason, coordinatorTakesPart, lockVisibleIncident, checkVersion, saveIncident, decideOn,
 } from './workflow.service';
-import { appendEvents } from '../timeline/events';
+import { appendEvents } from './events';
 import { DirectiveEntity, OPEN_DIRECTIVE_STATUSES } from '../directives/directive.entity';
 import type {
   IncidentActionInput, TriageIncidentInput, EscalateIncidentInput, RejectIncidentInput, ResolveIncidentInput, FinalReportInput,

@@ -7,7 +7,7 @@ import { badInput, conflict, notFound } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
 import { decideIncident, enforce, type Decision, type IncidentRequest } from '../../auth/decide';
 import type { IncidentMove, IncidentTransition } from '../../auth/moves';
-import { appendEvents, type NewEvent } from '../timeline/events';
+import { appendEvents, type NewEvent } from './events';
 import { visibleIncidentsSql, type IncidentRow } from './incident.repo';
 import { incidentSubject } from './incident.types';
 import { targetStatus } from './workflow';

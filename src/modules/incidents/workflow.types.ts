@@ -1,8 +1,7 @@
 import { Field, InputType, Int, ObjectType, ID } from 'type-graphql';
 import { Length, MaxLength, IsOptional, Min } from 'class-validator';
-import { SeverityEnum } from '../../graphql/enums';
 import type { Severity } from './incident.entity';
-import { Incident } from './incident.types';
+import { Incident, SeverityEnum } from './incident.types';
 
 @InputType()
 export class IncidentActionInput {

@@ -8,6 +8,7 @@
 import ipaddr from 'ipaddr.js';
 import * as tr46 from 'tr46';
 import { hasLoneSurrogate } from '../../graphql/text-rule';
+import { badInput } from '../../graphql/errors';
 
 export const INDICATOR_TYPES = ['DOMAIN', 'IPV4', 'IPV6', 'CIDR', 'URL', 'EMAIL', 'ASN', 'FILE_HASH'] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
@@ -37,6 +38,7 @@ const MAX_ASN = 4294967295;
 const HASH_LENGTHS: ReadonlySet<number> = new Set([32, 40, 64, 128]);
 
 /** C0, DEL and C1: never legitimate in an observable and dangerous in logs and UIs. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 /** Invisible formatting characters (zero-width, bidi controls, BOM, soft hyphen): spoofing devices in an address. */
 const FORMAT_CHARS = /\p{Cf}/u;
@@ -145,6 +147,7 @@ export function normalizeDomain(raw: string): { ascii: string; unicode: string }
 function zoneForm(name: string): string {
   let s = name.trim().replace(UNICODE_DOTS, '.');
   if (s.endsWith('.')) s = s.slice(0, -1);
+  // eslint-disable-next-line no-control-regex -- \x00-\x7f is ASCII, the complement is what needs IDNA
   const ascii = /[^\x00-\x7f]/.test(s) ? tr46.toASCII(s, { transitionalProcessing: false }) : s;
   return (ascii ?? s).toLowerCase();
 }
@@ -414,5 +417,25 @@ export function normalizeZone(raw: string): string {
     return normalizeDomain(`zone.${s}`).ascii.slice('zone.'.length);
   } catch {
     throw new IndicatorError(-1, `${JSON.stringify(s)} is not a valid DNS zone`);
+  }
+}
+
+/** A normalization of client input: an IndicatorError becomes BAD_USER_INPUT on `field`, with its reason. */
+export function normalizedInput<T>(field: string, normalize: () => T): T {
+  try {
+    return normalize();
+  } catch (err) {
+    if (err instanceof IndicatorError) throw badInput(field, err.reason);
+    throw err;
+  }
+}
+
+/** A list of indicators from client input: a refused one is BAD_USER_INPUT at `${listField}[i].value`. */
+export function normalizeIndicatorsInput(inputs: { type: IndicatorType; value: string }[], listField: string): NormalizedIndicator[] {
+  try {
+    return normalizeIndicators(inputs);
+  } catch (err) {
+    if (err instanceof IndicatorError) throw badInput(err.index >= 0 ? `${listField}[${err.index}].value` : listField, err.message);
+    throw err;
   }
 }

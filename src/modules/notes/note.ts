@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import DataLoader from 'dataloader';
 import { LockMode } from '@mikro-orm/postgresql';
-import { Field, ObjectType, InputType, ID } from 'type-graphql';
+import { Field, ObjectType, InputType, ID, registerEnumType } from 'type-graphql';
 import { requestLoader } from '../../graphql/loaders';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Length, MaxLength } from 'class-validator';
@@ -11,16 +11,19 @@ import { sql, raw, type Sql } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
 import { badInput, notFound } from '../../graphql/errors';
-import { NoteVisibilityEnum } from '../../graphql/enums';
+import { enumOf } from '../../graphql/enums';
 import { noteVisibleSql, type AccessLevel, type IncidentFacts } from '../../auth/views';
 import { project } from '../../auth/projection';
 import { decideNote, enforce } from '../../auth/decide';
-import { appendEvents } from '../timeline/events';
+import { appendEvents } from '../incidents/events';
 import { lockVisibleIncident } from '../incidents/workflow.service';
 import { visibleIncidentsSql, type IncidentRow } from '../incidents/incident.repo';
 import { incidentFacts } from '../incidents/incident.types';
-import { NoteEntity, type NoteVisibility } from './note.entity';
+import { NoteEntity, NOTE_VISIBILITIES, type NoteVisibility } from './note.entity';
 import { Organization, toOrganization } from '../organizations/organization.types';
+
+export const NoteVisibilityEnum = enumOf(NOTE_VISIBILITIES);
+registerEnumType(NoteVisibilityEnum, { name: 'NoteVisibility' });
 
 export const REDACTED_BODY = '[redacted]';
 

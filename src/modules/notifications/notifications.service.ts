@@ -7,7 +7,7 @@ import { decodeId, decodeKeyset, encodeCursor, pageOf, toGlobalId, type Connecti
 import { decideNotificationAdministration, enforce } from '../../auth/decide';
 import { notificationRowsVisibleSql, ownOrganizationId } from '../../auth/views';
 import { notificationStartupProblem, ConfigError } from '../../config';
-import { clampFirst } from '../incidents/incident.service';
+import { clampFirst } from '../../graphql/relay';
 import { NOTIFICATION_KINDS, type Language, type NotificationKind } from './notification.entity';
 import { Notifier } from './notifier';
 import { checkWebhookUrl } from './ssrf';

@@ -7,8 +7,8 @@ import { sql } from '../../db/sql';
 import { badInput } from '../../graphql/errors';
 import { organizationVisibleSql } from '../../auth/views';
 import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
-import { normalizeZone, normalizeIndicator, IndicatorError } from '../indicators/normalize';
-import { PRINCIPAL_CHANGED_CHANNEL } from '../accounts/admin.service';
+import { normalizeZone, normalizeIndicator, normalizedInput } from '../indicators/normalize';
+import { PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
 import { OrganizationEntity, type OrganizationContact, type OrganizationKind } from './organization.entity';
 import { AccountEntity } from '../accounts/account.entity';
 import { isIsoCountryCode } from './countries';
@@ -35,14 +35,7 @@ interface OrganizationChanges {
 
 function eachNormalized(values: readonly string[], field: string, normalize: (v: string) => string): string[] {
   const out = new Set<string>();
-  values.forEach((v, i) => {
-    try {
-      out.add(normalize(v));
-    } catch (err) {
-      if (err instanceof IndicatorError) throw badInput(`${field}[${i}]`, err.reason);
-      throw err;
-    }
-  });
+  values.forEach((v, i) => out.add(normalizedInput(`${field}[${i}]`, () => normalize(v))));
   return [...out];
 }
 

@@ -1,9 +1,8 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
 import { IsEmailAddress } from '../../graphql/validators';
-import { OrganizationKindEnum } from '../../graphql/enums';
 import type { OrganizationKind } from './organization.entity';
-import { Organization } from './organization.types';
+import { Organization, OrganizationKindEnum } from './organization.types';
 
 @InputType({ description: 'Omitted fields stay as they are; null removes a field' })
 export class OrganizationContactInput {

@@ -1,5 +1,5 @@
 import type { Queryable, Row } from '../../db/db';
-import { sql, TRUE } from '../../db/sql';
+import { sql, and, TRUE, type Sql } from '../../db/sql';
 import type { OrganizationKind, OrganizationContact } from './organization.entity';
 import type { Viewer } from '../../auth/viewer';
 import { organizationVisibleSql } from '../../auth/views';
@@ -46,4 +46,16 @@ export async function organizationsWithNetwork(db: Queryable, ids: readonly stri
 export async function organizationByCode(db: Queryable, viewer: Viewer | 'EVERY_ORGANIZATION', code: string): Promise<OrganizationRow | undefined> {
   return db.one<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.code = ${code.toUpperCase()}
     and ${viewer === 'EVERY_ORGANIZATION' ? TRUE : organizationVisibleSql(viewer)}`);
+}
+
+/** A page of the organizations the viewer may see, by code (keyset after `afterCode`). */
+export async function listVisibleOrganizations(
+  db: Queryable,
+  viewer: Viewer,
+  page: { kind: OrganizationKind | null; afterCode: string | null; limit: number },
+): Promise<OrganizationRow[]> {
+  const conds: Sql[] = [organizationVisibleSql(viewer)];
+  if (page.kind) conds.push(sql`o.kind = ${page.kind}`);
+  if (page.afterCode !== null) conds.push(sql`o.code > ${page.afterCode}`);
+  return db.query<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where ${and(conds)} order by o.code limit ${page.limit}`);
 }

@@ -2,13 +2,10 @@ import { Resolver, Query, Arg, Ctx, Int } from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { OrganizationKindEnum } from '../../graphql/enums';
-import { sql, and, type Sql } from '../../db/sql';
-import { organizationVisibleSql } from '../../auth/views';
 import { decodeKeyset, encodeCursor, pageOf } from '../../graphql/relay';
-import { clampFirst } from '../incidents/incident.service';
-import { Organization, OrganizationConnection, toOrganization } from './organization.types';
-import { ORG_COLUMNS, type OrganizationRow } from './organization.repo';
+import { clampFirst } from '../../graphql/relay';
+import { Organization, OrganizationConnection, OrganizationKindEnum, toOrganization } from './organization.types';
+import { listVisibleOrganizations } from './organization.repo';
 import type { OrganizationKind } from './organization.entity';
 
 @Resolver(() => Organization)
@@ -24,10 +21,7 @@ export class OrganizationResolver {
     const n = clampFirst(ctx, first);
     const cursor = decodeKeyset(after, ['string']);
     const viewer = viewerOf(ctx);
-    const conds: Sql[] = [organizationVisibleSql(viewer)];
-    if (kind) conds.push(sql`o.kind = ${kind}`);
-    if (cursor) conds.push(sql`o.code > ${cursor[0]}`);
-    const rows = await ctx.db.query<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where ${and(conds)} order by o.code limit ${n + 1}`);
+    const rows = await listVisibleOrganizations(ctx.db, viewer, { kind: kind ?? null, afterCode: cursor ? String(cursor[0]) : null, limit: n + 1 });
     const page = pageOf(rows, n, (r) => encodeCursor([r.code]));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toOrganization(viewer, e.node) })) };
   }

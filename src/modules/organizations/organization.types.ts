@@ -1,10 +1,15 @@
-import { Field, ObjectType, Directive as SchemaDirective } from 'type-graphql';
+import { Field, ObjectType, Directive as SchemaDirective, registerEnumType } from 'type-graphql';
+import { enumOf } from '../../graphql/enums';
+import { ORGANIZATION_KINDS, type OrganizationKind } from './organization.entity';
 import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
-import { OrganizationKindEnum } from '../../graphql/enums';
-import type { OrganizationKind } from './organization.entity';
 import type { OrganizationRow } from './organization.repo';
+// Defines ctx.loaders.organization for whoever presents organizations.
+import './organization.loaders';
 import type { Viewer } from '../../auth/viewer';
 import { project } from '../../auth/projection';
+
+export const OrganizationKindEnum = enumOf(ORGANIZATION_KINDS);
+registerEnumType(OrganizationKindEnum, { name: 'OrganizationKind' });
 
 @ObjectType()
 export class OrganizationContactInfo {

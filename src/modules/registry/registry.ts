@@ -5,18 +5,15 @@ import { MaxLength, IsOptional } from 'class-validator';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { sql, and, join, type Sql } from '../../db/sql';
-import { badInput } from '../../graphql/errors';
-import { ConnectionType, toGlobalId, decodeKeyset, encodeCursor, pageOf, type Connection } from '../../graphql/relay';
-import { IncidentStatusEnum } from '../../graphql/enums';
-import { normalizeDomain, normalizeZone, IndicatorError } from '../indicators/normalize';
-import { INDICATOR_SHOWN_SQL, feedViewSql } from '../../auth/views';
+import { ConnectionType, toGlobalId, decodeKeyset, encodeCursor, pageOf, clampFirst, type Connection } from '../../graphql/relay';
+import { normalizeDomain, normalizeZone, normalizedInput } from '../indicators/normalize';
 import { project, projectItems } from '../../auth/projection';
 import type { IncidentStatus } from '../incidents/incident.entity';
-import { Incident, Indicator, IncidentConnection } from '../incidents/incident.types';
+import { Incident, Indicator, IncidentConnection, IncidentStatusEnum } from '../incidents/incident.types';
 import { Domain } from '../incidents/incident.resolver';
-import { visibleIncidentsSql, cursorKeyOf, type IncidentRow } from '../incidents/incident.repo';
-import { presentIncident, clampFirst } from '../incidents/incident.service';
+import { cursorKeyOf } from '../incidents/incident.repo';
+import { feedEntries, casesOfDomain } from './registry.repo';
+import { presentIncident } from '../incidents/incident.service';
 
 @ObjectType({ description: 'A change of a domain-related case in the registry feed; removed cases come once as tombstones' })
 export class DomainCase {
@@ -34,17 +31,6 @@ export class DomainCaseFilter {
   @Field(() => [IncidentStatusEnum], { nullable: true }) status?: IncidentStatus[] | null;
 }
 
-/** A DOMAIN indicator in `zone`, label-aligned, over incident id column `col`. */
-function inZoneSql(incidentColumn: Sql, zone: string): Sql {
-  return sql`exists (select 1 from indicator x where x.incident_id = ${incidentColumn} and x.type = 'DOMAIN'
-    and (x.value = ${zone} or reverse(x.value) like reverse(${zone}) || '.%'))`;
-}
-
-interface FeedRow extends IncidentRow {
-  entry_incident_id: string;
-  entry_position: string;
-  entry_removed: boolean;
-}
 
 @Resolver(() => Domain)
 export class RegistryResolver {
@@ -59,31 +45,12 @@ export class RegistryResolver {
   ): Promise<Connection<DomainCase>> {
     const n = clampFirst(ctx, first);
     const cursor = decodeKeyset(after, ['bigint']);
-    let zone: string | null = null;
-    if (filter?.zone) {
-      try {
-        zone = normalizeZone(filter.zone);
-      } catch (err) {
-        if (err instanceof IndicatorError) throw badInput('filter.zone', err.reason);
-        throw err;
-      }
-    }
+    const zoneFilter = filter?.zone;
+    const zone = zoneFilter ? normalizedInput('filter.zone', () => normalizeZone(zoneFilter)) : null;
     const viewer = ctx.authz.require('DOMAIN_FEED_READ', 'reading the domain feed');
-    // Filters narrow live cases; tombstones always come, so a sync client never keeps a removed case.
-    const live: Sql[] = [sql`v.id is not null`];
-    if (zone) live.push(inZoneSql(sql`e.incident_id`, zone));
-    if (filter?.status?.length) live.push(sql`v.status = any(${filter.status}::text[])`);
     // The cases' domains and what their incidents' selection asks for, in this statement (incidents/incident.read.ts).
     const plan = planForDomainCases(ctx, info);
-    const rows = await ctx.db.query<FeedRow>(sql`
-      select v.*, e.incident_id as entry_incident_id, e.position::text as entry_position, e.removed as entry_removed
-        ${plan.columns.length ? sql`, ${join(plan.columns)}` : sql``}
-      from domain_feed_entry e
-      left join (${visibleIncidentsSql(viewer)}) v on v.id = e.incident_id and ${feedViewSql()} and not e.removed
-      where e.registry_org_id = ${viewer.organization.id}
-        ${cursor ? sql`and e.position > ${cursor[0]}::bigint` : sql``}
-        and (e.removed or ${and(live)})
-      order by e.position limit ${n + 1}`);
+    const rows = await feedEntries(ctx.db, viewer, { zone, status: filter?.status ?? null, afterPosition: cursor ? cursor[0] : null, limit: n + 1 }, plan.columns);
     for (const r of rows) if (!r.entry_removed && r.id) plan.prime(r);
     const page = pageOf(rows, n, (r) => encodeCursor([r.entry_position]));
     const edges = await Promise.all(
@@ -111,13 +78,7 @@ export class RegistryResolver {
   @Query(() => Domain, { description: 'Any valid domain (Unicode or punycode), with only the cases you may see' })
   @Rule({ capability: 'INCIDENT_READ' })
   domain(@Arg('name') name: string, @Ctx() ctx: Context): Domain {
-    let d: { ascii: string; unicode: string };
-    try {
-      d = normalizeDomain(name);
-    } catch (err) {
-      if (err instanceof IndicatorError) throw badInput('name', err.reason);
-      throw err;
-    }
+    const d = normalizedInput('name', () => normalizeDomain(name));
     ctx.authz.require('INCIDENT_READ', 'reading incidents');
     return Object.assign(new Domain(), { name: d.ascii, unicodeName: d.unicode });
   }
@@ -134,10 +95,7 @@ export class RegistryResolver {
     const viewer = viewerOf(ctx);
     if (!ctx.authz.has('INCIDENT_READ')) return pageOf([], n, () => '');
     // Only an indicator the row's view shows may match (SUMMARY and RECIPIENT show none; REPORTER its report's).
-    const rows = await ctx.db.query<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)}) v
-      where exists (select 1 from indicator x where x.incident_id = v.id and x.type = 'DOMAIN' and x.value = ${domain.name} and ${INDICATOR_SHOWN_SQL})
-        ${cursor ? sql`and (v.reported_at, v.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : sql``}
-      order by v.reported_at desc, v.id desc limit ${n + 1}`);
+    const rows = await casesOfDomain(ctx.db, viewer, domain.name, { after: cursor ? [cursor[0], cursor[1]] : null, limit: n + 1 });
     const page = pageOf(rows, n, (r) => encodeCursor(cursorKeyOf(r, 'REPORTED_AT_DESC')));
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: presentIncident(ctx, e.node) })) };
   }

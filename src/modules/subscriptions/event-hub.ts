@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db, Row } from '../../db/db';
 import { sql } from '../../db/sql';
-import { EVENT_CHANNEL } from '../timeline/events';
+import { EVENT_CHANNEL, PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
 
 export interface HubEvent extends Row {
   id: string;
@@ -24,8 +24,6 @@ export const EVENT_SELECT = sql`select e.id, e.position::text as position, e.inc
 
 export type BatchListener = (events: HubEvent[]) => Promise<void> | void;
 export type PrincipalListener = (principalId: string) => void;
-
-export const PRINCIPAL_CHANNEL = 'hub_principal_changed';
 
 /**
  * One per server instance. A dedicated connection LISTENs (outside the pool: LISTEN needs a session),
@@ -74,12 +72,12 @@ export class EventHub {
     client.on('end', () => this.scheduleReconnect());
     client.on('notification', (msg) => {
       if (msg.channel === EVENT_CHANNEL) this.poke();
-      else if (msg.channel === PRINCIPAL_CHANNEL && msg.payload) for (const l of this.principalListeners) l(msg.payload);
+      else if (msg.channel === PRINCIPAL_CHANGED_CHANNEL && msg.payload) for (const l of this.principalListeners) l(msg.payload);
     });
     try {
       await client.connect();
       await client.query(`listen ${EVENT_CHANNEL}`);
-      await client.query(`listen ${PRINCIPAL_CHANNEL}`);
+      await client.query(`listen ${PRINCIPAL_CHANGED_CHANNEL}`);
       this.client = client;
       this.poke(); // catch up on whatever committed while we were not listening
     } catch (err) {

@@ -6,14 +6,19 @@ import { eventVisibleSql, directiveVisibleSql, directiveStreamSql, inWildcardStr
 import { visibleIncidentsSql } from '../incidents/incident.repo';
 import { EVENT_SELECT, type EventHub, type HubEvent } from './event-hub';
 
+declare module '../../graphql/context' {
+  interface Services {
+    /** Live events (absent in one-off contexts such as the demo-data loader). */
+    subscriptions?: SubscriptionManager;
+  }
+}
+
 export type Scope = { kind: 'INCIDENT'; incidentId: string | null } | { kind: 'DIRECTIVE' };
 
 /** What a subscriber receives: a real event (visible to it), or a synthetic access change. */
 export type Delivery =
   | { kind: 'EVENT'; event: HubEvent; access: AccessLevel | null }
   | { kind: 'ACCESS_REVOKED' | 'ACCESS_GRANTED'; incidentId: string; position: string; at: Date };
-
-export class SlowConsumerError extends Error {}
 
 /** One subscription of one socket. Its viewer is read through the socket's holder, so role changes apply. */
 export class Subscriber {

@@ -8,7 +8,7 @@ import { composeServices } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { startTestHub, codes, type GqlResult, type TestHub } from '../../harness/hub';
 import { reportIncident } from '../../harness/incidents';
-import { buildHubSchema } from '../../../src/graphql/schema';
+import { buildHubSchema } from '../../../src/app/schema';
 import { createContext } from '../../../src/graphql/context';
 
 /**

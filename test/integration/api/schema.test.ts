@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import 'reflect-metadata';
-import { buildHubSchema, printHubSchema } from '../../../src/graphql/schema';
+import { buildHubSchema, printHubSchema } from '../../../src/app/schema';
 import { declaredRootRules, undeclaredRootFields } from '../../../src/auth/rules';
 import { unprojectedFields, PROJECTIONS } from '../../../src/auth/projection';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';

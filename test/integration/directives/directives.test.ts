@@ -262,7 +262,7 @@ test('overdue and acknowledgementOverdue follow the clock, and the overdue filte
     // T0+3h: past every acknowledgement deadline; the three still ISSUED are late to acknowledge, none is overdue.
     t.clock.set(new Date(T0.getTime() + 3 * HOUR));
     await dOk(VNNIC, 'acknowledgeDirective', { id: a.id, expectedVersion: 1 });
-    let all = (await listDirectives(VNCERT, { incident: inc.id }, 10)).edges.map((x) => x.node);
+    const all = (await listDirectives(VNCERT, { incident: inc.id }, 10)).edges.map((x) => x.node);
     const flags = (list: Dir[]) => Object.fromEntries(list.map((x) => [x.recipient.code + ':' + x.action, [x.overdue, x.acknowledgementOverdue]]));
     expect(flags(all)).toEqual({
       'VNNIC:SUSPEND_DOMAIN': [false, false], // acknowledged (late, but no longer waiting)

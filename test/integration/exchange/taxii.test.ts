@@ -169,7 +169,7 @@ test('added_after while a transaction holds an earlier date_added uncommitted: n
   const ids = (await t.as<{ incidents: { edges: { node: { id: string; reference: string } }[] } }>('admin@vncert.test', '{ incidents(first: 2, orderBy: REPORTED_AT_ASC) { edges { node { id reference } } } }')).data!.incidents.edges.map((e) => e.node);
   const [a, b] = ids;
   const uuidOf = (gid: string) => Buffer.from(gid, 'base64').toString('utf8').split(':')[1];
-  // Transaction A: an event of incident A, under the event-order lock (modules/timeline/events.ts), left uncommitted.
+  // Transaction A: an event of incident A, under the event-order lock (modules/incidents/events.ts), left uncommitted.
   const held = new pg.Client({ connectionString: t.databaseUrl });
   await held.connect();
   try {

@@ -3,7 +3,7 @@ import { reportIncident } from '../../harness/incidents';
 import { subscribe, INCIDENT_EVENTS } from '../../harness/ws';
 import { Db } from '../../../src/db/db';
 import { sql } from '../../../src/db/sql';
-import { appendEvents } from '../../../src/modules/timeline/events';
+import { appendEvents } from '../../../src/modules/incidents/events';
 
 let t: TestHub;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { startTestHub, cloneDatabase, TEST_JWT_SECRET, ROOT, type TestHub } from '../../harness/hub';
 import { loadConfig } from '../../../src/config';
 import { AdjustableClock } from '../../../src/clock';
-import { bootHub, createLogger } from '../../../src/server/bootstrap';
+import { bootHub, createLogger } from '../../../src/app/bootstrap';
 import { signDevToken } from '../../../src/auth/tokens';
 import { generateApiKey, hashApiKey, apiKeyHint } from '../../../src/auth/apiKeys';
 import { EXPLORER_CSP } from '../../../src/server/explorer';

@@ -12,7 +12,7 @@ import { startTestHub, type TestHub, type GqlResult } from '../../harness/hub';
 import { reportIncident } from '../../harness/incidents';
 import { tableSnapshot } from '../../harness/snapshot';
 import { wsSession } from '../../harness/ws-session';
-import { buildHubSchema } from '../../../src/graphql/schema';
+import { buildHubSchema } from '../../../src/app/schema';
 import { inputTextRule, textProblem, TEXT_LIMITS } from '../../../src/graphql/text-rule';
 
 let t: TestHub;

@@ -2,10 +2,10 @@ import type { Queryable } from '../../db/db';
 import { sql, join } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { actorColumns } from '../../auth/viewer';
-import { refreshDomainFeeds } from '../registry/feed';
+import { refreshDomainFeeds } from './domain-feed';
+import { EVENT_CHANNEL } from '../../db/channels';
 import { recordNotifications, type WrittenEvent } from '../notifications/outbox';
 
-export const EVENT_CHANNEL = 'hub_incident_events';
 /** Arbitrary constant key of the transaction-level advisory lock that orders event positions. */
 const EVENT_ORDER_LOCK = 0x1ec1de17;
 

@@ -2,8 +2,8 @@ import { GraphQLScalarType, GraphQLSchema, GraphQLUnionType, isObjectType, parse
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { createResolversMap } from 'type-graphql';
-import type { Context } from './context';
-import { HubError, unauthenticated } from './errors';
+import type { Context } from '../graphql/context';
+import { HubError, unauthenticated } from '../graphql/errors';
 import { EXTRA_ROOT_RULES } from '../auth/rules';
 import { ENTITY_TYPES } from '../auth/dispatch';
 import { decideSubgraphSdl, enforce } from '../auth/decide';
@@ -19,7 +19,7 @@ import { resolveNode } from './node';
  * - `_service` and `_entities` are added by @apollo/subgraph, outside type-graphql: no auth checker, no
  *   middleware, no `@Rule`. They are wrapped here (authentication, the introspection switch, representation
  *   checks) and declared in `EXTRA_ROOT_RULES`, so the deny-by-default walker accepts them.
- * - Representations count toward the query cost: src/graphql/limits.ts prices `_entities` by its
+ * - Representations count toward the query cost: src/app/limits.ts prices `_entities` by its
  *   `representations` argument (`representationCost` below: each one like a `node(id)` of the selection).
  * - Each entity resolves a representation exactly like `node(id)` / `domain(name)`: through the per-request
  *   DataLoaders, with the visibility computed in the batch query; invisible, missing or undecodable → null.
@@ -50,7 +50,7 @@ export const REPRESENTATION_COST = 1;
 
 /**
  * The number of `node(id)`-like lookups `_entities` makes for `n` representations. The query limits
- * (src/graphql/limits.ts) multiply it by the cost of the selection under `_entities`, so a request
+ * (src/app/limits.ts) multiply it by the cost of the selection under `_entities`, so a request
  * with many representations costs like as many `node(id)` fields.
  */
 export function representationCost(n: number): number {

@@ -6,7 +6,8 @@ import {
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { representationCost } from './federation';
-import { HubError } from './errors';
+import { HubError } from '../graphql/errors';
+import { DEFAULT_PAGE_SIZE } from '../graphql/relay';
 
 /**
  * Query limits (DESIGN.md §4: QUERY_TOO_COMPLEX), in the order they hold: the document's size and
@@ -44,8 +45,6 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxLength: 100_000, maxTokens: 15_000, maxOperations: 50, maxSelections: 2_000, maxFieldComparisons: 5_000, maxNesting: 60,
 };
 
-/** Page size of a connection field when `first` is omitted (matches clampFirst). */
-const DEFAULT_PAGE = 20;
 
 /** Per-field base costs beyond the default of 1 (fields that cost a query of their own). */
 export const FIELD_COSTS: Record<string, number> = {
@@ -69,7 +68,7 @@ const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) 
   }
   // Connections: `first` multiplies what each item costs.
   if ('first' in args || field.args.some((a) => a.name === 'first')) {
-    const first = typeof args.first === 'number' ? Math.max(0, args.first) : DEFAULT_PAGE;
+    const first = typeof args.first === 'number' ? Math.max(0, args.first) : DEFAULT_PAGE_SIZE;
     return base + first * Math.max(1, childComplexity);
   }
   return base + childComplexity;

@@ -1,7 +1,7 @@
 import type { Services } from '../../graphql/context';
 import { createContext } from '../../graphql/context';
-import { sql } from '../sql';
-import type { Queryable } from '../db';
+import { sql } from '../../db/sql';
+import type { Queryable } from '../../db/db';
 import { Authenticator } from '../../auth/authenticate';
 import { reportIncident } from '../../modules/incidents/report.service';
 import type { ReportIncidentInput } from '../../modules/incidents/incident.types';

@@ -3,8 +3,8 @@ import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
-import { HubError } from './errors';
-import { DatabaseUnavailableError } from '../db/db';
+import { HubError } from '../graphql/errors';
+import { DatabaseUnavailableError, DATABASE_UNAVAILABLE_MESSAGE } from '../db/db';
 
 function firstConstraint(errors: ValidationError[], prefix: string): { field: string; message: string } | null {
   for (const e of errors) {
@@ -60,7 +60,7 @@ export function formatError(opts: { mask: boolean; log: Logger; hideSuggestions?
       };
     }
     if (original instanceof DatabaseUnavailableError) {
-      return { ...formatted, message: 'The database is unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE', ...traced } };
+      return { ...formatted, message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE', ...traced } };
     }
     if (isCodelessClientError(original)) return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
     const code = formatted.extensions?.code;

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/db';
 import { sql } from '../../db/sql';
 import { organizationViewer, inFeedSql } from '../../auth/views';
-import { visibleIncidentsSql } from '../incidents/incident.repo';
+import { visibleIncidentsSql } from './incident.repo';
 import type { OrganizationKind } from '../organizations/organization.entity';
 
 /**

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import './enums';
+import '../graphql/enums';
 import { IncidentResolver } from '../modules/incidents/incident.resolver';
 import { WorkflowResolver } from '../modules/incidents/workflow.resolver';
 import { CollaborationResolver } from '../modules/incidents/collaboration.resolver';
@@ -14,6 +14,8 @@ import { SubscriptionResolver } from '../modules/subscriptions/subscriptions.res
 import { createPubSub } from '@graphql-yoga/subscription';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
 import { ViewerResolver } from '../modules/accounts/account.resolver';
+import { NoteResolver } from '../modules/notes/note.resolver';
+import { TimelineResolver } from '../modules/timeline/timeline.resolver';
 import { NodeResolver } from './node';
 import { ExchangeResolver } from '../modules/exchange/exchange.resolver';
 import { NotificationsResolver } from '../modules/notifications/notifications.resolver';
@@ -21,7 +23,8 @@ import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 import { unprojectedFields } from '../auth/projection';
 import { toSubgraphSchema } from './federation';
 
-export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver, ExchangeResolver, NotificationsResolver] as const;
+export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, TimelineResolver, NoteResolver,
+  DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver, ExchangeResolver, NotificationsResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 
@@ -39,7 +42,7 @@ export async function buildHubSchema(): Promise<GraphQLSchema> {
     // type-graphql rc.4 wants a pubSub even though every subscription brings its own `subscribe`.
     pubSub: createPubSub(),
   });
-  // Served as an Apollo Federation 2 subgraph (src/graphql/federation.ts); the walker checks the final schema.
+  // Served as an Apollo Federation 2 subgraph (src/app/federation.ts); the walker checks the final schema.
   const subgraph = toSubgraphSchema(schema);
   const missing = undeclaredRootFields(subgraph, declaredRootRules());
   if (missing.length) throw new Error(`Root fields without an authorization rule: ${missing.join(', ')}`);

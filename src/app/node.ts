@@ -1,13 +1,14 @@
 import { Resolver, Query, Arg, Ctx, Info, ID } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Context } from './context';
-import { Node, fromGlobalId } from './relay';
+import type { Context } from '../graphql/context';
+import { Node, fromGlobalId } from '../graphql/relay';
 import { Rule } from '../auth/rules';
 import { NODE_TYPES, nodeRule } from '../auth/dispatch';
 import { incidentById } from '../modules/incidents/incident.service';
 import { directiveNode } from '../modules/directives/directive.service';
 import { organizationNode } from '../modules/organizations/organization.service';
 import { accountNode, visibleApiKey } from '../modules/accounts/admin.service';
+import { noteById } from '../modules/notes/note';
 
 /**
  * One way to read any object by global id, for `node(id)` and federation's `_entities`: the rulebook
@@ -19,6 +20,7 @@ const FETCH: Record<string, (ctx: Context, globalId: string, uuid: string, info?
   // With the field's info, an incident's relations come in its statement (incidents/incident.read.ts).
   Incident: (ctx, globalId, _id, info) => incidentById(ctx, globalId, info),
   Directive: (ctx, globalId) => directiveNode(ctx, globalId),
+  Note: (ctx, globalId) => noteById(ctx, globalId),
   Organization: (ctx, _globalId, id) => organizationNode(ctx, id),
   Account: (ctx, _globalId, id) => accountNode(ctx, id),
   ApiKey: (ctx, _globalId, id) => visibleApiKey(ctx, id),

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { migrate } from './orm';
+import { migrate } from '../db/orm';
 import type { Services } from '../graphql/context';
 import { insertDemoNetwork, insertDemoIncidents } from './seed/demo';
-import { sql } from './sql';
+import { sql } from '../db/sql';
 
 const BOOTSTRAP_LOCK = 734001;
 
