@@ -24,6 +24,11 @@ import path from 'node:path';
 
 /** Entity files, as an absolute glob (import-x matches exceptions of a glob zone against absolute paths). */
 const entity = path.join(import.meta.dirname, 'src/modules/**/*.entity.ts');
+/**
+ * A module’s outbox — the notifications outbox (intents written in the event's transaction, DESIGN.md §7): the event writer of
+ * `incidents` calls it, and it imports nothing of the hub's but the database and its own entity.
+ */
+const outbox = path.join(import.meta.dirname, 'src/modules/*/outbox.ts');
 
 /** The zones of import-x/no-restricted-paths (paths relative to this folder). */
 export const boundaryZones = [
@@ -62,7 +67,13 @@ export const boundaryZones = [
   },
   {
     target: './src/modules/**/*.entity.ts',
-    from: ['./src/auth', './src/graphql', './src/db', './src/app', './src/server'],
+    from: './src/db',
+    except: ['./entity-options.ts'],
+    message: 'An entity describes a table; of src/db it imports only the shared column options (entity-options.ts).',
+  },
+  {
+    target: './src/modules/**/*.entity.ts',
+    from: ['./src/auth', './src/graphql', './src/app', './src/server'],
     message: 'An entity describes a table; it imports nothing of the hub’s but other entities.',
   },
   {
@@ -87,6 +98,8 @@ export const MODULE_ORDER = [
   'registry', // the registries' domain feed
   'statistics',
   'subscriptions', // live events of incidents and directives
+  'notifications', // e-mail and signed webhooks (its outbox is written by the event writer: see `outbox` above)
+  'exchange', // STIX 2.1 bundles and import (the TAXII endpoint is transport: src/server/taxii.ts)
 ];
 
 for (const [i, name] of MODULE_ORDER.entries()) {
@@ -95,7 +108,7 @@ for (const [i, name] of MODULE_ORDER.entries()) {
   boundaryZones.push({
     target: `./src/modules/${name}`,
     from: later.map((m) => `./src/modules/${m}/**/*`),
-    except: [entity],
+    except: [entity, outbox],
     message: `Module order (eslint.config.mjs MODULE_ORDER): ${name} may import only ${MODULE_ORDER.slice(0, i).join(', ') || 'no other module'}.`,
   });
 }

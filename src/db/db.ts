@@ -39,7 +39,11 @@ export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && CONNECTION_ERROR_CODES.has(e.code)) return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Timeout acquiring a connection/i.test(e.message ?? '');
+  // knex ends a transaction whose connection died and refuses its next statement with "Transaction query already
+  // complete": within a command's transaction (the only place the hub runs knex) that means the database went away.
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Timeout acquiring a connection|Transaction query already complete/i.test(
+    e.message ?? '',
+  );
 }
 
 /**

@@ -28,7 +28,7 @@ import { RateLimiter, rateKey, rateLimitedError } from './rate-limit';
 import { HubMetrics, metricsHandler } from './metrics';
 import { RequestTracker, requestIdOfError, tagError } from './request-log';
 import { wsGuard } from './ws-guard';
-import { taxiiRouter } from '../modules/exchange/taxii';
+import { taxiiRouter } from './taxii';
 
 export interface Hub {
   httpServer: http.Server;

@@ -7,8 +7,10 @@ import { decodeId, decodeKeyset, encodeCursor, pageOf, type Connection } from '.
 import { organizationByCode } from '../organizations/organization.repo';
 import { clampFirst } from '../../graphql/relay';
 import type { Incident } from '../incidents/incident.types';
+import { registerPagedRelation } from '../incidents/incident.read';
+import { sql } from '../../db/sql';
 import {
-  listVisibleDirectives, visibleDirectivesByIds, visibleDirectivesForIncidents, directiveCursorKey,
+  listVisibleDirectives, visibleDirectivesByIds, visibleDirectivesForIncidents, directiveCursorKey, incidentDirectivesPageSql,
   type DirectiveCursor, type DirectiveRow, type IncidentDirectivesKey,
 } from './directive.repo';
 import { toDirective, type Directive, type DirectiveFilter } from './directive.types';
@@ -135,3 +137,11 @@ export async function incidentDirectives(
   const rows = await directiveLoaders(ctx).byIncident.load({ incidentId: incident.row.id, after, limit: first + 1 });
   return connectionOf(ctx, rows, first);
 }
+
+// An incident read compiled from its selection reads the directives page in its own statement (incidents/incident.read.ts).
+registerPagedRelation('directives', {
+  cursor: ['timestamp', 'uuid'],
+  order: 'r.due_at, r.id',
+  sql: (viewer, now, cursor, limit) => incidentDirectivesPageSql(viewer, now, sql`${cursor?.[0] ?? null}::timestamptz`, sql`${cursor?.[1] ?? null}::uuid`, limit),
+  prime: (ctx, row, first, after, rows) => primeIncidentDirectives(ctx, row.id, first, after, rows as DirectiveRow[]),
+});

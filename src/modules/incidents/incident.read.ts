@@ -9,11 +9,29 @@ import { PROJECTIONS, type FieldEntry, type ProtectedType } from '../../auth/pro
 import { ACCESS_LEVELS, type AccessLevel } from '../../auth/views';
 import { incidentIndicatorsSql, visibleIncidentsWithRelations, type IncidentRow, type IndicatorRow } from './incident.repo';
 import { linkedParticipantsSql, primeParticipants, type LinkedParticipantRow } from './participants';
-import { incidentDirectivesPageSql, type DirectiveRow } from '../directives/directive.repo';
-import { primeIncidentDirectives } from '../directives/directive.service';
-import { timelinePageSql, primeTimeline, type EventRow } from '../timeline/timeline';
-import { notesPageSql, primeNotes, type NoteRow } from '../notes/note';
 import { decodeKeyset } from '../../graphql/relay';
+import type { Viewer } from '../../auth/viewer';
+
+/**
+ * A paged relation of an incident that a later module reads (`directives`, `timeline`, `notes`): the
+ * module registers its page SQL and how to prime its loader, so this module needs no import of it (the
+ * module order of eslint.config.mjs). A relation not registered is left to its loader.
+ */
+export interface PagedRelation {
+  /** The keyset cursor's parts, as `decodeKeyset` reads them. */
+  cursor: Parameters<typeof decodeKeyset>[1];
+  /** `order by` of the JSON array, over the page SQL's columns as `r`. */
+  order: string;
+  /** Columns that come back from JSON as numbers but are strings in the row type (bigints). */
+  bigints?: readonly string[];
+  sql(viewer: Viewer, now: Date, cursor: readonly string[] | null, limit: Sql): Sql;
+  prime(ctx: Context, row: IncidentRow, first: number, after: string | null, rows: unknown[]): void;
+}
+type PagedField = 'directives' | 'timeline' | 'notes';
+const PAGED_RELATIONS = new Map<PagedField, PagedRelation>();
+export function registerPagedRelation(field: PagedField, relation: PagedRelation): void {
+  PAGED_RELATIONS.set(field, relation);
+}
 
 /**
  * Reads compiled from the selection (DESIGN.md §6): a root field that returns incidents looks ahead
@@ -79,7 +97,7 @@ function jsonArray(rows: Sql, order: string | null): Sql {
 }
 
 /** A page size as the resolvers will take it, or null where they will refuse it (they report the error). */
-function pageArgs(ctx: Context, args: Record<string, unknown>, shape: Parameters<typeof decodeKeyset>[1]): { first: number; after: string | null } | null {
+function pageArgs(ctx: Context, args: Record<string, unknown>, shape: PagedRelation['cursor']): { first: number; after: string | null } | null {
   const first = args.first ?? 20;
   const after = typeof args.after === 'string' ? args.after : null;
   if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > ctx.config.maxPageSize) return null;
@@ -126,39 +144,20 @@ export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: S
   // Each distinct argument set of a paged relation (aliases may ask for several) is a column of its own.
   const seen = new Set<string>();
   for (const f of fields) {
-    if (f.name !== 'directives' && f.name !== 'timeline' && f.name !== 'notes') continue;
-    const shape = f.name === 'timeline' ? (['bigint'] as const) : (['timestamp', 'uuid'] as const);
-    const page = pageArgs(ctx, f.args, [...shape]);
+    const relation = PAGED_RELATIONS.get(f.name as PagedField);
+    if (!relation) continue;
+    const page = pageArgs(ctx, f.args, relation.cursor);
     if (!page) continue;
     const key = `${f.name}(${page.first},${page.after ?? ''})`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const column = `$${f.name}_${seen.size}`;
     const limit = sql`${page.first + 1}::int`;
-    const cursor = decodeKeyset(page.after, [...shape]);
-    if (f.name === 'directives') {
-      const due = sql`${cursor?.[0] ?? null}::timestamptz`;
-      const id = sql`${cursor?.[1] ?? null}::uuid`;
-      relations.push({
-        column,
-        sql: shownOnly([['Incident', 'directives']], jsonArray(incidentDirectivesPageSql(viewer, now, due, id, limit), 'r.due_at, r.id')),
-        prime: (c, row, value) => primeIncidentDirectives(c, row.id, page.first, page.after, revive<DirectiveRow>(value)),
-      });
-    } else if (f.name === 'timeline') {
-      relations.push({
-        column,
-        sql: shownOnly([['Incident', 'timeline']], jsonArray(timelinePageSql(viewer, sql`${cursor?.[0] ?? '0'}::bigint`, limit), 'r.position')),
-        prime: (c, row, value) => primeTimeline(c, row, page.first, page.after, revive<EventRow>(value, ['position'])),
-      });
-    } else {
-      const at = sql`${cursor?.[0] ?? null}::timestamptz`;
-      const id = sql`${cursor?.[1] ?? null}::uuid`;
-      relations.push({
-        column,
-        sql: shownOnly([['Incident', 'notes']], jsonArray(notesPageSql(viewer, at, id, limit), 'r.created_at, r.id')),
-        prime: (c, row, value) => primeNotes(c, row, page.first, page.after, revive<NoteRow>(value)),
-      });
-    }
+    const cursor = decodeKeyset(page.after, relation.cursor);
+    relations.push({
+      column: `$${f.name}_${seen.size}`,
+      sql: shownOnly([['Incident', f.name]], jsonArray(relation.sql(viewer, now, cursor, limit), relation.order)),
+      prime: (c, row, value) => relation.prime(c, row, page.first, page.after, revive(value, relation.bigints)),
+    });
     signature.push(key);
   }
   if (!relations.length) return NO_PLAN;

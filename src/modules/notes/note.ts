@@ -18,6 +18,7 @@ import { decideNote, enforce } from '../../auth/decide';
 import { appendEvents } from '../incidents/events';
 import { lockVisibleIncident } from '../incidents/workflow.service';
 import { visibleIncidentsSql, type IncidentRow } from '../incidents/incident.repo';
+import { registerPagedRelation } from '../incidents/incident.read';
 import { incidentFacts } from '../incidents/incident.types';
 import { NoteEntity, NOTE_VISIBILITIES, type NoteVisibility } from './note.entity';
 import { Organization, toOrganization } from '../organizations/organization.types';
@@ -219,3 +220,11 @@ export async function redactNote(ctx: Context, input: RedactNoteInput): Promise<
   });
   return (await visibleNote(ctx, id))!;
 }
+
+// An incident read compiled from its selection reads the notes page in its own statement (incidents/incident.read.ts).
+registerPagedRelation('notes', {
+  cursor: ['timestamp', 'uuid'],
+  order: 'r.created_at, r.id',
+  sql: (viewer, _now, cursor, limit) => notesPageSql(viewer, sql`${cursor?.[0] ?? null}::timestamptz`, sql`${cursor?.[1] ?? null}::uuid`, limit),
+  prime: (ctx, row, first, after, rows) => primeNotes(ctx, row, first, after, rows as NoteRow[]),
+});

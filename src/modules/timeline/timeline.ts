@@ -13,6 +13,7 @@ import { eventVisibleSql, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel
 import { project, fieldShown, projectEventPayload, PARTICIPANT_EVENT_TYPES } from '../../auth/projection';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { IncidentRow } from '../incidents/incident.repo';
+import { registerPagedRelation } from '../incidents/incident.read';
 
 export const EVENT_TYPES = [
   ...STATUS_EVENT_TYPES, ...FULL_EVENT_TYPES,
@@ -184,3 +185,12 @@ export async function timelineOf(ctx: Context, incident: IncidentRow, first: num
   const edges = await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentEvent(ctx, e.node, incident.id, incident.access_level, incident) })));
   return { ...page, edges };
 }
+
+// An incident read compiled from its selection reads the timeline page in its own statement (incidents/incident.read.ts).
+registerPagedRelation('timeline', {
+  cursor: ['bigint'],
+  order: 'r.position',
+  bigints: ['position'],
+  sql: (viewer, _now, cursor, limit) => timelinePageSql(viewer, sql`${cursor?.[0] ?? '0'}::bigint`, limit),
+  prime: (ctx, row, first, after, rows) => primeTimeline(ctx, row, first, after, rows as EventRow[]),
+});

@@ -2,18 +2,18 @@ import crypto from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { v5 as uuidv5 } from 'uuid';
-import type { Services, Context } from '../../graphql/context';
-import { createContext } from '../../graphql/context';
-import { Authenticator, AuthenticationError } from '../../auth/authenticate';
-import { looksLikeApiKey } from '../../auth/apiKeys';
-import type { Viewer } from '../../auth/viewer';
-import { isDatabaseDown } from '../../graphql/unavailable';
-import { toGlobalId } from '../../graphql/relay';
-import { RateLimiter, rateKey } from '../../server/rate-limit';
-import type { HubMetrics } from '../../server/metrics';
-import { readIncidentSource, bundleObjects, type StixObject } from './stix.bundle';
-import { HUB_NAMESPACE, stixId } from './stix.ids';
-import { incidentEntries, domainCaseEntries, type CollectionEntry, type EntryQuery } from './taxii.repo';
+import type { Services, Context } from '../graphql/context';
+import { createContext } from '../graphql/context';
+import { Authenticator, AuthenticationError } from '../auth/authenticate';
+import { looksLikeApiKey } from '../auth/apiKeys';
+import type { Viewer } from '../auth/viewer';
+import { isDatabaseDown } from '../graphql/unavailable';
+import { toGlobalId } from '../graphql/relay';
+import { RateLimiter, rateKey } from './rate-limit';
+import type { HubMetrics } from './metrics';
+import { readIncidentSource, bundleObjects, type StixObject } from '../modules/exchange/stix.bundle';
+import { HUB_NAMESPACE, stixId } from '../modules/exchange/stix.ids';
+import { incidentEntries, domainCaseEntries, type CollectionEntry, type EntryQuery } from '../modules/exchange/taxii.repo';
 
 /**
  * TAXII 2.1 (DESIGN.md §8), read-only, per viewer: discovery, one API root, the collections the viewer
