@@ -5,7 +5,7 @@ import { IncidentEntity } from '../incidents/incident.entity';
 
 /**
  * One row per (registry, incident) that has ever been in that registry's domain feed (DESIGN.md §3).
- * Maintained set-based in SQL by `refreshDomainFeeds` (src/modules/registry/feed.ts) with each event.
+ * Maintained set-based in SQL by `refreshDomainFeeds` (src/modules/incidents/domain-feed.ts) with each event.
  */
 @Entity({ tableName: 'domain_feed_entry' })
 @Index({ name: 'domain_feed_entry_position', expression: 'create unique index domain_feed_entry_position on domain_feed_entry (registry_org_id, position)' })
