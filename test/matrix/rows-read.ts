@@ -66,14 +66,14 @@ export const PROJECTION_FIELDS = [
   'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan',
   'severity', 'serious', 'pap', 'classification',
   'description', 'occurredAt', 'affectedSystem', 'lateNotification', 'coordinator', 'finalReportDueAt', 'duplicateOf', 'participantRoles',
-  'indicators', 'domains',
+  'indicators', 'domains', 'stix',
 ] as const;
 export type ProjectionField = (typeof PROJECTION_FIELDS)[number];
 
 /** §3 row 7: "id, reference, title, classification, severity, serious, scope, status, tlp, pap, confidential, handling organization, …, version". */
 const SUMMARY_SHOWS: readonly ProjectionField[] = [
   'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan', 'severity',
-  'serious', 'pap', 'classification',
+  'serious', 'pap', 'classification', 'stix',
 ];
 export const SHOWN_BY_VIEW: Record<Level, readonly ProjectionField[]> = {
   FULL: PROJECTION_FIELDS,
@@ -81,7 +81,7 @@ export const SHOWN_BY_VIEW: Record<Level, readonly ProjectionField[]> = {
   // handling organization, its dates; no severity or classification.
   REPORTER: [
     'reference', 'title', 'status', 'tlp', 'scope', 'confidential', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan', 'description',
-    'occurredAt', 'affectedSystem', 'lateNotification', 'indicators', 'domains',
+    'occurredAt', 'affectedSystem', 'lateNotification', 'indicators', 'domains', 'stix',
   ],
   // Row 5: the SUMMARY fields plus its own directives (in FieldRow).
   RECIPIENT: SUMMARY_SHOWS,
@@ -95,7 +95,8 @@ export const SHOWN_BY_VIEW: Record<Level, readonly ProjectionField[]> = {
  * came with the report, and those added later by others (W1's IPv4, by VNPT). Every incident has a title,
  * status, TLP, scope, version, handling organization and description; a boolean holds data when true.
  */
-const ALWAYS: readonly ProjectionField[] = ['reference', 'title', 'status', 'tlp', 'scope', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan', 'description'];
+// `stix`: every viewer of an incident gets its bundle, built from what that viewer may read (§8).
+const ALWAYS: readonly ProjectionField[] = ['reference', 'title', 'status', 'tlp', 'scope', 'version', 'handler', 'detectedAt', 'reportedAt', 'updatedAt', 'viewerCan', 'description', 'stix'];
 export const WORLD_DATA: Record<WorldIncident, { fields: readonly ProjectionField[]; reported: readonly string[]; added: readonly string[] }> = {
   W1_AMBER_ESCALATED: {
     fields: [...ALWAYS, 'severity', 'serious', 'pap', 'classification', 'occurredAt', 'affectedSystem', 'lateNotification', 'coordinator', 'participantRoles'],

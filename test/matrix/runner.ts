@@ -187,7 +187,7 @@ const INCIDENT_FIELDS = `accessLevel reporterContact { name } reportingOrganizat
   reference title status tlp scope confidential version handler { code } detectedAt reportedAt updatedAt viewerCan { update } severity serious pap
   classification { rsitClass } description occurredAt
   affectedSystem { name } lateNotification coordinator { code } finalReportDueAt duplicateOf { id } participantRoles { role organization { code } }
-  indicators { value } domains { name }`;
+  indicators { value } domains { name } stix`;
 
 /** The projection cell read from an answer: the fields holding data (not null, false or empty), in PROJECTION_FIELDS order. */
 function projectionOf(inc: IncidentAnswer): string {
