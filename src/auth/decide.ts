@@ -3,6 +3,7 @@ import type { DirectiveStatus } from '../modules/directives/directive.entity';
 import type { NoteVisibility } from '../modules/notes/note.entity';
 import { forbidden, invalidTransition } from '../graphql/errors';
 import type { Viewer } from './viewer';
+import type { Capability } from './capabilities';
 import type { AccessLevel, IncidentFacts } from './views';
 import {
   INCIDENT_MOVES, INCIDENT_TRANSITIONS, INCIDENT_ACTION_RULES, DIRECTIVE_MOVES, DIRECTIVE_TRANSITIONS,
@@ -307,4 +308,17 @@ export function decideNotificationAdministration(viewer: Viewer, organizationId:
   return viewer.organization.id === organizationId || viewer.organization.kind === 'COORDINATOR'
     ? { before: null, after: null }
     : { before: refuse('Notifications are managed by the ADMINs of their own organization and of the coordinator'), after: null };
+}
+
+// ---- exchange (DESIGN.md §8) ----
+
+export type ExchangeCollection = 'incidents' | 'domain-cases';
+
+/**
+ * The TAXII collections a principal may read: `incidents` with INCIDENT_READ; `domain-cases` (its registry feed)
+ * with DOMAIN_FEED_READ too, since its objects are read as the incident is. Rows inside each are the views' SQL.
+ */
+export function readableExchangeCollections(has: (capability: Capability) => boolean): ExchangeCollection[] {
+  if (!has('INCIDENT_READ')) return [];
+  return has('DOMAIN_FEED_READ') ? ['incidents', 'domain-cases'] : ['incidents'];
 }

@@ -7,6 +7,7 @@ import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
 import { looksLikeApiKey } from '../auth/apiKeys';
 import type { Viewer } from '../auth/viewer';
+import { readableExchangeCollections, type ExchangeCollection } from '../auth/decide';
 import { isDatabaseDown } from '../graphql/unavailable';
 import { toGlobalId } from '../graphql/relay';
 import { RateLimiter, rateKey } from './rate-limit';
@@ -31,10 +32,9 @@ const MAX_LIMIT = 1000;
 /** Incidents read per query while a page fills (each brings at least one object). */
 const ENTRY_BATCH = 50;
 
-type CollectionName = 'incidents' | 'domain-cases';
 interface CollectionInfo {
   id: string;
-  name: CollectionName;
+  name: ExchangeCollection;
   title: string;
   description: string;
 }
@@ -306,14 +306,10 @@ export function taxiiRouter(deps: TaxiiDeps): Router {
     }
   };
 
-  /**
-   * The collections this viewer may read: `incidents` with INCIDENT_READ, `domain-cases` with DOMAIN_FEED_READ
-   * too (its objects are read as the incident is, through `incident(id)`).
-   */
+  /** The collections this viewer may read, as the rulebook decides (auth/decide.ts). */
   const readable = (ctx: Context): CollectionInfo[] => {
-    const read = ctx.authz.has('INCIDENT_READ');
-    const feed = ctx.authz.has('DOMAIN_FEED_READ');
-    return COLLECTIONS.filter((c) => read && (c.name === 'incidents' || feed));
+    const names = readableExchangeCollections((c) => ctx.authz.has(c));
+    return COLLECTIONS.filter((c) => names.includes(c.name));
   };
   const collectionOf = (ctx: Context, viewer: Viewer, id: string): Collection => {
     const info = readable(ctx).find((c) => c.id === id || c.name === id);

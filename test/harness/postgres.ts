@@ -117,3 +117,18 @@ export async function startDedicatedPostgres(timeoutMs = 120_000): Promise<Dedic
     },
   };
 }
+
+/**
+ * One statement on a short-lived connection: nothing of the test's own stays idle across an outage of the
+ * database (fault tests stop and start it under the hubs).
+ */
+export async function sqlOnce<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = [], connectTimeoutMs = 5000): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { TEST_JWT_SECRET } from '../../harness/hub';
 import { startHubProcess, type HubProcess } from '../../harness/process';
-import { startDedicatedPostgres, type DedicatedPostgres } from '../../harness/postgres';
+import { startDedicatedPostgres, sqlOnce as sqlOnceOn, type DedicatedPostgres } from '../../harness/postgres';
 import { signDevToken } from '../../../src/auth/tokens';
 import { WebhookReceiver, MailReceiver, waitFor } from './receivers';
 
@@ -21,15 +21,9 @@ const hook = new WebhookReceiver();
 const mail = new MailReceiver();
 let env: Record<string, string> = {};
 
-async function sqlOnce<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 20000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+/** Statements on a short-lived connection (the harness's `sqlOnce`) against this file's database. */
+function sqlOnce<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  return sqlOnceOn<T>(databaseUrl, text, values, 20000);
 }
 
 async function gql<T>(hub: HubProcess, email: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T; errors?: { message: string }[] }> {

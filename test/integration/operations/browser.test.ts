@@ -54,33 +54,7 @@ if (!available) {
   test('the explorer loads, runs a query with a token, talks to nothing but the hub, under its CSP', async () => {
     const hub = new URL(t.url);
     const token = await t.token('handler@vncert.test');
-    const seen: string[] = [];
-    const foreign: string[] = [];
-    const graphqlRequests: BrowserRequest[] = [];
-    const problems: string[] = [];
-
-    await context.route('**/*', async (route) => {
-      const url = new URL(route.request().url());
-      if (url.host === hub.host && url.protocol === hub.protocol) {
-        await route.continue();
-      } else {
-        foreign.push(url.href);
-        await route.abort('blockedbyclient');
-      }
-    });
-    context.on('request', (req) => {
-      seen.push(req.url());
-      if (new URL(req.url()).pathname === '/graphql' && req.method() === 'POST') graphqlRequests.push(req);
-    });
-
-    const page = await context.newPage();
-    page.on('websocket', (ws) => {
-      if (new URL(ws.url()).host !== hub.host) foreign.push(ws.url());
-    });
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console ${msg.type()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    const { page, seen, foreign, graphqlRequests, problems } = await hubOnlyPage(context, hub);
 
     // Where explorer.js keeps a pasted token: GraphiQL's persisted headers (shouldPersistHeaders), and the query of the first tab.
     const query = 'query ExplorerCheck {\n  viewer {\n    organization { code name }\n    role { memberRole }\n  }\n}';
@@ -153,26 +127,7 @@ if (!available) {
 
     test('the explorer opens on the example query; choosing a demo account fills the Authorization header and the example runs', async () => {
       const hub = new URL(dev.url);
-      const foreign: string[] = [];
-      const problems: string[] = [];
-      const graphqlRequests: BrowserRequest[] = [];
-      await devContext.route('**/*', async (route) => {
-        const url = new URL(route.request().url());
-        if (url.host === hub.host && url.protocol === hub.protocol) {
-          await route.continue();
-        } else {
-          foreign.push(url.href);
-          await route.abort('blockedbyclient');
-        }
-      });
-      devContext.on('request', (req) => {
-        if (new URL(req.url()).pathname === '/graphql' && req.method() === 'POST') graphqlRequests.push(req);
-      });
-      const page = await devContext.newPage();
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console ${msg.type()}: ${msg.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+      const { page, foreign, graphqlRequests, problems } = await hubOnlyPage(devContext, hub);
 
       const response = await page.goto(dev.url, { waitUntil: 'load' });
       expect(response?.status()).toBe(200);
@@ -219,4 +174,38 @@ if (!available) {
       await page.close();
     }, 90_000);
   });
+}
+
+/**
+ * A page of `context` that may reach only the hub: every other request is aborted and recorded in `foreign`
+ * (WebSockets too); console errors, CSP refusals and page errors go to `problems`; requests seen and the
+ * GraphQL POSTs are kept for the test's assertions.
+ */
+async function hubOnlyPage(context: BrowserContext, hub: URL) {
+  const seen: string[] = [];
+  const foreign: string[] = [];
+  const graphqlRequests: BrowserRequest[] = [];
+  const problems: string[] = [];
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.host === hub.host && url.protocol === hub.protocol) {
+      await route.continue();
+    } else {
+      foreign.push(url.href);
+      await route.abort('blockedbyclient');
+    }
+  });
+  context.on('request', (req) => {
+    seen.push(req.url());
+    if (new URL(req.url()).pathname === '/graphql' && req.method() === 'POST') graphqlRequests.push(req);
+  });
+  const page = await context.newPage();
+  page.on('websocket', (ws) => {
+    if (new URL(ws.url()).host !== hub.host) foreign.push(ws.url());
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return { page, seen, foreign, graphqlRequests, problems };
 }

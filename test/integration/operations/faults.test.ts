@@ -4,7 +4,7 @@ import pg from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import { TEST_JWT_SECRET } from '../../harness/hub';
 import { startHubProcess, type HubProcess } from '../../harness/process';
-import { startDedicatedPostgres, type DedicatedPostgres } from '../../harness/postgres';
+import { startDedicatedPostgres, sqlOnce as sqlOnceOn, type DedicatedPostgres } from '../../harness/postgres';
 import { INCIDENT_EVENTS } from '../../harness/ws';
 import { signDevToken } from '../../../src/auth/tokens';
 
@@ -30,16 +30,9 @@ let hub: HubProcess | undefined;
 let databaseUrl = '';
 let subscriber: ResumingSubscriber | undefined;
 
-/** One short-lived connection per statement: nothing of the test's own stays idle across the outage. */
-async function sqlOnce<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+/** Statements on a short-lived connection (the harness's `sqlOnce`) against this file's database. */
+function sqlOnce<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  return sqlOnceOn<T>(databaseUrl, text, values, 5000);
 }
 
 async function tokenFor(email: string): Promise<string> {
