@@ -233,12 +233,16 @@ const EQUIVALENT_RULEBOOK_ADDITIONS: Record<string, string> = {
   ...Object.fromEntries(['rejectionReason', 'duplicateOf'].flatMap((f) => ['RECIPIENT', 'DOMAIN_FEED'].map((v) => [`PROJECTIONS Incident.${f} views +${v}`, ONLY_WHEN_REJECTED]))),
 };
 
+const ACCOUNTS_ITEM_RULE_SAME =
+  "its item rule (views.ts accountVisibleSql, in the statement) already lists only the viewer's own organization's accounts, or every account for the coordinator — the viewers this field rule admits (§2: \"Accounts are visible within their own organization and to the coordinator\"), so the list is empty wherever the rule hid it";
+
 /**
  * Additions no case can notice because the entry already admits the same viewers in the same states,
  * with the reason; the check fails on any other addition that no case notices (the `roles` listing counts).
  */
 export const EQUIVALENT_ADDITIONS: Record<string, string> = {
   ...EQUIVALENT_RULEBOOK_ADDITIONS,
+  'PROJECTIONS Organization.accounts rule −OWN_ORGANIZATION': ACCOUNTS_ITEM_RULE_SAME,
   'INCIDENT_TRANSITIONS[0] TRIAGE REPORTED→TRIAGED who +OWNER': OWNER_ALREADY_ADMITTED,
   'INCIDENT_TRANSITIONS[0] TRIAGE REPORTED→TRIAGED who +HANDLER_NOT_COORDINATOR': HNC_ALREADY_ADMITTED,
   'INCIDENT_TRANSITIONS[1] REJECT REPORTED|TRIAGED→REJECTED who +OWNER': OWNER_ALREADY_ADMITTED,
