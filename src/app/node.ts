@@ -7,7 +7,8 @@ import { NODE_TYPES, nodeRule } from '../auth/dispatch';
 import { incidentById } from '../modules/incidents/incident.service';
 import { directiveNode } from '../modules/directives/directive.service';
 import { organizationNode } from '../modules/organizations/organization.service';
-import { accountNode, visibleApiKey } from '../modules/accounts/admin.service';
+import { accountNode } from '../modules/accounts/account.service';
+import { visibleApiKey } from '../modules/accounts/api-key.service';
 import { noteById } from '../modules/notes/note';
 
 /**
