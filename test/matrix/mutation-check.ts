@@ -149,22 +149,23 @@ export function enumerateFlips(): Flip[] {
     }
   }
   // The Incident projection: each view removed from and added to each field, each field and item rule dropped.
-  const incidentTable = PROJECTIONS.Incident as Record<string, FieldEntry>;
   const reads = (c: CaseSpec) => c.group === 'read' || c.group === 'field';
-  for (const [field, entry] of Object.entries(incidentTable)) {
-    const add = (id: string, change: Flip['change'], replacement: FieldEntry) => {
-      let saved = entry;
-      flips.push({
-        id: `PROJECTIONS Incident.${field} ${id}`, table: 'PROJECTIONS', change, select: reads,
-        apply: () => {
-          saved = incidentTable[field];
-          incidentTable[field] = replacement;
-        },
-        revert: () => {
-          incidentTable[field] = saved;
-        },
-      });
-    };
+  const projectionFlip = (type: string, field: string, id: string, change: Flip['change'], replacement: FieldEntry) => {
+    const table = (PROJECTIONS as Record<string, Record<string, FieldEntry>>)[type];
+    let saved = table[field];
+    flips.push({
+      id: `PROJECTIONS ${type}.${field} ${id}`, table: 'PROJECTIONS', change, select: reads,
+      apply: () => {
+        saved = table[field];
+        table[field] = replacement;
+      },
+      revert: () => {
+        table[field] = saved;
+      },
+    });
+  };
+  for (const [field, entry] of Object.entries(PROJECTIONS.Incident as Record<string, FieldEntry>)) {
+    const add = (id: string, change: Flip['change'], replacement: FieldEntry) => projectionFlip('Incident', field, id, change, replacement);
     for (const v of ACCESS_LEVELS) {
       if (entry.views.includes(v)) add(`views −${v}`, 'remove', { ...entry, views: entry.views.filter((x) => x !== v) });
       else add(`views +${v}`, 'add', { ...entry, views: [...entry.views, v] });
@@ -172,6 +173,15 @@ export function enumerateFlips(): Flip[] {
     // Dropping a rule shows the field to everyone its views reach: an addition of viewers.
     if (entry.rule) add(`rule −${entry.rule}`, 'add', { views: entry.views, items: entry.items });
     if (entry.items && ITEM_RULES_IN_CODE.includes(entry.items)) add(`items −${entry.items}`, 'add', { views: entry.views, rule: entry.rule });
+  }
+  // The other protected types are seen whole once their row is visible (its own rule, in SQL): their `views` are every
+  // view, which no rule of §3 narrows, so what is flipped there is each field rule (note authors, event actors, an
+  // event's incident, an organization's contact and accounts), dropped.
+  for (const [type, table] of Object.entries(PROJECTIONS as Record<string, Record<string, FieldEntry>>)) {
+    if (type === 'Incident') continue;
+    for (const [field, entry] of Object.entries(table)) {
+      if (entry.rule) projectionFlip(type, field, `rule −${entry.rule}`, 'add', { views: entry.views, items: entry.items });
+    }
   }
   return flips;
 }

@@ -1,4 +1,4 @@
-import type { Account, OrgKind, MemberRole } from './accounts';
+import { ORG_KIND, orgOf, type Account, type OrgKind, type MemberRole, type OrgCode } from './accounts';
 
 /**
  * Read rows of the authorization matrix, derived by hand from DESIGN.md §2–§3 (never from src/auth).
@@ -136,6 +136,83 @@ export function expectedProjection(level: Level, w: WorldIncident): string {
     })
     .filter((x): x is string => x !== null)
     .join(' ');
+}
+
+/**
+ * Who wrote each world note and who made each world event, written out from the world's script above (fixtures.ts
+ * `buildWorld`): a type repeated in one incident has one actor, except NOTE_ADDED, whose actor is its note's author.
+ * COORDINATION_STARTED is made by the issuing of the first directive (VNCERT's handler).
+ */
+export const NOTE_AUTHOR: Record<string, OrgCode> = {
+  N1: 'VNPT', N2: 'VNCERT', N3: 'ACME', N4: 'FPT', N5: 'MPS-A05', N6: 'PERSON-0001', N7: 'MIC', N8: 'MOF-IT', N9: 'MOF-IT',
+  N10: 'VNNIC', N11: 'FPT', N12: 'SECPARTNER',
+};
+export const EVENT_ACTOR: Record<WorldIncident, Partial<Record<string, OrgCode>>> = {
+  W1_AMBER_ESCALATED: {
+    REPORTED: 'ACME', TRIAGED: 'VNPT', UPDATED: 'VNPT', INDICATORS_ADDED: 'VNPT', ESCALATED: 'VNPT', SHARED: 'VNCERT', REFERRED: 'VNCERT',
+    COORDINATION_STARTED: 'VNCERT', DIRECTIVE_ISSUED: 'VNCERT',
+  },
+  W2_GREEN_PERSON_RESOLVED: {
+    REPORTED: 'PERSON-0001', TRIAGED: 'VIETTEL', RESPONSE_STARTED: 'VIETTEL', SHARED: 'VNCERT', RESOLVED: 'VIETTEL', FINAL_REPORT_SUBMITTED: 'VIETTEL',
+  },
+  W3_CLEAR_REJECTED: { REPORTED: 'ACME', SHARED: 'VNCERT', UNSHARED: 'VNCERT', REJECTED: 'FPT' },
+  W4_AMBER_STRICT_NETREP: { REPORTED: 'HANOI-DIC', TRIAGED: 'VNPT', TLP_CHANGED: 'VNPT' },
+  W5_RED_RECIPIENT: { REPORTED: 'ACME', COORDINATION_STARTED: 'VNCERT', DIRECTIVE_ISSUED: 'VNCERT' },
+  W6_RED_CONFIDENTIAL: { REPORTED: 'MOF-IT', COORDINATION_STARTED: 'VNCERT', DIRECTIVE_ISSUED: 'VNCERT' },
+  W7_GREEN_CONFIDENTIAL: { REPORTED: 'ACME' },
+  W8_CLEAR_PERSON: { REPORTED: 'PERSON-0001', TRIAGED: 'MOF-IT' },
+  W9_AMBER_OUT_OF_ZONE: { REPORTED: 'ACME' },
+  W10_GREEN_COORDINATED_RESOLVED: {
+    REPORTED: 'ACME', TRIAGED: 'VNPT', UPDATED: 'VNPT', INDICATORS_ADDED: 'VNPT', ESCALATED: 'VNPT', SHARED: 'VNCERT', UNSHARED: 'VNCERT',
+    COORDINATION_STARTED: 'VNCERT', DIRECTIVE_ISSUED: 'VNCERT', DIRECTIVE_ACKNOWLEDGED: 'SECPARTNER', DIRECTIVE_COMPLETED: 'SECPARTNER',
+    RESOLVED: 'VNCERT', FINAL_REPORT_SUBMITTED: 'VNCERT',
+  },
+};
+/** The reporting organization of each world incident that a constituent reported, whether it is a person, and its handler. */
+const CONSTITUENT_REPORTER: Partial<Record<WorldIncident, { org: OrgCode; person: boolean; handler: OrgCode }>> = {
+  W1_AMBER_ESCALATED: { org: 'ACME', person: false, handler: 'VNPT' },
+  W2_GREEN_PERSON_RESOLVED: { org: 'PERSON-0001', person: true, handler: 'VIETTEL' },
+  W3_CLEAR_REJECTED: { org: 'ACME', person: false, handler: 'FPT' },
+  W5_RED_RECIPIENT: { org: 'ACME', person: false, handler: 'VNCERT' },
+  W7_GREEN_CONFIDENTIAL: { org: 'ACME', person: false, handler: 'HANOI-DIC' },
+  W8_CLEAR_PERSON: { org: 'PERSON-0001', person: true, handler: 'MOF-IT' },
+  W9_AMBER_OUT_OF_ZONE: { org: 'ACME', person: false, handler: 'VIETTEL' },
+  W10_GREEN_COORDINATED_RESOLVED: { org: 'ACME', person: false, handler: 'VNPT' },
+};
+
+/**
+ * The actors column: for each note the account reads (FieldRow [6]) and each timeline event (FieldRow [7]), whether
+ * its author's or actor's account e-mail is shown ('e' or '-') and the organization shown (its code or '-'), by §3's
+ * field rules: "Actor and author accounts (names, e-mails) are shown to their own organization and the coordinator;
+ * other viewers see only the organization" — an organization the viewer may see (§2: every non-constituent one; a
+ * constituent to itself and the coordinator), and the reporting organization under its own rule: to the viewers with
+ * the FULL view, a person only to the coordinator, the handling organization and itself.
+ * Cell: `<note>:<e>/<org> …|<event type>:<e>/<org> …`.
+ */
+export function expectedActors(account: Account, w: WorldIncident, row: FieldRow): string {
+  const viewer = orgOf(account);
+  const reporter = CONSTITUENT_REPORTER[w];
+  const flags = (actor: OrgCode): string => {
+    const email = viewer === 'VNCERT' || viewer === actor;
+    const org =
+      ORG_KIND[actor] !== 'CONSTITUENT' || viewer === 'VNCERT' || viewer === actor ||
+      (reporter?.org === actor && (reporter.person ? viewer === reporter.handler : row[0] === 'FULL'));
+    return `${email ? 'e' : '-'}/${org ? actor : '-'}`;
+  };
+  const notes = row[6].split(' ').filter(Boolean);
+  // The NOTE_ADDED events the account reads are those of the notes it reads (§3: "NOTE_* → the note's audience"), in order.
+  const noteEvents = [...notes];
+  const events = row[7].split(' ').filter(Boolean).map((type) => {
+    const actor = type === 'NOTE_ADDED' ? NOTE_AUTHOR[noteEvents.shift() ?? ''] : EVENT_ACTOR[w][type];
+    if (!actor) throw new Error(`no actor written for ${type} of ${w}`);
+    return `${type}:${flags(actor)}`;
+  });
+  return `${notes.map((n) => `${n}:${flags(NOTE_AUTHOR[n])}`).join(' ')}|${events.join(' ')}`;
+}
+
+/** Organization.accounts of VNPT: "Accounts are visible within their own organization and to the coordinator" (§2). */
+export function expectedVnptAccounts(account: Account): 'visible' | 'hidden' {
+  return orgOf(account) === 'VNPT' || orgOf(account) === 'VNCERT' ? 'visible' : 'hidden';
 }
 
 /*

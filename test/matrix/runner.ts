@@ -9,13 +9,14 @@ import { MUTATION_TABLES, KEY_MUTATION_ROWS, type MutationOp } from './rows-muta
 import {
   VIEW_TABLE, WORLD_INCIDENTS, DIRECTIVE_TABLE, DIRECTIVE_COLUMNS, QUERY_TABLE, QUERY_COLUMNS, DIRECTORY_TABLE, DIRECTORY_COLUMNS,
   ROLE_TABLE, DOMAIN_TABLE, DOMAIN_COLUMNS, FEED_TABLE, WORLD_INCIDENTS as FEED_COLUMNS, PROJECTION_FIELDS, expectedProjection,
-  type WorldIncident,
+  expectedActors, expectedVnptAccounts, type WorldIncident,
 } from './rows-read';
 
 /**
  * The matrix runner: expands the literal tables of rows-*.ts into cases, builds their fixtures
  * through the API, runs every case over HTTP and compares. It computes no expectation of its own
- * (the projection column's cells come from the literal tables of rows-read.ts, `expectedProjection`).
+ * (the projection and actors columns' cells come from the literal tables and §3's rules as written in rows-read.ts:
+ * `expectedProjection`, `expectedActors`, `expectedVnptAccounts`).
  */
 export type CaseGroup = 'read' | 'field' | 'listing' | 'mutation';
 
@@ -77,6 +78,9 @@ export function bucketOf(c: CaseSpec): string {
 const FIELD_NAMES = ['reporterContact', 'reportingOrganization', 'reasons', 'participants', 'directives', 'notes', 'timeline'] as const;
 const VIEW_PATHS = ['incident', 'node', 'incidentByReference', 'incidents', '_entities'] as const;
 
+/** The incident of each world directive (rows-read.ts: D1 on W1, D5 on W5, D6 on W6). */
+const DIRECTIVE_INCIDENT: Record<(typeof DIRECTIVE_COLUMNS)[number], WorldIncident> = { D1: 'W1_AMBER_ESCALATED', D5: 'W5_RED_RECIPIENT', D6: 'W6_RED_CONFIDENTIAL' };
+
 /** The DOMAIN indicator each world incident carries (rows-read.ts), for `domain(name)`. */
 const WORLD_DOMAIN: Partial<Record<WorldIncident, string>> = {
   W1_AMBER_ESCALATED: 'matrix-w1.vn', W2_GREEN_PERSON_RESOLVED: 'matrix-w2.com', W3_CLEAR_REJECTED: 'matrix-w3.vn',
@@ -93,6 +97,7 @@ export function allCases(): CaseSpec[] {
       if (!row) continue;
       FIELD_NAMES.forEach((field, i) => cases.push({ group: 'field', account, op: `Incident.${field}`, fixture: w, expected: row[i + 1], rule: 'fields' }));
       cases.push({ group: 'field', account, op: 'Incident.projection', fixture: w, expected: expectedProjection(row[0], w), rule: 'projection' });
+      cases.push({ group: 'field', account, op: 'Incident.actors', fixture: w, expected: expectedActors(account, w, row), rule: 'actors' });
     }
   }
   for (const [account, ...cells] of DOMAIN_TABLE) {
@@ -104,6 +109,10 @@ export function allCases(): CaseSpec[] {
   for (const [account, ...cells] of DIRECTIVE_TABLE) {
     DIRECTIVE_COLUMNS.forEach((d, i) => {
       for (const op of ['node', 'directives']) cases.push({ group: 'read', account, op, fixture: d, expected: cells[i], rule: 'directiveView' });
+      // Its history's events name the incident only to a viewer of the incident (§3: a recipient of a confidential
+      // incident sees its directive, not the incident); the incident's view is VIEW_TABLE's literal.
+      const history = cells[i] === 'null' ? 'null' : VIEW_TABLE[DIRECTIVE_INCIDENT[d]][account] ? 'shown' : 'hidden';
+      cases.push({ group: 'read', account, op: 'history.incidentId', fixture: d, expected: history, rule: 'directiveView' });
     });
   }
   for (const [account, viewer, ...cells] of QUERY_TABLE) {
@@ -119,6 +128,9 @@ export function allCases(): CaseSpec[] {
       const [op, ...rest] = col.split(':');
       cases.push({ group: 'read', account, op, fixture: rest.join(':'), expected: cells[i], rule: 'directory' });
     });
+  }
+  for (const account of ACCOUNTS) {
+    cases.push({ group: 'read', account, op: 'organizations', fixture: 'VNPT.accounts', expected: expectedVnptAccounts(account), rule: 'directory' });
   }
   // The rulebook as data: read once (by the coordinator's ADMIN; `roles` is the same for everyone).
   for (const [kind, role, caps] of ROLE_TABLE) {
@@ -174,8 +186,8 @@ interface IncidentAnswer {
   participants: { code: string }[];
   participantRoles: { role: string; organization: { code: string } }[];
   directives: { edges: { node: { id: string } }[] };
-  notes: { edges: { node: { body: string } }[] };
-  timeline: { edges: { node: { type: string } }[] };
+  notes: { edges: { node: { body: string } & Actor }[] };
+  timeline: { edges: { node: { type: string } & Actor }[] };
   indicators: { value: string }[];
   domains: { name: string }[];
   [field: string]: unknown;
@@ -183,7 +195,8 @@ interface IncidentAnswer {
 
 const INCIDENT_FIELDS = `accessLevel reporterContact { name } reportingOrganization { code } finalReport { result } escalationReason
   rejectionReason resolutionSummary participants { code } directives(first: 50) { edges { node { id } } }
-  notes(first: 50) { edges { node { body } } } timeline(first: 100) { edges { node { type } } }
+  notes(first: 50) { edges { node { body authorEmail authorOrganization { code } } } }
+  timeline(first: 100) { edges { node { type actorAccountEmail actorOrganization { code } } } }
   reference title status tlp scope confidential version handler { code } detectedAt reportedAt updatedAt viewerCan { update } severity serious pap
   classification { rsitClass } description occurredAt
   affectedSystem { name } lateNotification coordinator { code } finalReportDueAt duplicateOf { id } participantRoles { role organization { code } }
@@ -213,12 +226,30 @@ function participantsOf(inc: IncidentAnswer): string {
   return codes === withRoles ? codes : `participants: ${codes}; participantRoles: ${withRoles}`;
 }
 
+/** A note's author or an event's actor as read: its account e-mail and organization, each null when hidden. */
+interface Actor {
+  authorEmail?: string | null;
+  authorOrganization?: { code: string } | null;
+  actorAccountEmail?: string | null;
+  actorOrganization?: { code: string } | null;
+}
+
+/** The actors cell (rows-read.ts `expectedActors`): notes by body, then the timeline in order. */
+function actorsOf(inc: IncidentAnswer): string {
+  const flags = (email: string | null | undefined, org: { code: string } | null | undefined) => `${email ? 'e' : '-'}/${org?.code ?? '-'}`;
+  const notes = inc.notes.edges.map((e) => e.node).sort((a, b) => (a.body < b.body ? -1 : a.body > b.body ? 1 : 0));
+  return `${notes.map((n) => `${n.body}:${flags(n.authorEmail, n.authorOrganization)}`).join(' ')}|${inc.timeline.edges
+    .map((e) => `${e.node.type}:${flags(e.node.actorAccountEmail, e.node.actorOrganization)}`)
+    .join(' ')}`;
+}
+
 const REASONS = ['finalReport', 'escalationReason', 'rejectionReason', 'resolutionSummary'] as const;
 
-function fieldValues(world: World, inc: IncidentAnswer): Record<(typeof FIELD_NAMES)[number] | 'projection', string> {
+function fieldValues(world: World, inc: IncidentAnswer): Record<(typeof FIELD_NAMES)[number] | 'projection' | 'actors', string> {
   const directiveName = new Map(Object.entries(world.directives).map(([name, id]) => [id, name]));
   return {
     projection: projectionOf(inc),
+    actors: actorsOf(inc),
     reporterContact: inc.reporterContact ? '+' : '-',
     reportingOrganization: inc.reportingOrganization?.code ?? '-',
     reasons: REASONS.filter((r) => inc[r] !== null).join(' '),
@@ -304,16 +335,19 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
   }
   if (needs((c) => c.rule === 'directiveView')) {
     const names = DIRECTIVE_COLUMNS;
-    const incidentOf: Record<(typeof names)[number], WorldIncident> = { D1: 'W1_AMBER_ESCALATED', D5: 'W5_RED_RECIPIENT', D6: 'W6_RED_CONFIDENTIAL' };
+    const incidentOf = DIRECTIVE_INCIDENT;
     const cell = (d: { incident: { accessLevel: string } | null } | null | undefined) => (d ? `incident=${d.incident?.accessLevel ?? 'null'}` : 'null');
-    const byNode = await client.gql<Record<string, { incident: { accessLevel: string } | null } | null>>(account,
-      `query(${names.map((n) => `$${n}: ID!`).join(', ')}) { ${names.map((n) => `${n}: node(id: $${n}) { ... on Directive { incident { accessLevel } } }`).join(' ')} }`,
+    const history = (d: { history: { incidentId: string | null }[] } | null | undefined) =>
+      !d ? 'null' : d.history.every((e) => e.incidentId) ? 'shown' : d.history.every((e) => !e.incidentId) ? 'hidden' : 'mixed';
+    const byNode = await client.gql<Record<string, { incident: { accessLevel: string } | null; history: { incidentId: string | null }[] } | null>>(account,
+      `query(${names.map((n) => `$${n}: ID!`).join(', ')}) { ${names.map((n) => `${n}: node(id: $${n}) { ... on Directive { incident { accessLevel } history { incidentId } } }`).join(' ')} }`,
       Object.fromEntries(names.map((n) => [n, world.directives[n]])));
     const lists = await client.gql<Record<string, { edges: { node: { id: string; incident: { accessLevel: string } | null } }[] }>>(account,
       `query(${names.map((n) => `$${n}: ID!`).join(', ')}) { ${names.map((n) => `${n}: directives(filter: { incident: $${n} }, first: 50) { edges { node { id incident { accessLevel } } } }`).join(' ')} }`,
       Object.fromEntries(names.map((n) => [n, world.incidents[incidentOf[n]].id])));
     for (const n of names) {
       actual.set(key('node', n), fieldError(byNode, n) ?? (byNode.data ? cell(byNode.data[n]) : outcomeOf(byNode)));
+      actual.set(key('history.incidentId', n), fieldError(byNode, n) ?? (byNode.data ? history(byNode.data[n]) : outcomeOf(byNode)));
       actual.set(key('directives', n), lists.errors ? outcomeOf(lists) : cell(lists.data?.[n].edges.find((e) => e.node.id === world.directives[n])?.node));
     }
   }
@@ -323,12 +357,14 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
       roles: { organizationKind: string; memberRole: string; capabilities: string[] }[];
       organizations: { edges: { node: { code: string } }[] };
       acme: { code: string } | null; vnpt: { contact: { focalPoint: string | null } | null } | null; account: { id: string } | null; key: { id: string } | null;
+      vnptAccounts: { accounts: { edges: unknown[] } } | null;
     }>(account, `query($acme: ID!, $vnpt: ID!, $account: ID!, $key: ID!) {
         viewer { role { organizationKind memberRole } }
         roles { organizationKind memberRole capabilities }
         organizations(kind: CONSTITUENT, first: 100) { edges { node { code } } }
         acme: node(id: $acme) { ... on Organization { code } }
         vnpt: node(id: $vnpt) { ... on Organization { contact { focalPoint } } }
+        vnptAccounts: node(id: $vnpt) { ... on Organization { accounts(first: 5) { edges { node { id } } } } }
         account: node(id: $account) { ... on Account { id } }
         key: node(id: $key) { ... on ApiKey { id } }
       }`, { acme: world.acmeOrgId, vnpt: world.vnptOrgId, account: world.vnptAdminAccountId, key: world.vnptKeyId });
@@ -340,6 +376,7 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
     actual.set(key('organizations', 'ACME'), seen(codes?.includes('ACME')));
     actual.set(key('organizations', 'PERSON-0001'), seen(codes?.includes('PERSON-0001')));
     actual.set(key('organizations', 'VNPT.contact'), seen(d ? !!d.vnpt?.contact : undefined));
+    actual.set(key('organizations', 'VNPT.accounts'), fieldError(res, 'vnptAccounts') ?? seen(d ? !!d.vnptAccounts?.accounts.edges.length : undefined));
     actual.set(key('node', 'Organization:ACME'), seen(d ? !!d.acme : undefined));
     actual.set(key('node', 'Account:admin@vnpt.test'), seen(d ? !!d.account : undefined));
     actual.set(key('node', 'ApiKey:VNPT'), seen(d ? !!d.key : undefined));
