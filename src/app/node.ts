@@ -7,8 +7,9 @@ import { NODE_TYPES, nodeRule } from '../auth/dispatch';
 import { incidentById } from '../modules/incidents/incident.service';
 import { directiveNode } from '../modules/directives/directive.service';
 import { organizationNode } from '../modules/organizations/organization.service';
-import { accountNode, visibleApiKey } from '../modules/accounts/admin.service';
-import { noteById } from '../modules/notes/note';
+import { accountNode } from '../modules/accounts/account.service';
+import { visibleApiKey } from '../modules/accounts/api-key.service';
+import { noteById } from '../modules/notes/note.service';
 
 /**
  * One way to read any object by global id, for `node(id)` and federation's `_entities`: the rulebook

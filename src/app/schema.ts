@@ -7,13 +7,13 @@ import { IncidentResolver } from '../modules/incidents/incident.resolver';
 import { WorkflowResolver } from '../modules/incidents/workflow.resolver';
 import { CollaborationResolver } from '../modules/incidents/collaboration.resolver';
 import { DirectiveResolver } from '../modules/directives/directive.resolver';
-import { AdminResolver } from '../modules/accounts/admin.resolver';
-import { StatisticsResolver } from '../modules/statistics/statistics';
-import { RegistryResolver } from '../modules/registry/registry';
+import { ApiKeyResolver } from '../modules/accounts/api-key.resolver';
+import { StatisticsResolver } from '../modules/statistics/statistics.resolver';
+import { RegistryResolver } from '../modules/registry/registry.resolver';
 import { SubscriptionResolver } from '../modules/subscriptions/subscriptions.resolver';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { OrganizationResolver } from '../modules/organizations/organization.resolver';
-import { ViewerResolver } from '../modules/accounts/account.resolver';
+import { AccountResolver, ViewerResolver } from '../modules/accounts/account.resolver';
 import { NoteResolver } from '../modules/notes/note.resolver';
 import { TimelineResolver } from '../modules/timeline/timeline.resolver';
 import { NodeResolver } from './node';
@@ -24,7 +24,7 @@ import { unprojectedFields } from '../auth/projection';
 import { toSubgraphSchema } from './federation';
 
 export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, TimelineResolver, NoteResolver,
-  DirectiveResolver, AdminResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver, ExchangeResolver, NotificationsResolver] as const;
+  DirectiveResolver, AccountResolver, ApiKeyResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver, ExchangeResolver, NotificationsResolver] as const;
 
 let cached: GraphQLSchema | null = null;
 

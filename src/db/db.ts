@@ -46,6 +46,12 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
+/** The unique index a write violated (PostgreSQL 23505), from pg's errors and MikroORM's alike; otherwise undefined. */
+export function violatedUniqueConstraint(err: unknown): string | undefined {
+  const e = err as { code?: string; constraint?: string } | null;
+  return e?.code === '23505' ? e.constraint : undefined;
+}
+
 /**
  * MikroORM's connections read dates as text (its own type parsers); the hub's rows carry them as Date,
  * as the pool reads them. Types (by OID) that its connections parse differently, with the element type of arrays.

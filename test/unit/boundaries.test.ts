@@ -47,8 +47,8 @@ const WRONG: (Case & { expect: RegExp })[] = [
   { file: 'src/modules/notes/wrong.ts', code: `export { startHub } from '../../server/app';\n`, expect: /Modules never import the transport/ },
   { file: 'src/modules/notes/wrong.ts', code: `export { buildHubSchema } from '../../app/schema';\n`, expect: /Modules never import the transport/ },
   // A cycle between modules: incidents is below notes in MODULE_ORDER.
-  { file: 'src/modules/incidents/wrong.ts', code: `export { addNote } from '../notes/note';\n`, expect: /Module order .*incidents may import only/ },
-  { file: 'src/modules/organizations/wrong.ts', code: `export { createAccount } from '../accounts/admin.service';\n`, expect: /Module order .*organizations may import only/ },
+  { file: 'src/modules/incidents/wrong.ts', code: `export { addNote } from '../notes/note.service';\n`, expect: /Module order .*incidents may import only/ },
+  { file: 'src/modules/organizations/wrong.ts', code: `export { createAccount } from '../accounts/account.service';\n`, expect: /Module order .*organizations may import only/ },
   // A cycle between files: relay.ts imports errors.ts.
   { file: 'src/graphql/errors.ts', code: `export { toGlobalId } from './relay';\n`, expect: /Dependency cycle/ },
 ];

@@ -6,7 +6,7 @@ import type { IndicatorType } from '../indicators/normalize';
 import type { Tlp, Pap } from '../incidents/incident.entity';
 import type { DirectiveAction, DirectiveStatus } from './directive.entity';
 import { OPEN_DIRECTIVE_STATUSES } from './directive.entity';
-import { EVENT_COLUMNS, type EventRow } from '../timeline/timeline';
+import { EVENT_COLUMNS, type EventRow } from '../timeline/timeline.repo';
 
 export interface DirectiveTargetJson {
   type: IndicatorType;

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { IncidentEvent, presentEvent, type EventRow } from '../timeline/timeline';
+import { IncidentEvent, presentEvent } from '../timeline/timeline.types';
+import type { EventRow } from '../timeline/timeline.repo';
 import { requestLoader, groupBy } from '../../graphql/loaders';
 import { Field, ObjectType, InputType, Int, ID, Ctx, Directive as SchemaDirective, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';

@@ -1,4 +1,5 @@
 import type { Queryable, Row } from '../../db/db';
+import { PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
 import { sql, and, TRUE, type Sql } from '../../db/sql';
 import type { OrganizationKind, OrganizationContact } from './organization.entity';
 import type { Viewer } from '../../auth/viewer';
@@ -58,4 +59,38 @@ export async function listVisibleOrganizations(
   if (page.kind) conds.push(sql`o.kind = ${page.kind}`);
   if (page.afterCode !== null) conds.push(sql`o.code > ${page.afterCode}`);
   return db.query<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where ${and(conds)} order by o.code limit ${page.limit}`);
+}
+
+/** The code of the COORDINATOR organization, if there is one (there is exactly one). */
+export async function coordinatorCode(q: Queryable): Promise<string | undefined> {
+  return (await q.one<{ code: string }>(sql`select code from organization where kind = 'COORDINATOR'`))?.code;
+}
+
+/** Whether any organization, visible or not, has this code. */
+export async function codeTaken(q: Queryable, code: string): Promise<boolean> {
+  return !!(await q.one(sql`select 1 from organization where code = ${code}`));
+}
+
+/** Which of these ASNs (digits) another organization than `exceptOrgId` announces, by code. */
+export async function asnsAnnounced(q: Queryable, asns: readonly string[], exceptOrgId: string | null): Promise<{ asn: string; code: string }[]> {
+  return q.query<{ asn: string; code: string }>(sql`select a.asn::text as asn, o.code from organization o
+    cross join lateral unnest(o.asns) a(asn)
+    where a.asn = any(${asns}::bigint[]) and o.id is distinct from ${exceptOrgId}::uuid order by o.code`);
+}
+
+/** Up to five active accounts of the organization whose role is none of `roles`, by e-mail. */
+export async function activeAccountsWithoutRoles(q: Queryable, orgId: string, roles: readonly string[]): Promise<{ email: string; member_role: string }[]> {
+  return q.query<{ email: string; member_role: string }>(sql`select email, member_role from account
+    where organization_id = ${orgId} and active and member_role <> all(${roles}::text[]) order by email limit 5`);
+}
+
+export async function hasActiveAdmin(q: Queryable, orgId: string): Promise<boolean> {
+  return !!(await q.one(sql`select 1 from account where organization_id = ${orgId} and member_role = 'ADMIN' and active`));
+}
+
+/** Every principal of the organization (accounts, unrevoked keys): their open WebSockets re-authenticate after commit. */
+export async function notifyOrganizationPrincipals(q: Queryable, orgId: string): Promise<void> {
+  await q.query(sql`select pg_notify(${PRINCIPAL_CHANGED_CHANNEL}, p.id::text) from (
+    select id from account where organization_id = ${orgId}
+    union all select id from api_key where organization_id = ${orgId} and revoked_at is null) p`);
 }

@@ -1,12 +1,11 @@
-import { Resolver, Query, Arg, Ctx, Int } from 'type-graphql';
+import { Resolver, Query, Mutation, Arg, Ctx, Int } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { viewerOf } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
-import { decodeKeyset, encodeCursor, pageOf } from '../../graphql/relay';
-import { clampFirst } from '../../graphql/relay';
-import { Organization, OrganizationConnection, OrganizationKindEnum, toOrganization } from './organization.types';
-import { listVisibleOrganizations } from './organization.repo';
+import { Organization, OrganizationConnection, OrganizationInput, OrganizationKindEnum, OrganizationPayload } from './organization.types';
+import * as organizations from './organization.service';
 import type { OrganizationKind } from './organization.entity';
+
+const ORGANIZATIONS = { capability: 'ORGANIZATION_MANAGE' } as const;
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -18,11 +17,18 @@ export class OrganizationResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('kind', () => OrganizationKindEnum, { nullable: true }) kind?: OrganizationKind,
   ) {
-    const n = clampFirst(ctx, first);
-    const cursor = decodeKeyset(after, ['string']);
-    const viewer = viewerOf(ctx);
-    const rows = await listVisibleOrganizations(ctx.db, viewer, { kind: kind ?? null, afterCode: cursor ? String(cursor[0]) : null, limit: n + 1 });
-    const page = pageOf(rows, n, (r) => encodeCursor([r.code]));
-    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toOrganization(viewer, e.node) })) };
+    return organizations.listOrganizations(ctx, { first, after, kind });
+  }
+
+  @Mutation(() => OrganizationPayload, { description: 'The coordinator’s ADMINs add an organization to the network' })
+  @Rule(ORGANIZATIONS)
+  async createOrganization(@Arg('input', () => OrganizationInput) input: OrganizationInput, @Ctx() ctx: Context): Promise<OrganizationPayload> {
+    return organizations.createOrganization(ctx, input);
+  }
+
+  @Mutation(() => OrganizationPayload, { description: 'The coordinator’s ADMINs change an organization, found by code' })
+  @Rule(ORGANIZATIONS)
+  async updateOrganization(@Arg('input', () => OrganizationInput) input: OrganizationInput, @Ctx() ctx: Context): Promise<OrganizationPayload> {
+    return organizations.updateOrganization(ctx, input);
   }
 }

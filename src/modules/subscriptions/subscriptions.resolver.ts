@@ -5,7 +5,7 @@ import { Rule, logDenial } from '../../auth/rules';
 import { projectAccessEvent } from '../../auth/projection';
 import { badInput, notFound, unauthenticated, serviceUnavailable } from '../../graphql/errors';
 import { decodeId, toGlobalId } from '../../graphql/relay';
-import { IncidentEvent, presentEvent, type EventType } from '../timeline/timeline';
+import { IncidentEvent, presentEvent, type EventType } from '../timeline/timeline.types';
 import { Directive } from '../directives/directive.types';
 import { directiveNode } from '../directives/directive.service';
 import type { Delivery, Scope, Subscriber } from './manager';

@@ -1,8 +1,8 @@
 import { Resolver, Arg, Ctx, FieldResolver, Root, Int } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { clampFirst, pageOf } from '../../graphql/relay';
 import { Incident } from '../incidents/incident.types';
-import { IncidentEventConnection, timelineOf } from './timeline';
+import { IncidentEventConnection } from './timeline.types';
+import { incidentTimeline } from './timeline.service';
 
 /** `Incident.timeline`. */
 @Resolver(() => Incident)
@@ -14,6 +14,6 @@ export class TimelineResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return incident.shown.has('timeline') ? timelineOf(ctx, incident.row, clampFirst(ctx, first), after) : pageOf([], 0, () => '');
+    return incidentTimeline(ctx, incident, { first, after });
   }
 }

@@ -1,19 +1,15 @@
-import DataLoader from 'dataloader';
 import { Field, ObjectType, registerEnumType, ID, Ctx } from 'type-graphql';
-import { requestLoader } from '../../graphql/loaders';
 import { Incident, incidentFacts } from '../incidents/incident.types';
 import { presentIncident } from '../incidents/incident.service';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
-import { sql, raw, type Sql } from '../../db/sql';
-import type { Viewer } from '../../auth/viewer';
-import { Node, ConnectionType, toGlobalId, decodeId, encodeCursor, decodeKeyset, pageOf, type Connection } from '../../graphql/relay';
-import { eventVisibleSql, STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel, type IncidentFacts } from '../../auth/views';
+import { Node, ConnectionType, toGlobalId, decodeId } from '../../graphql/relay';
+import { STATUS_EVENT_TYPES, FULL_EVENT_TYPES, type AccessLevel, type IncidentFacts } from '../../auth/views';
 import { project, fieldShown, projectEventPayload, PARTICIPANT_EVENT_TYPES } from '../../auth/projection';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import type { IncidentRow } from '../incidents/incident.repo';
-import { registerPagedRelation } from '../incidents/incident.read';
+import type { EventRow } from './timeline.repo';
 
 export const EVENT_TYPES = [
   ...STATUS_EVENT_TYPES, ...FULL_EVENT_TYPES,
@@ -77,17 +73,6 @@ export class IncidentEvent extends Node {
 
 export const IncidentEventConnection = ConnectionType('IncidentEvent', IncidentEvent);
 
-export interface EventRow extends Record<string, unknown> {
-  id: string;
-  position: string;
-  type: EventType;
-  occurred_at: Date;
-  data: Record<string, unknown>;
-  actor_org_id: string | null;
-  actor_email: string | null;
-  actor_key_name: string | null;
-}
-
 /**
  * `duplicateOf` in a REJECTED payload names another incident: like `Incident.duplicateOf`, it is shown
  * only to viewers who can see that incident (DESIGN.md §3), as its canonical global id. Returns a copy:
@@ -128,69 +113,3 @@ export async function presentEvent(ctx: Context, r: EventRow, incidentId: string
   return Object.assign(ev, projected);
 }
 
-export const EVENT_COLUMNS = sql`e.id, e.position, e.type, e.occurred_at, e.data, e.actor_org_id, a.email as actor_email, k.name as actor_key_name`;
-
-interface TimelineKey {
-  incident: IncidentRow;
-  first: number;
-  after: string | null;
-}
-
-/**
- * One page of the events of incident `v` (a visible-incident row with its `access_level`) that the
- * viewer's view shows, in commit order: the loader below and the compiled read (incident.read.ts) run
- * this same SQL, so both apply the rulebook's event rule (views.ts) the same way.
- */
-export function timelinePageSql(viewer: Viewer, after: Sql, limit: Sql): Sql {
-  return sql`select ${EVENT_COLUMNS} from incident_event e
-    left join account a on a.id = e.actor_account_id
-    left join api_key k on k.id = e.actor_api_key_id
-    where e.incident_id = v.id and e.position > ${after} and ${eventVisibleSql(viewer)}
-    order by e.position limit ${limit}`;
-}
-
-/** Timelines of many incidents in one statement: each key brings its view, cursor and page size. */
-function timelineLoader(ctx: Context): DataLoader<TimelineKey, EventRow[], string> {
-  return requestLoader(ctx, 'timeline', () => {
-    const viewer = viewerOf(ctx);
-    return new DataLoader<TimelineKey, EventRow[], string>(
-      async (keys) => {
-        const rows = await ctx.db.query<EventRow & { ord: string }>(sql`
-          select x.*, v.ord
-          from unnest(${keys.map((k) => k.incident.id)}::uuid[], ${keys.map((k) => k.incident.access_level)}::text[],
-                      ${keys.map((k) => k.incident.handler_org_id)}::uuid[], ${keys.map((k) => k.after ?? '0')}::bigint[],
-                      ${keys.map((k) => k.first + 1)}::int[]) with ordinality as v(id, access_level, handler_org_id, after, lim, ord)
-          cross join lateral (${timelinePageSql(viewer, raw('v.after'), raw('v.lim'))}) x
-          order by v.ord, x.position`);
-        const out: EventRow[][] = keys.map(() => []);
-        for (const { ord, ...r } of rows) out[Number(ord) - 1].push(r);
-        return out;
-      },
-      { cacheKeyFn: (k) => `${k.incident.id}|${k.first}|${k.after ?? ''}` },
-    );
-  });
-}
-
-/** Gives the timeline loader a page read by the compiled read (the key the resolver will ask with). */
-export function primeTimeline(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined, rows: EventRow[]): void {
-  const cursor = decodeKeyset(after, ['bigint']);
-  timelineLoader(ctx).prime({ incident, first, after: cursor ? cursor[0] : null }, rows);
-}
-
-/** `Incident.timeline`: the events the viewer's view shows, in commit order, masked. */
-export async function timelineOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<IncidentEvent>> {
-  const cursor = decodeKeyset(after, ['bigint']);
-  const rows = await timelineLoader(ctx).load({ incident, first, after: cursor ? cursor[0] : null });
-  const page = pageOf(rows, first, (r) => encodeCursor([r.position]));
-  const edges = await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentEvent(ctx, e.node, incident.id, incident.access_level, incident) })));
-  return { ...page, edges };
-}
-
-// An incident read compiled from its selection reads the timeline page in its own statement (incidents/incident.read.ts).
-registerPagedRelation('timeline', {
-  cursor: ['bigint'],
-  order: 'r.position',
-  bigints: ['position'],
-  sql: (viewer, _now, cursor, limit) => timelinePageSql(viewer, sql`${cursor?.[0] ?? '0'}::bigint`, limit),
-  prime: (ctx, row, first, after, rows) => primeTimeline(ctx, row, first, after, rows as EventRow[]),
-});

@@ -1,36 +1,10 @@
 import { Field, InputType, ObjectType, ID } from 'type-graphql';
-import { ArrayMaxSize, Length, MaxLength } from 'class-validator';
-import { IsEmailAddress } from '../../graphql/validators';
+import { ArrayMaxSize, Length } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { Node, ConnectionType } from '../../graphql/relay';
-import type { MemberRole } from './account.entity';
-import { Account, MemberRoleEnum } from './account.types';
-
-@InputType({ description: 'A new account in the caller’s own organization' })
-export class CreateAccountInput {
-  @Field({ description: 'Unique across the hub; stored in lower case' }) @IsEmailAddress() @MaxLength(254) email!: string;
-  @Field() @Length(1, 200) displayName!: string;
-  @Field(() => MemberRoleEnum, { description: 'Must be a member role of the organization’s kind' }) role!: MemberRole;
-}
-
-@InputType()
-export class SetAccountActiveInput {
-  @Field(() => ID) id!: string;
-  @Field() active!: boolean;
-}
-
-@InputType()
-export class SetAccountRoleInput {
-  @Field(() => ID) id!: string;
-  @Field(() => MemberRoleEnum) role!: MemberRole;
-}
-
-@ObjectType()
-export class AccountPayload {
-  @Field(() => Account) account!: Account;
-}
-
-export const AccountConnection = ConnectionType('Account', Account);
+import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
+import { project } from '../../auth/projection';
+import type { Viewer } from '../../auth/viewer';
+import type { ApiKeyRow } from './api-key.repo';
 
 @ObjectType({ implements: Node, description: 'A machine client’s credential; the secret itself is shown only once, at creation' })
 export class ApiKey extends Node {
@@ -67,4 +41,18 @@ export class RevokeApiKeyInput {
 @ObjectType()
 export class RevokeApiKeyPayload {
   @Field(() => ApiKey) apiKey!: ApiKey;
+}
+
+/** A key as its organization's ADMINs read it (the only ones who get its row). */
+export function toApiKey(viewer: Viewer, row: ApiKeyRow): ApiKey {
+  return Object.assign(new ApiKey(), project('ApiKey', { viewer, view: 'FULL', facts: null, organization: { id: row.organization_id } }, {
+    id: toGlobalId('ApiKey', row.id),
+    name: row.name,
+    capabilities: [...row.capabilities].sort(),
+    hint: row.hint,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  }));
 }
