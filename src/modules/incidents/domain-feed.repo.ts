@@ -24,7 +24,13 @@ export async function activeRegistries(q: Queryable): Promise<RegistryRow[]> {
  * in one statement: an incident the registry's viewer sees in its feed is upserted at its position, one
  * that left the feed is marked removed at it.
  */
-export async function refreshRegistryFeed(q: Queryable, registryId: string, viewer: Viewer, ids: readonly string[], positions: readonly string[]): Promise<void> {
+export async function refreshRegistryFeed(
+  q: Queryable,
+  registryId: string,
+  viewer: Viewer,
+  ids: readonly string[],
+  positions: readonly string[],
+): Promise<void> {
   await q.query(sql`
       with changed as (select * from unnest(${ids}::uuid[], ${positions}::bigint[]) c(id, position)),
       live as (

@@ -11,7 +11,10 @@ export async function organizationsAnnouncingAsn(db: Queryable, asn: string): Pr
 }
 
 /** For each address, the active ISP or agency IT unit that announces the longest prefix containing it. */
-export async function longestPrefixOwners(db: Queryable, publicIps: readonly string[]): Promise<{ ip: string; id: string; code: string; kind: string }[]> {
+export async function longestPrefixOwners(
+  db: Queryable,
+  publicIps: readonly string[],
+): Promise<{ ip: string; id: string; code: string; kind: string }[]> {
   return db.query<{ ip: string; id: string; code: string; kind: string }>(sql`
       select distinct on (ip.value) ip.value as ip, o.id, o.code, o.kind
       from unnest(${publicIps}::inet[]) ip(value)

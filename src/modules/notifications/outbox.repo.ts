@@ -40,9 +40,7 @@ export type Facts = {
 type FactsRow = Facts & { directive_id: string | null; recipient_org_id: string | null; issuer_org_id: string | null };
 
 /** The facts of the incidents, with the listed directives among theirs (one row per directive, or one without). */
-export async function incidentFactsOf(
-  q: Queryable, incidentIds: readonly string[], directiveIds: readonly string[],
-): Promise<FactsRow[]> {
+export async function incidentFactsOf(q: Queryable, incidentIds: readonly string[], directiveIds: readonly string[]): Promise<FactsRow[]> {
   return q.query<FactsRow>(sql`
     select i.id, i.reporting_org_id, ro.kind as reporting_kind, i.handler_org_id, i.coordinator_org_id, i.coordinator_owns,
       (select c.id from organization c where c.kind = 'COORDINATOR') as coordinator_id,

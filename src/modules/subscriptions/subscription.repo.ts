@@ -45,7 +45,8 @@ export async function eventsAfter(db: Db, position: string): Promise<HubEvent[]>
 
 /** The same page narrowed to a subscription's scope: directive events, or one incident's (no incident: all). */
 export async function scopedEventsAfter(db: Db, position: string, scope: Scope): Promise<HubEvent[]> {
-  const filter = scope.kind === 'DIRECTIVE' ? sql`and e.type like 'DIRECTIVE\\_%'` : scope.incidentId ? sql`and e.incident_id = ${scope.incidentId}` : sql``;
+  const filter =
+    scope.kind === 'DIRECTIVE' ? sql`and e.type like 'DIRECTIVE\\_%'` : scope.incidentId ? sql`and e.incident_id = ${scope.incidentId}` : sql``;
   return db.query<HubEvent>(sql`${EVENT_SELECT} where e.position > ${position}::bigint ${filter} order by e.position ${PAGE_LIMIT}`);
 }
 
@@ -64,8 +65,9 @@ export async function incidentAccessLevels(db: Db, viewer: Viewer, ids: readonly
 
 /** The events among `eventIds` (of the incidents `incidentIds`) that the viewer may see. */
 export async function visibleEventIds(db: Db, viewer: Viewer, incidentIds: readonly string[], eventIds: readonly string[]): Promise<Set<string>> {
-  const rows = await db.query<{ id: string }>(sql`select e.id from incident_event e join (${visibleIncidentsSql(viewer)} and i.id = any(${incidentIds}::uuid[])) v on v.id = e.incident_id
-          where e.id = any(${eventIds}::uuid[]) and ${eventVisibleSql(viewer)}`);
+  const visible = sql`select e.id from incident_event e join (${visibleIncidentsSql(viewer)} and i.id = any(${incidentIds}::uuid[])) v on v.id = e.incident_id
+          where e.id = any(${eventIds}::uuid[]) and ${eventVisibleSql(viewer)}`;
+  const rows = await db.query<{ id: string }>(visible);
   return new Set(rows.map((r) => r.id));
 }
 
