@@ -4,8 +4,6 @@ import type { Db } from '../../db/db';
 import { EVENT_CHANNEL, PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
 import { committedEventPosition, eventsAfter, listen, EVENT_PAGE, type HubEvent } from './subscription.repo';
 
-export type { HubEvent } from './subscription.repo';
-
 export type BatchListener = (events: HubEvent[]) => Promise<void> | void;
 export type PrincipalListener = (principalId: string) => void;
 
