@@ -277,7 +277,7 @@ export interface ReportInput {
   reporterContact: { name: string; email: string };
 }
 
-/** The key of appendEvents' advisory lock (src/modules/incidents/events.ts), so the floor orders events the same way. */
+/** The key of appendEvents' advisory lock (src/modules/incidents/events.repo.ts), so the floor orders events the same way. */
 const EVENT_ORDER_LOCK = 0x1ec1de17;
 
 /**

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { typeScriptFiles } from '../harness/source-files';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
 
@@ -37,16 +38,8 @@ function violations(file: string, text: string): string[] {
   return out;
 }
 
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sources(full);
-    return e.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
 test('no file outside src/auth decides authorization on its own', () => {
-  const found = sources(SRC)
+  const found = typeScriptFiles(SRC)
     .map((f) => path.relative(SRC, f).split(path.sep).join('/'))
     .filter((f) => !f.startsWith('auth/'))
     .flatMap((f) => violations(f, fs.readFileSync(path.join(SRC, f), 'utf8')));

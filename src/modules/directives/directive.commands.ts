@@ -4,7 +4,6 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable } from '../../db/db';
 import { insertIndicators } from '../indicators/indicator.repo';
-import { sql } from '../../db/sql';
 import { addHours } from '../../clock';
 import { badInput, conflict, notFound } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
@@ -14,7 +13,7 @@ import { normalizeIndicatorsInput, type NormalizedIndicator } from '../indicator
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
 import { lockVisibleIncident, saveIncident, coordinatorTakesPart, decideOn, MOVE_EVENT } from '../incidents/workflow.service';
 import { appendEvents, type NewEvent } from '../incidents/events';
-import { visibleDirectivesSql, type DirectiveRow } from './directive.repo';
+import { visibleDirectiveById, type DirectiveRow } from './directive.repo';
 import type { IssueDirectiveInput } from './directive.types';
 import { DirectiveEntity, DirectiveTargetEntity, type DirectiveAction, type DirectiveStatus } from './directive.entity';
 import { acknowledgesOnTheWay } from './workflow';
@@ -128,7 +127,7 @@ async function lockVisibleDirective(ctx: Context, em: EntityManager, q: Queryabl
   const id = decodeId(globalId, 'Directive');
   if (!id) throw notFound('Directive');
   const directive = await em.findOne(DirectiveEntity, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  const row = directive ? await q.one<DirectiveRow>(sql`select v.* from (${visibleDirectivesSql(viewerOf(ctx), ctx.clock.now())} and d.id = ${id}) v`) : undefined;
+  const row = directive ? await visibleDirectiveById(q, viewerOf(ctx), ctx.clock.now(), id) : undefined;
   if (!directive || !row) throw notFound('Directive');
   return { row, directive };
 }

@@ -63,6 +63,11 @@ export function visibleDirectivesSql(viewer: Viewer, now: Date): Sql {
     where ${directiveVisibleSql(viewer)}`;
 }
 
+/** One directive in the viewer's view, or undefined when it is missing or invisible. */
+export async function visibleDirectiveById(db: Queryable, viewer: Viewer, now: Date, id: string): Promise<DirectiveRow | undefined> {
+  return db.one<DirectiveRow>(sql`select v.* from (${visibleDirectivesSql(viewer, now)} and d.id = ${id}) v`);
+}
+
 export async function visibleDirectivesByIds(db: Queryable, viewer: Viewer, now: Date, ids: readonly string[]): Promise<DirectiveRow[]> {
   return db.query<DirectiveRow>(sql`select v.* from (${visibleDirectivesSql(viewer, now)} and d.id = any(${ids}::uuid[])) v`);
 }
@@ -118,6 +123,11 @@ export function incidentDirectivesPageSql(viewer: Viewer, now: Date, afterDue: S
   return sql`select c.* from (${visibleDirectivesSql(viewer, now)}) c
     where c.incident_id = v.id and (${afterDue} is null or (c.due_at, c.id) > (${afterDue}, ${afterId}))
     order by c.due_at, c.id limit ${limit}`;
+}
+
+/** The same page after a decoded keyset cursor (due_at, id), for the compiled read of an incident (registerPagedRelation). */
+export function incidentDirectivesPageAfterSql(viewer: Viewer, now: Date, cursor: readonly string[] | null, limit: Sql): Sql {
+  return incidentDirectivesPageSql(viewer, now, sql`${cursor?.[0] ?? null}::timestamptz`, sql`${cursor?.[1] ?? null}::uuid`, limit);
 }
 
 /**

@@ -8,9 +8,8 @@ import { organizationByCode } from '../organizations/organization.repo';
 import { clampFirst } from '../../graphql/relay';
 import type { Incident } from '../incidents/incident.types';
 import { registerPagedRelation } from '../incidents/incident.read';
-import { sql } from '../../db/sql';
 import {
-  listVisibleDirectives, visibleDirectivesByIds, visibleDirectivesForIncidents, directiveCursorKey, incidentDirectivesPageSql,
+  listVisibleDirectives, visibleDirectivesByIds, visibleDirectivesForIncidents, directiveCursorKey, incidentDirectivesPageAfterSql,
   type DirectiveCursor, type DirectiveRow, type IncidentDirectivesKey,
 } from './directive.repo';
 import { toDirective, type Directive, type DirectiveFilter } from './directive.types';
@@ -142,6 +141,6 @@ export async function incidentDirectives(
 registerPagedRelation('directives', {
   cursor: ['timestamp', 'uuid'],
   order: 'r.due_at, r.id',
-  sql: (viewer, now, cursor, limit) => incidentDirectivesPageSql(viewer, now, sql`${cursor?.[0] ?? null}::timestamptz`, sql`${cursor?.[1] ?? null}::uuid`, limit),
+  sql: incidentDirectivesPageAfterSql,
   prime: (ctx, row, first, after, rows) => primeIncidentDirectives(ctx, row.id, first, after, rows as DirectiveRow[]),
 });

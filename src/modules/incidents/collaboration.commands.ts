@@ -1,6 +1,5 @@
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
-import { sql } from '../../db/sql';
 import type { Queryable } from '../../db/db';
 import { badInput } from '../../graphql/errors';
 import { enforce } from '../../auth/decide';
@@ -12,6 +11,7 @@ import { organizationByCode, type OrganizationRow } from '../organizations/organ
 import type { OrganizationKind } from '../organizations/organization.entity';
 import { IncidentParticipantEntity, type IncidentEntity } from './incident.entity';
 import { classify } from './classification';
+import { isLinkedParticipant } from './incident.repo';
 import { lockVisibleIncident, checkVersion, saveIncident, requireReason, decideOn, type LockedIncident } from './workflow.service';
 import type { UpdateIncidentInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
 
@@ -88,9 +88,7 @@ async function targetOrganization(ctx: Context, code: string, kinds: readonly Or
 async function isParticipant(q: Queryable, locked: LockedIncident, orgId: string): Promise<boolean> {
   const { row } = locked;
   if ([row.reporting_org_id, row.handler_org_id, row.coordinator_org_id].includes(orgId)) return true;
-  const hit = await q.one(sql`select 1 as x where exists (select 1 from incident_participant where incident_id = ${row.id} and organization_id = ${orgId})
-    or exists (select 1 from directive where incident_id = ${row.id} and recipient_org_id = ${orgId})`);
-  return !!hit;
+  return isLinkedParticipant(q, row.id, orgId);
 }
 
 async function addParticipant(ctx: Context, input: ShareIncidentInput, kind: 'SHARED' | 'REFERRED', reason: string | null): Promise<string> {

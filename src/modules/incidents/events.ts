@@ -1,21 +1,11 @@
 import type { Queryable } from '../../db/db';
-import { sql, join } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { actorColumns } from '../../auth/viewer';
 import { refreshDomainFeeds } from './domain-feed';
-import { EVENT_CHANNEL } from '../../db/channels';
-import { recordNotifications, type WrittenEvent } from '../notifications/outbox';
+import { insertEvents, lockEventOrder, notifyEventsCommitted, type NewEvent } from './events.repo';
+import { recordNotifications } from '../notifications/outbox';
 
-/** Arbitrary constant key of the transaction-level advisory lock that orders event positions. */
-const EVENT_ORDER_LOCK = 0x1ec1de17;
-
-export interface NewEvent {
-  incidentId: string;
-  type: string;
-  data?: Record<string, unknown>;
-  directiveId?: string | null;
-  noteId?: string | null;
-}
+export type { NewEvent } from './events.repo';
 
 /**
  * Appends timeline events in the caller's transaction. Positions are taken under a transaction-level
@@ -27,14 +17,8 @@ export interface NewEvent {
 export async function appendEvents(q: Queryable, viewer: Viewer | null, at: Date, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   const actor = viewer ? actorColumns(viewer) : { accountId: null, apiKeyId: null, orgId: null };
-  await q.query(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
-  const rows = events.map(
-    (e) => sql`(nextval('incident_event_position'), ${e.incidentId}, ${e.directiveId ?? null}, ${e.noteId ?? null}, ${e.type},
-      ${actor.accountId}, ${actor.apiKeyId}, ${actor.orgId}, ${at}, ${JSON.stringify(e.data ?? {})}::jsonb)`,
-  );
-  const inserted = await q.query<WrittenEvent>(sql`insert into incident_event
-      (position, incident_id, directive_id, note_id, type, actor_account_id, actor_api_key_id, actor_org_id, occurred_at, data)
-    values ${join(rows)} returning position, incident_id, directive_id, type, data, actor_org_id`);
+  await lockEventOrder(q);
+  const inserted = await insertEvents(q, actor, at, events);
   const last = inserted[inserted.length - 1].position;
   const lastByIncident = new Map<string, string>();
   for (const r of inserted) {
@@ -44,5 +28,5 @@ export async function appendEvents(q: Queryable, viewer: Viewer | null, at: Date
   await refreshDomainFeeds(q, lastByIncident);
   // The outbox (DESIGN.md §7): notification intents commit with the events that cause them.
   await recordNotifications(q, at, inserted);
-  await q.query(sql`select pg_notify(${EVENT_CHANNEL}, ${last})`);
+  await notifyEventsCommitted(q, last);
 }

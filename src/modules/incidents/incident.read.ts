@@ -7,8 +7,8 @@ import { objectType, rootSelections, selectedFields, selectionsAt } from '../../
 import { sql, raw, type Sql } from '../../db/sql';
 import { PROJECTIONS, type FieldEntry, type ProtectedType } from '../../auth/projection';
 import { ACCESS_LEVELS, type AccessLevel } from '../../auth/views';
-import { incidentIndicatorsSql, visibleIncidentsWithRelations, type IncidentRow, type IndicatorRow } from './incident.repo';
-import { linkedParticipantsSql, primeParticipants, type LinkedParticipantRow } from './participants';
+import { incidentIndicatorsSql, linkedParticipantsSql, visibleIncidentsWithRelations, type IncidentRow, type IndicatorRow, type LinkedParticipantRow } from './incident.repo';
+import { primeParticipants } from './participants';
 import { decodeKeyset } from '../../graphql/relay';
 import type { Viewer } from '../../auth/viewer';
 

@@ -74,6 +74,11 @@ export async function visibleIncidentsByIds(db: Queryable, viewer: Viewer, ids: 
   return db.query<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)} and i.id = any(${ids}::uuid[])) v`);
 }
 
+/** One incident in the viewer's view (the rulebook's visibility SQL), or undefined when it is missing or invisible. */
+export async function visibleIncidentById(db: Queryable, viewer: Viewer, id: string): Promise<IncidentRow | undefined> {
+  return db.one<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)} and i.id = ${id}) v`);
+}
+
 export async function visibleIncidentByReference(db: Queryable, viewer: Viewer, reference: string): Promise<IncidentRow | undefined> {
   return db.one<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewer)} and i.reference = ${reference}) v`);
 }
@@ -180,3 +185,51 @@ export async function visibleIncidentsWithRelations(
   return db.query<IncidentRow>(sql`select v.*${extra} from (${visibleIncidentsSql(viewer)} and ${where} offset 0) v`);
 }
 
+
+/**
+ * Takes the next receipt number of the year. The row lock is held until commit and a rollback returns the number: gap-free.
+ * An atomic upsert-and-increment, which the ORM cannot express: SQL on the command's transaction.
+ */
+export async function nextReferenceNumber(q: Queryable, year: number): Promise<number> {
+  const row = await q.one<{ last_value: number }>(sql`insert into reference_counter (year, last_value) values (${year}, 1)
+    on conflict (year) do update set last_value = reference_counter.last_value + 1 returning last_value`);
+  return row!.last_value;
+}
+
+/** The incident a principal already reported with this idempotency key, with the fingerprint of that request. */
+export async function incidentByIdempotencyKey(q: Queryable, principal: string, key: string | null): Promise<{ id: string; request_hash: string } | undefined> {
+  return q.one<{ id: string; request_hash: string }>(sql`select id, request_hash from incident
+      where idempotency_principal = ${principal} and idempotency_key = ${key}`);
+}
+
+/** Reference and status of an incident by id, with no view applied (the reporter's own replayed report). */
+export async function incidentReferenceAndStatus(q: Queryable, id: string): Promise<{ reference: string; status: IncidentStatus } | undefined> {
+  return q.one<{ reference: string; status: IncidentStatus }>(sql`select reference, status from incident where id = ${id}`);
+}
+
+/** Is the organization shared or referred the incident, or a recipient of one of its directives? */
+export async function isLinkedParticipant(q: Queryable, incidentId: string, orgId: string): Promise<boolean> {
+  const hit = await q.one(sql`select 1 as x where exists (select 1 from incident_participant where incident_id = ${incidentId} and organization_id = ${orgId})
+    or exists (select 1 from directive where incident_id = ${incidentId} and recipient_org_id = ${orgId})`);
+  return !!hit;
+}
+
+export interface LinkedParticipantRow extends Row {
+  organization_id: string;
+  role: string;
+}
+
+/**
+ * The shares, referrals and directive recipients of incident `v` (its `id`), before the participants
+ * rule: the participant loader and the compiled read (incident.read.ts) run this same SQL.
+ */
+export function linkedParticipantsSql(): Sql {
+  return sql`select organization_id, kind as role from incident_participant where incident_id = v.id
+    union all
+    select distinct recipient_org_id, 'RECIPIENT' from directive where incident_id = v.id`;
+}
+
+export async function linkedParticipantsByIncidentIds(db: Queryable, ids: readonly string[]): Promise<(LinkedParticipantRow & { incident_id: string })[]> {
+  return db.query<LinkedParticipantRow & { incident_id: string }>(sql`
+        select v.id as incident_id, p.* from unnest(${ids}::uuid[]) v(id) cross join lateral (${linkedParticipantsSql()}) p`);
+}

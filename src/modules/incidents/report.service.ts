@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import type { Queryable } from '../../db/db';
-import { sql } from '../../db/sql';
 import { badInput, conflict } from '../../graphql/errors';
 import { normalizeIndicators, IndicatorError, type NormalizedIndicator } from '../indicators/normalize';
 import { vnDateParts } from '../../clock';
@@ -12,8 +11,8 @@ import { insertIndicators } from '../indicators/indicator.repo';
 import { resolveAddressee, resolveConnectivityProvider, normalizePublicIps, routeReport } from './routing';
 import type { ReportIncidentInput } from './incident.types';
 import { IncidentEntity, type IncidentStatus } from './incident.entity';
-import type { OrganizationRow } from '../organizations/organization.repo';
-import { ORG_COLUMNS } from '../organizations/organization.repo';
+import { incidentByIdempotencyKey, incidentReferenceAndStatus, nextReferenceNumber } from './incident.repo';
+import { coordinatorOrganization } from './routing.repo';
 
 /** Thrown inside the transaction to roll it back (returning the taken number) when the key was used before. */
 class IdempotentReplay extends Error {
@@ -49,21 +48,11 @@ function requestHash(input: ReportIncidentInput): string {
   return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
-/**
- * Takes the next receipt number of the year. The row lock is held until commit and a rollback returns the number: gap-free.
- * An atomic upsert-and-increment, which the ORM cannot express: SQL on the command's transaction.
- */
+/** The receipt reference: the year's next number (gap-free: see nextReferenceNumber), in the national format. */
 async function takeReference(q: Queryable, at: Date): Promise<string> {
   const { year } = vnDateParts(at);
-  const row = await q.one<{ last_value: number }>(sql`insert into reference_counter (year, last_value) values (${year}, 1)
-    on conflict (year) do update set last_value = reference_counter.last_value + 1 returning last_value`);
-  return `VN-${year}-${String(row!.last_value).padStart(6, '0')}`;
-}
-
-async function coordinatorOrg(q: Queryable): Promise<OrganizationRow> {
-  const row = await q.one<OrganizationRow>(sql`select ${ORG_COLUMNS} from organization o where o.kind = 'COORDINATOR'`);
-  if (!row) throw new Error('no COORDINATOR organization is configured');
-  return row;
+  const n = await nextReferenceNumber(q, year);
+  return `VN-${year}-${String(n).padStart(6, '0')}`;
 }
 
 export async function reportIncident(ctx: Context, input: ReportIncidentInput): Promise<ReportResult> {
@@ -95,14 +84,13 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
 
   const lookupExisting = async (q: Queryable) => {
     if (!idempotencyKey) return;
-    const existing = await q.one<{ id: string; request_hash: string }>(sql`select id, request_hash from incident
-      where idempotency_principal = ${principal} and idempotency_key = ${idempotencyKey}`);
+    const existing = await incidentByIdempotencyKey(q, principal, idempotencyKey);
     if (existing) throw new IdempotentReplay(existing.id, existing.request_hash === hash);
   };
 
   try {
     return await ctx.db.transactional(async (em, q) => {
-      const coordinator = await coordinatorOrg(q);
+      const coordinator = await coordinatorOrganization(q);
       const routing = await routeReport(q, { scope: input.scope, reportTo, publicIps, connectivityProvider: provider }, coordinator);
       const reference = await takeReference(q, now);
       // Checked after the counter's row lock: concurrent retries with one key are serialized by it.
@@ -174,8 +162,7 @@ export async function reportIncident(ctx: Context, input: ReportIncidentInput): 
     if (err instanceof IdempotentReplay) return replay(ctx, err);
     // Two first attempts with one key racing across a year boundary: the unique index decides.
     if ((err as { code?: string; constraint?: string }).constraint === 'incident_idempotency') {
-      const existing = await ctx.db.one<{ id: string; request_hash: string }>(sql`select id, request_hash from incident
-        where idempotency_principal = ${principal} and idempotency_key = ${idempotencyKey}`);
+      const existing = await incidentByIdempotencyKey(ctx.db, principal, idempotencyKey);
       if (existing) return replay(ctx, new IdempotentReplay(existing.id, existing.request_hash === hash));
     }
     throw err;
@@ -186,6 +173,6 @@ async function replay(ctx: Context, r: IdempotentReplay): Promise<ReportResult> 
   if (!r.sameInput) {
     throw conflict('This idempotencyKey was already used with a different report', { field: 'input.idempotencyKey' });
   }
-  const row = await ctx.db.one<{ reference: string; status: IncidentStatus }>(sql`select reference, status from incident where id = ${r.incidentId}`);
+  const row = await incidentReferenceAndStatus(ctx.db, r.incidentId);
   return { incidentId: r.incidentId, reference: row!.reference, status: row!.status, duplicate: true };
 }

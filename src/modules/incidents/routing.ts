@@ -1,9 +1,9 @@
 import ipaddr from 'ipaddr.js';
 import type { Queryable } from '../../db/db';
-import { sql } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { badInput } from '../../graphql/errors';
 import { organizationByCode, type OrganizationRow } from '../organizations/organization.repo';
+import { longestPrefixOwners, organizationsAnnouncingAsn } from './routing.repo';
 
 /** Kinds a report may be addressed to (DESIGN.md §2 routing rule 2). */
 export const ADDRESSABLE_KINDS = ['ISP', 'AGENCY_IT', 'COORDINATOR'] as const;
@@ -37,8 +37,7 @@ export async function resolveConnectivityProvider(db: Queryable, viewer: Viewer,
   if (!value) return null;
   const asn = /^AS\s?(\d{1,10})$/i.exec(value.trim());
   if (asn) {
-    const rows = await db.query<OrganizationRow & { id: string }>(sql`select o.id, o.code, o.kind, o.active from organization o
-      where o.active and o.kind in ('ISP','AGENCY_IT') and ${asn[1]}::bigint = any(o.asns)`);
+    const rows = await organizationsAnnouncingAsn(db, asn[1]);
     if (rows.length !== 1) throw badInput('input.affectedSystem.connectivityProvider', `no single active ISP or agency unit announces ${value}`);
     return rows[0];
   }
@@ -74,12 +73,7 @@ export async function routeReport(db: Queryable, input: RoutingInput, coordinato
   if (input.reportTo) return { handler: asHandler(input.reportTo), rule: 'ADDRESSED' };
   if (input.publicIps.length) {
     // Longest announced prefix per address, among active ISPs and agency units.
-    const rows = await db.query<{ ip: string; id: string; code: string; kind: string }>(sql`
-      select distinct on (ip.value) ip.value as ip, o.id, o.code, o.kind
-      from unnest(${input.publicIps}::inet[]) ip(value)
-      join organization o on o.active and o.kind in ('ISP','AGENCY_IT')
-      join lateral unnest(o.ip_ranges) r(range) on ip.value <<= r.range
-      order by ip.value, masklen(r.range) desc, o.code`);
+    const rows = await longestPrefixOwners(db, input.publicIps);
     const owners = new Map(rows.map((r) => [r.id, r]));
     if (owners.size === 1) {
       const only = [...owners.values()][0];

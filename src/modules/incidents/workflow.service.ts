@@ -2,13 +2,12 @@ import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { LockMode, OptimisticLockError, type EntityManager } from '@mikro-orm/postgresql';
 import type { Queryable } from '../../db/db';
-import { sql } from '../../db/sql';
 import { badInput, conflict, notFound } from '../../graphql/errors';
 import { decodeId } from '../../graphql/relay';
 import { decideIncident, enforce, type Decision, type IncidentRequest } from '../../auth/decide';
 import type { IncidentMove, IncidentTransition } from '../../auth/moves';
 import { appendEvents, type NewEvent } from './events';
-import { visibleIncidentsSql, type IncidentRow } from './incident.repo';
+import { visibleIncidentById, type IncidentRow } from './incident.repo';
 import { incidentSubject } from './incident.types';
 import { targetStatus } from './workflow';
 import { IncidentEntity, type IncidentStatus } from './incident.entity';
@@ -56,7 +55,7 @@ export async function lockVisibleIncident(ctx: Context, em: EntityManager, q: Qu
   const id = decodeId(globalId, 'Incident');
   if (!id) throw notFound('Incident');
   const incident = await em.findOne(IncidentEntity, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  const row = incident ? await q.one<IncidentRow>(sql`select v.* from (${visibleIncidentsSql(viewerOf(ctx))} and i.id = ${id}) v`) : undefined;
+  const row = incident ? await visibleIncidentById(q, viewerOf(ctx), id) : undefined;
   if (!incident || !row) throw notFound('Incident');
   return { row, incident, em, q };
 }

@@ -3,10 +3,9 @@ import { execute, parse, type GraphQLSchema, type DocumentNode } from 'graphql';
 import type { Services } from '../../graphql/context';
 import { createContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/relay';
-import { sql } from '../../db/sql';
 import type { Viewer, ViewerOrganization } from '../../auth/viewer';
 import { apiKeyRole, roleCapabilities } from '../../auth/capabilities';
-import type { OrganizationKind } from '../organizations/organization.entity';
+import { activeOrganization } from './notifications.repo';
 
 /**
  * What a notification says about its objects, read through the rulebook: the same GraphQL selection a
@@ -58,9 +57,7 @@ export function recipientViewer(org: ViewerOrganization): Viewer {
 }
 
 export async function loadViewerOrganization(services: Services, organizationId: string): Promise<ViewerOrganization | null> {
-  const row = await services.db.one<{ id: string; code: string; name: string; kind: OrganizationKind; person: boolean; zones: string[] }>(
-    sql`select id, code, name, kind, person, zones from organization where id = ${organizationId} and active`,
-  );
+  const row = await activeOrganization(services.db, organizationId);
   return row ? { ...row, zones: row.zones } : null;
 }
 

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Services } from '../../graphql/context';
-import { sql } from '../../db/sql';
+import { deliveryCountsByOutcome, oldestPendingDeliveryAt, pendingDeliveryCount } from './notifications.repo';
 
 /**
  * Notification metrics (DESIGN.md §7), read from the database at scrape time so that every instance
@@ -18,9 +18,7 @@ export function registerNotificationMetrics(registers: Registry[], services: Pic
     registers,
     async collect() {
       this.reset();
-      const rows = await db.query<{ kind: string; channel: string; status: string; n: number }>(sql`
-        select n.kind, d.channel, d.status, count(*)::int as n from notification_delivery d join notification n on n.id = d.notification_id
-        group by 1, 2, 3`).catch(() => []);
+      const rows = await deliveryCountsByOutcome(db).catch(() => []);
       for (const r of rows) this.set({ kind: r.kind, channel: r.channel, outcome: r.status }, r.n);
     },
   });
@@ -29,8 +27,8 @@ export function registerNotificationMetrics(registers: Registry[], services: Pic
     help: 'Deliveries waiting to be made (pending, due or scheduled for a retry)',
     registers,
     async collect() {
-      const row = await db.one<{ n: number }>(sql`select count(*)::int as n from notification_delivery where status = 'PENDING'`).catch(() => undefined);
-      this.set(row?.n ?? 0);
+      const n = await pendingDeliveryCount(db).catch(() => undefined);
+      this.set(n ?? 0);
     },
   });
   new Gauge({
@@ -38,8 +36,8 @@ export function registerNotificationMetrics(registers: Registry[], services: Pic
     help: 'Age of the oldest pending delivery, in seconds (0 when none)',
     registers,
     async collect() {
-      const row = await db.one<{ at: Date | null }>(sql`select min(created_at) as at from notification_delivery where status = 'PENDING'`).catch(() => undefined);
-      this.set(row?.at ? Math.max(0, (clock.now().getTime() - row.at.getTime()) / 1000) : 0);
+      const at = await oldestPendingDeliveryAt(db).catch(() => undefined);
+      this.set(at ? Math.max(0, (clock.now().getTime() - at.getTime()) / 1000) : 0);
     },
   });
 }

@@ -1,7 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Context, Services } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
-import { sql, and, type Sql } from '../../db/sql';
 import { badInput, notFound } from '../../graphql/errors';
 import { decodeId, decodeKeyset, encodeCursor, pageOf, toGlobalId, type Connection } from '../../graphql/relay';
 import { decideNotificationAdministration, enforce } from '../../auth/decide';
@@ -73,7 +72,7 @@ async function targetOrganization(ctx: Context, organizationId: string | null | 
     if (!decoded) throw badInput('input.organizationId', 'unknown organization');
     id = decoded;
   }
-  const org = await ctx.db.one<{ id: string; country: string }>(sql`select id, country from organization o where o.id = ${id}`);
+  const org = await repo.organizationCountry(ctx.db, id);
   if (!org) throw badInput('input.organizationId', 'unknown organization');
   ctx.authz.require('ORG_ADMIN', 'managing notifications');
   enforce(decideNotificationAdministration(viewer, org.id));
@@ -187,9 +186,7 @@ export async function listWebhooks(ctx: Context, args: { first?: number | null; 
   const org = await targetOrganization(ctx, args.organizationId);
   const first = clampFirst(ctx, args.first);
   const cursor = decodeKeyset(args.after, ['timestamp', 'uuid']);
-  const conds: Sql[] = [sql`w.organization_id = ${org.id}`, sql`w.deleted_at is null`, notificationRowsVisibleSql(viewerOf(ctx))];
-  if (cursor) conds.push(sql`(w.created_at, w.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)`);
-  const rows = await repo.webhooks(ctx.db, and(conds), first + 1);
+  const rows = await repo.webhooks(ctx.db, { organizationId: org.id, visible: notificationRowsVisibleSql(viewerOf(ctx)), after: cursor }, first + 1);
   const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));
   return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toWebhook(e.node) })) };
 }
@@ -201,17 +198,14 @@ export async function listDeliveries(
   const org = await targetOrganization(ctx, args.organizationId);
   const first = clampFirst(ctx, args.first);
   const cursor = decodeKeyset(args.after, ['timestamp', 'uuid']);
-  const conds: Sql[] = [sql`w.organization_id = ${org.id}`, notificationRowsVisibleSql(viewerOf(ctx))];
+  const visible = notificationRowsVisibleSql(viewerOf(ctx));
   const f = args.filter;
-  if (f?.kind) conds.push(sql`n.kind = ${f.kind}`);
-  if (f?.status) conds.push(sql`w.status = ${f.status}`);
+  let webhookId: string | null = null;
   if (f?.webhookId) {
-    const wid = decodeId(f.webhookId, 'Webhook');
-    if (!wid) throw badInput('filter.webhookId', 'unknown webhook');
-    conds.push(sql`w.webhook_id = ${wid}`);
+    webhookId = decodeId(f.webhookId, 'Webhook');
+    if (!webhookId) throw badInput('filter.webhookId', 'unknown webhook');
   }
-  if (cursor) conds.push(sql`(w.created_at, w.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)`);
-  const rows = await repo.deliveries(ctx.db, and(conds), first + 1);
+  const rows = await repo.deliveries(ctx.db, { organizationId: org.id, visible, kind: f?.kind, status: f?.status, webhookId, after: cursor }, first + 1);
   const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));
   return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toDelivery(e.node) })) };
 }

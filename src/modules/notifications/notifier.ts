@@ -2,9 +2,12 @@ import os from 'node:os';
 import PgBoss from 'pg-boss';
 import type { GraphQLSchema } from 'graphql';
 import type { Services } from '../../graphql/context';
-import { sql } from '../../db/sql';
-import type { Channel, DeliveryStatus, Language, NotificationKind } from './notification.entity';
-import { insertIntents, type Intent } from './outbox';
+import type { DeliveryStatus, Language, NotificationKind } from './notification.entity';
+import { insertIntents, type Intent } from './outbox.repo';
+import {
+  claimDueDeliveries, deliveryForAttempt, disableGoneWebhook, dueReminders, finishAttempt, markAttemptInterrupted, startAttempt,
+  type DeliveryAttemptRow,
+} from './notifications.repo';
 import { loadViewerOrganization, readContent, type NotificationData } from './content';
 import { createMailer, type Mailer } from './mail';
 import { renderMessage, formatDue } from './messages';
@@ -17,26 +20,6 @@ interface DeliveryJob {
   deliveryId: string;
   attempt: number;
 }
-
-type DeliveryRow = {
-  id: string;
-  status: DeliveryStatus;
-  attempts: number;
-  retry_base: number;
-  channel: Channel;
-  address: string;
-  organization_id: string;
-  kind: NotificationKind;
-  incident_id: string | null;
-  directive_id: string | null;
-  webhook_id: string | null;
-  secret: string | null;
-  previous_secret: string | null;
-  previous_secret_until: Date | null;
-  webhook_usable: boolean | null;
-  language: Language | null;
-  country: string;
-};
 
 /** What an attempt came to: the delivery's next state. */
 interface Outcome {
@@ -166,55 +149,25 @@ export class Notifier {
     if (!boss) return;
     const cfg = this.services.config.notifications;
     const now = this.services.clock.now();
-    const client = await this.services.db.pool.connect();
-    let broken = false;
-    const onError = () => (broken = true);
-    client.on('error', onError);
-    try {
-      await client.query('begin');
-      const { rows } = await client.query<{ id: string; attempt: number }>(
-        `update notification_delivery d set queued_attempt = d.attempts + 1
-         where d.id in (select id from notification_delivery where status = 'PENDING' and next_attempt_at <= $1 and queued_attempt <= attempts
-                        order by next_attempt_at limit 200 for update skip locked)
-         returning d.id, d.queued_attempt as attempt`,
-        [now],
-      );
+    await claimDueDeliveries(this.services.db, now, async (rows, executeSql) => {
       if (rows.length) {
         await boss.insert(
           rows.map((r) => ({ name: DELIVERY_QUEUE, data: { deliveryId: r.id, attempt: r.attempt }, retryLimit: 100, retryDelay: 1, expireInSeconds: cfg.jobExpireSeconds })),
-          { db: { executeSql: async (text: string, values: unknown[]) => client.query(text, values) } },
+          { db: { executeSql } },
         );
       }
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => (broken = true));
-      throw err;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
+    });
   }
 
   /** One attempt of one delivery. Idempotent: an attempt already recorded is not made again. */
   async perform(job: DeliveryJob): Promise<void> {
     const { db, clock, config } = this.services;
-    const row = await db.one<DeliveryRow>(sql`
-      select d.id, d.status, d.attempts, d.retry_base, d.channel, d.address, d.organization_id, d.webhook_id,
-        n.kind, n.incident_id, n.directive_id,
-        w.secret, w.previous_secret, w.previous_secret_until, (w.active and w.deleted_at is null) as webhook_usable,
-        s.language, o.country
-      from notification_delivery d join notification n on n.id = d.notification_id
-      join organization o on o.id = d.organization_id
-      left join webhook w on w.id = d.webhook_id
-      left join notification_settings s on s.organization_id = d.organization_id
-      where d.id = ${job.deliveryId}`);
+    const row = await deliveryForAttempt(db, job.deliveryId);
     if (!row || row.status !== 'PENDING' || row.attempts >= job.attempt) return;
     const startedAt = clock.now();
     // An attempt of this number that started and never finished was cut short (its worker died).
-    await db.query(sql`update notification_attempt set outcome = 'INTERRUPTED', finished_at = ${startedAt}
-      where delivery_id = ${row.id} and attempt = ${job.attempt} and finished_at is null`);
-    const attempt = await db.one<{ id: string }>(sql`insert into notification_attempt (delivery_id, attempt, started_at, instance)
-      values (${row.id}, ${job.attempt}, ${startedAt}, ${this.instance}) returning id`);
+    await markAttemptInterrupted(db, row.id, job.attempt, startedAt);
+    const attemptId = await startAttempt(db, row.id, job.attempt, startedAt, this.instance);
     let outcome: Outcome;
     try {
       outcome = await this.attempt(row, job.attempt);
@@ -222,17 +175,10 @@ export class Notifier {
       outcome = this.failure(job.attempt - row.retry_base, null, (err as Error).message, null);
     }
     const finishedAt = clock.now();
-    await db.query(sql`update notification_attempt set finished_at = ${finishedAt}, status_code = ${outcome.statusCode},
-      latency_ms = ${outcome.latencyMs}, outcome = ${outcome.outcome}, error = ${outcome.error} where id = ${attempt!.id}`);
-    await db.query(sql`update notification_delivery set attempts = ${job.attempt}, status = ${outcome.status},
-        next_attempt_at = coalesce(${outcome.nextAttemptAt}::timestamptz, next_attempt_at), last_status_code = ${outcome.statusCode},
-        last_error = ${outcome.error}, delivered_at = ${outcome.status === 'DELIVERED' ? finishedAt : null}, updated_at = ${finishedAt}
-      where id = ${row.id} and attempts < ${job.attempt}`);
+    await finishAttempt(db, attemptId, row.id, job.attempt, outcome, finishedAt);
     if (outcome.outcome === 'GONE' && row.webhook_id) {
       // 410: the receiver says the endpoint is gone for good; stop using it (an ADMIN can re-activate it).
-      await db.query(sql`update webhook set active = false, disabled_reason = ${'the receiver answered 410 Gone'}, updated_at = ${finishedAt} where id = ${row.webhook_id}`);
-      await db.query(sql`update notification_delivery set status = 'CANCELLED', last_error = 'endpoint disabled (410 Gone)', updated_at = ${finishedAt}
-        where webhook_id = ${row.webhook_id} and status = 'PENDING'`);
+      await disableGoneWebhook(db, row.webhook_id, finishedAt);
     }
     void config;
   }
@@ -246,7 +192,7 @@ export class Notifier {
     return { outcome: 'RETRY', status: 'PENDING', nextAttemptAt: new Date(now.getTime() + delay), statusCode, error, latencyMs };
   }
 
-  private async attempt(row: DeliveryRow, attempt: number): Promise<Outcome> {
+  private async attempt(row: DeliveryAttemptRow, attempt: number): Promise<Outcome> {
     const services = this.services;
     const cfg = services.config.notifications;
     const none = (outcome: Outcome['outcome'], status: DeliveryStatus, error: string): Outcome => ({ outcome, status, nextAttemptAt: null, statusCode: null, error, latencyMs: null });
@@ -312,8 +258,6 @@ export function emailMessage(language: Language, kind: NotificationKind, data: N
   return renderMessage(language, kind, args);
 }
 
-const OPEN_DIRECTIVE = ['ISSUED', 'ACKNOWLEDGED', 'IN_PROGRESS'];
-
 /**
  * Reminders (DESIGN.md §7), by the injected clock: DIRECTIVE_DUE_SOON at due − NOTIFY_DUE_SOON_HOURS,
  * DIRECTIVE_OVERDUE past due (recipient and coordinator), FINAL_REPORT_DUE a day before the final
@@ -325,30 +269,7 @@ export async function writeReminders(services: Services): Promise<number> {
   const now = clock.now();
   const soonHours = config.notifications.dueSoonHours;
   const finalHours = config.deadlines.finalReportHours;
-  const rows = await db.query<{ kind: NotificationKind; organization_id: string; incident_id: string; directive_id: string | null; key: string }>(sql`
-    with open_directives as (
-      select d.id, d.incident_id, d.recipient_org_id, d.issuer_org_id, d.due_at from directive d
-      where d.status = any(${OPEN_DIRECTIVE}::text[]) and d.due_at - make_interval(hours => ${soonHours}) <= ${now}
-    ), candidates as (
-      select 'DIRECTIVE_DUE_SOON' as kind, recipient_org_id as organization_id, incident_id, id as directive_id, due_at as threshold
-        from open_directives where due_at > ${now}
-      union all
-      select 'DIRECTIVE_OVERDUE', recipient_org_id, incident_id, id, due_at from open_directives where due_at <= ${now}
-      union all
-      select 'DIRECTIVE_OVERDUE', issuer_org_id, incident_id, id, due_at from open_directives where due_at <= ${now}
-      union all
-      select 'FINAL_REPORT_DUE', i.handler_org_id, i.id, null, i.resolved_at + make_interval(hours => ${finalHours})
-        from incident i where i.status = 'RESOLVED' and i.final_report is null
-        and i.resolved_at + make_interval(hours => ${finalHours}) - interval '1 day' <= ${now}
-      union all
-      select 'FINAL_REPORT_OVERDUE', i.handler_org_id, i.id, null, i.resolved_at + make_interval(hours => ${finalHours})
-        from incident i where i.status = 'RESOLVED' and i.final_report is null
-        and i.resolved_at + make_interval(hours => ${finalHours}) + interval '1 day' <= ${now}
-    )
-    select c.kind, c.organization_id, c.incident_id, c.directive_id,
-      c.kind || ':' || coalesce(c.directive_id, c.incident_id)::text || ':' || extract(epoch from c.threshold)::bigint || ':' || c.organization_id as key
-    from candidates c
-    where not exists (select 1 from notification n where n.reminder_key = c.kind || ':' || coalesce(c.directive_id, c.incident_id)::text || ':' || extract(epoch from c.threshold)::bigint || ':' || c.organization_id)`);
+  const rows = await dueReminders(db, now, soonHours, finalHours);
   if (rows.length === 0) return 0;
   const intents: Intent[] = rows.map((r) => ({ kind: r.kind, organizationId: r.organization_id, incidentId: r.incident_id, directiveId: r.directive_id, position: null, email: null, reminderKey: r.key }));
   return db.tx((q) => insertIntents(q, now, intents));

@@ -1,38 +1,9 @@
 import type { Queryable } from '../../db/db';
-import { sql } from '../../db/sql';
 import type { NotificationKind } from './notification.entity';
+import { incidentFactsOf, insertIntents, type Facts, type Intent, type WrittenEvent } from './outbox.repo';
 
-/** An event as `appendEvents` inserted it. */
-export type WrittenEvent = {
-  position: string;
-  incident_id: string;
-  directive_id: string | null;
-  type: string;
-  data: Record<string, unknown>;
-  actor_org_id: string | null;
-};
-
-export interface Intent {
-  kind: NotificationKind;
-  organizationId: string;
-  incidentId: string | null;
-  directiveId: string | null;
-  position: string | null;
-  /** An address of its own (the reporter's receipt), else the organization's notification e-mail. */
-  email: string | null;
-  reminderKey?: string | null;
-}
-
-type Facts = {
-  id: string;
-  reporting_org_id: string;
-  reporting_kind: string;
-  handler_org_id: string;
-  coordinator_org_id: string | null;
-  coordinator_owns: boolean;
-  coordinator_id: string;
-  receipt_email: string | null;
-};
+// The event writer (incidents/events.repo.ts) may import this file only (eslint.config.mjs `outbox`).
+export type { WrittenEvent } from './outbox.repo';
 
 /** Status changes the REPORTER view shows (DESIGN.md §3 row 3), other than the report itself. */
 const REPORTER_STATUS_EVENTS = new Set(['TRIAGED', 'RESPONSE_STARTED', 'ESCALATED', 'COORDINATION_STARTED', 'RETURNED', 'REJECTED', 'WITHDRAWN', 'REOPENED', 'RESOLVED', 'CLOSED']);
@@ -92,15 +63,7 @@ export function intentsFor(events: readonly WrittenEvent[], facts: Map<string, F
 export async function recordNotifications(q: Queryable, at: Date, events: readonly WrittenEvent[]): Promise<void> {
   const incidentIds = [...new Set(events.map((e) => e.incident_id))];
   const directiveIds = [...new Set(events.map((e) => e.directive_id).filter((d): d is string => !!d))];
-  const rows = await q.query<Facts & { directive_id: string | null; recipient_org_id: string | null; issuer_org_id: string | null }>(sql`
-    select i.id, i.reporting_org_id, ro.kind as reporting_kind, i.handler_org_id, i.coordinator_org_id, i.coordinator_owns,
-      (select c.id from organization c where c.kind = 'COORDINATOR') as coordinator_id,
-      case when ro.person then nullif(i.reporter_contact->>'email', '') else a.email end as receipt_email,
-      d.id as directive_id, d.recipient_org_id, d.issuer_org_id
-    from incident i join organization ro on ro.id = i.reporting_org_id
-    left join account a on a.id = i.reporter_account_id
-    left join directive d on d.incident_id = i.id and d.id = any(${directiveIds}::uuid[])
-    where i.id = any(${incidentIds}::uuid[])`);
+  const rows = await incidentFactsOf(q, incidentIds, directiveIds);
   const facts = new Map<string, Facts>();
   const directives = new Map<string, { recipient_org_id: string; issuer_org_id: string }>();
   for (const r of rows) {
@@ -108,38 +71,4 @@ export async function recordNotifications(q: Queryable, at: Date, events: readon
     if (r.directive_id && r.recipient_org_id && r.issuer_org_id) directives.set(r.directive_id, { recipient_org_id: r.recipient_org_id, issuer_org_id: r.issuer_org_id });
   }
   await insertIntents(q, at, intentsFor(events, facts, directives));
-}
-
-/**
- * Inserts intents and, in the same statement, their deliveries: an e-mail when the organization
- * wants the kind and has an address, and one per active webhook that takes the kind. Reminders carry
- * a unique key: a threshold already notified (by any instance) inserts nothing. Returns how many
- * intents were new.
- */
-export async function insertIntents(q: Queryable, at: Date, intents: readonly Intent[]): Promise<number> {
-  if (intents.length === 0) return 0;
-  const rows = await q.query<{ n: number }>(sql`
-    with n as (
-      insert into notification (kind, organization_id, incident_id, directive_id, event_position, reminder_key, email, created_at)
-      select * from unnest(${intents.map((i) => i.kind)}::text[], ${intents.map((i) => i.organizationId)}::uuid[],
-        ${intents.map((i) => i.incidentId)}::uuid[], ${intents.map((i) => i.directiveId)}::uuid[], ${intents.map((i) => i.position)}::bigint[],
-        ${intents.map((i) => i.reminderKey ?? null)}::text[], ${intents.map((i) => i.email)}::text[]), unnest(array[${at}::timestamptz]) as t
-      on conflict (reminder_key) do nothing
-      returning id, kind, organization_id, email
-    ), wanted as (
-      select n.*, coalesce(n.email, s.email, o.contact->>'intakeEmail') as address
-      from n join organization o on o.id = n.organization_id
-      left join notification_settings s on s.organization_id = n.organization_id
-      where s.kinds is null or n.kind = any(s.kinds)
-    ), d as (
-      insert into notification_delivery (notification_id, organization_id, channel, webhook_id, address, status, next_attempt_at, created_at, updated_at)
-      select id, organization_id, 'EMAIL', null::uuid, address, 'PENDING', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz from wanted where address is not null and address <> ''
-      union all
-      select w2.id, w2.organization_id, 'WEBHOOK', w.id, w.url, 'PENDING', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
-      from wanted w2 join webhook w on w.organization_id = w2.organization_id and w.active and w.deleted_at is null
-        and (w.kinds is null or w2.kind = any(w.kinds))
-      returning 1
-    )
-    select (select count(*) from n)::int as n, (select count(*) from d)::int as d`);
-  return rows[0]?.n ?? 0;
 }

@@ -1,26 +1,8 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { Db, Row } from '../../db/db';
-import { sql } from '../../db/sql';
+import type { Db } from '../../db/db';
 import { EVENT_CHANNEL, PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
-
-export interface HubEvent extends Row {
-  id: string;
-  position: string;
-  incident_id: string;
-  directive_id: string | null;
-  note_id: string | null;
-  type: string;
-  occurred_at: Date;
-  data: Record<string, unknown>;
-  actor_org_id: string | null;
-  actor_email: string | null;
-  actor_key_name: string | null;
-}
-
-export const EVENT_SELECT = sql`select e.id, e.position::text as position, e.incident_id, e.directive_id, e.note_id, e.type, e.occurred_at, e.data,
-  e.actor_org_id, a.email as actor_email, k.name as actor_key_name
-  from incident_event e left join account a on a.id = e.actor_account_id left join api_key k on k.id = e.actor_api_key_id`;
+import { committedEventPosition, eventsAfter, listen, EVENT_PAGE, type HubEvent } from './subscription.repo';
 
 export type BatchListener = (events: HubEvent[]) => Promise<void> | void;
 export type PrincipalListener = (principalId: string) => void;
@@ -50,8 +32,7 @@ export class EventHub {
 
   /** The newest committed event's position (positions follow commit order, so nothing committed lies above it). */
   async committedPosition(): Promise<string> {
-    const row = await this.db.one<{ p: string }>(sql`select coalesce(max(position), 0)::text as p from incident_event`);
-    return row?.p ?? '0';
+    return committedEventPosition(this.db);
   }
 
   async start(): Promise<void> {
@@ -76,8 +57,7 @@ export class EventHub {
     });
     try {
       await client.connect();
-      await client.query(`listen ${EVENT_CHANNEL}`);
-      await client.query(`listen ${PRINCIPAL_CHANGED_CHANNEL}`);
+      await listen(client, [EVENT_CHANNEL, PRINCIPAL_CHANGED_CHANNEL]);
       this.client = client;
       this.poke(); // catch up on whatever committed while we were not listening
     } catch (err) {
@@ -108,7 +88,7 @@ export class EventHub {
         do {
           this.again = false;
           for (;;) {
-            const batch = await this.db.query<HubEvent>(sql`${EVENT_SELECT} where e.position > ${this.lastPosition}::bigint order by e.position limit 500`);
+            const batch = await eventsAfter(this.db, this.lastPosition);
             if (batch.length === 0) break;
             this.lastPosition = batch[batch.length - 1].position;
             for (const l of this.batchListeners) {
@@ -118,7 +98,7 @@ export class EventHub {
                 this.log.error({ err: (err as Error).message }, 'subscription dispatch failed');
               }
             }
-            if (batch.length < 500) break;
+            if (batch.length < EVENT_PAGE) break;
           }
         } while (this.again);
       } catch (err) {

@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../db/db';
-import { sql } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
-import { eventVisibleSql, directiveVisibleSql, directiveStreamSql, inWildcardStream, type AccessLevel } from '../../auth/views';
-import { visibleIncidentsSql } from '../incidents/incident.repo';
-import { EVENT_SELECT, type EventHub, type HubEvent } from './event-hub';
+import { inWildcardStream, type AccessLevel } from '../../auth/views';
+import type { EventHub } from './event-hub';
+import {
+  incidentAccessLevels, scopedEventsAfter, streamedDirectiveIds, visibleEventIds, EVENT_PAGE, type HubEvent, type Scope,
+} from './subscription.repo';
 
 declare module '../../graphql/context' {
   interface Services {
@@ -13,7 +14,7 @@ declare module '../../graphql/context' {
   }
 }
 
-export type Scope = { kind: 'INCIDENT'; incidentId: string | null } | { kind: 'DIRECTIVE' };
+export type { Scope } from './subscription.repo';
 
 /** What a subscriber receives: a real event (visible to it), or a synthetic access change. */
 export type Delivery =
@@ -123,7 +124,7 @@ export class SubscriptionManager {
       else sub.lastPosition = await this.hub.committedPosition();
       // A resumed incident subscription whose incident is no longer visible: one ACCESS_REVOKED, then done.
       if (scope.kind === 'INCIDENT' && scope.incidentId && after !== null && !sub.revoked.has(scope.incidentId)) {
-        const access = await this.accessOf(viewer(), [scope.incidentId]);
+        const access = await incidentAccessLevels(this.db, viewer(), [scope.incidentId]);
         if (!access.has(scope.incidentId)) this.revoke(sub, scope.incidentId, sub.lastPosition, new Date());
       }
       // The batches held meanwhile, in order. Batches arriving while they are evaluated are held too: going
@@ -148,13 +149,10 @@ export class SubscriptionManager {
 
   private async replay(sub: Subscriber): Promise<void> {
     for (;;) {
-      const scope = sub.scope;
-      const filter =
-        scope.kind === 'DIRECTIVE' ? sql`and e.type like 'DIRECTIVE\\_%'` : scope.incidentId ? sql`and e.incident_id = ${scope.incidentId}` : sql``;
-      const page = await this.db.query<HubEvent>(sql`${EVENT_SELECT} where e.position > ${sub.lastPosition}::bigint ${filter} order by e.position limit 500`);
+      const page = await scopedEventsAfter(this.db, sub.lastPosition, sub.scope);
       if (page.length === 0) return;
       await this.evaluate([sub], page);
-      if (page.length < 500 || sub.ended) return;
+      if (page.length < EVENT_PAGE || sub.ended) return;
     }
   }
 
@@ -186,35 +184,14 @@ export class SubscriptionManager {
     }
   }
 
-  /** Incidents visible to the viewer among `ids`, with the view. */
-  private async accessOf(viewer: Viewer, ids: string[]): Promise<Map<string, AccessLevel>> {
-    const rows = await this.db.query<{ id: string; access_level: AccessLevel }>(
-      sql`select v.id, v.access_level from (${visibleIncidentsSql(viewer)} and i.id = any(${ids}::uuid[])) v`,
-    );
-    return new Map(rows.map((r) => [r.id, r.access_level]));
-  }
-
   /** The same decision for every subscriber of one group: two statements per group and batch. */
   private async evaluate(subs: Subscriber[], batch: HubEvent[]): Promise<void> {
     const viewer = subs[0].viewer();
     const incidentIds = [...new Set(batch.map((e) => e.incident_id))];
-    const accessLevels = await this.accessOf(viewer, incidentIds);
-    const visibleEvents = new Set(
-      (
-        await this.db.query<{ id: string }>(sql`select e.id from incident_event e join (${visibleIncidentsSql(viewer)} and i.id = any(${incidentIds}::uuid[])) v on v.id = e.incident_id
-          where e.id = any(${batch.map((e) => e.id)}::uuid[]) and ${eventVisibleSql(viewer)}`)
-      ).map((r) => r.id),
-    );
+    const accessLevels = await incidentAccessLevels(this.db, viewer, incidentIds);
+    const visibleEvents = await visibleEventIds(this.db, viewer, incidentIds, batch.map((e) => e.id));
     const directiveIds = [...new Set(batch.map((e) => e.directive_id).filter((d): d is string => !!d))];
-    const myDirectives = new Set(
-      directiveIds.length
-        ? (
-            await this.db.query<{ id: string }>(sql`select d.id from directive d join incident i on i.id = d.incident_id
-              where d.id = any(${directiveIds}::uuid[]) and ${directiveVisibleSql(viewer)}
-                and ${directiveStreamSql(viewer)}`)
-          ).map((r) => r.id)
-        : [],
-    );
+    const myDirectives = directiveIds.length ? await streamedDirectiveIds(this.db, viewer, directiveIds) : new Set<string>();
     // One delivery object per event for the whole group: the GraphQL answer to it is then computed once
     // per selection and shared by the group's subscribers (shared-execution.ts).
     const deliveries = new Map<string, Delivery>();
