@@ -15,12 +15,6 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const MODULES = path.join(ROOT, 'src', 'modules');
 
 /**
- * Modules that another change is reshaping now (accounts, organizations, statistics, registry, notes,
- * timeline): not read until it merges. That change empties this set; nothing is to be added to it.
- */
-const PENDING: ReadonlySet<string> = new Set(['accounts', 'organizations', 'statistics', 'registry', 'notes', 'timeline']);
-
-/**
  * Files that may break a rule, each with the reason (path relative to the repository). None is needed
  * today; an entry must say why its code cannot live in a repo (or why its resolver needs src/db/).
  */
@@ -88,7 +82,6 @@ describe('module shape (DESIGN.md §6)', () => {
 
   it('SQL only in repos, compiled reads, entities and migrations; resolvers import no src/db/ code', () => {
     const found = modules
-      .filter((m) => !PENDING.has(m))
       .flatMap((m) => typeScriptFiles(path.join(MODULES, m)))
       .map(relative)
       .flatMap((f) => violations(f, fs.readFileSync(path.join(ROOT, f), 'utf8')).filter((v) => EXCEPTIONS.get(f)?.rule !== v.rule))
@@ -96,8 +89,7 @@ describe('module shape (DESIGN.md §6)', () => {
     expect(found).toEqual([]);
   });
 
-  it('PENDING names only modules that exist, and every exception still breaks its rule', () => {
-    expect([...PENDING].filter((m) => !modules.includes(m))).toEqual([]);
+  it('every exception still breaks its rule', () => {
     const stale = [...EXCEPTIONS].filter(
       ([f, e]) => !fs.existsSync(path.join(ROOT, f)) || !violations(f, fs.readFileSync(path.join(ROOT, f), 'utf8')).some((v) => v.rule === e.rule),
     );
