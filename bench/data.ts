@@ -21,7 +21,8 @@ export function sizesAt(scale: number): Sizes {
     directives: n(FULL_SIZE.directives),
     events: n(FULL_SIZE.events),
     notes: n(FULL_SIZE.notes),
-    constituents: Math.max(10, n(FULL_SIZE.constituents)),
+    // At least 20: the subscription benchmark's subscribers follow up to 20 constituents' reports.
+    constituents: Math.max(20, n(FULL_SIZE.constituents)),
   };
 }
 

@@ -32,6 +32,8 @@ export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string 
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
+      // No mail server here; a run that measures notifications sets SMTP_URL and NOTIFICATIONS itself.
+      NOTIFICATIONS: 'off',
       ...process.env,
       DATABASE_URL: databaseUrl,
       JWT_SECRET: BENCH_JWT_SECRET,

@@ -13,7 +13,7 @@ import {
 import { startHub, post, BENCH_JWT_SECRET, type HubProcess } from './hub';
 import { hubLoad, floorLoad, type Stats } from './load';
 import { explainOperations, summarize, StatementCapture, type ExplainResult } from './explain';
-import { subscriptionBench, type SubscriptionResult, type SubscriberGroup, type ReportSpec, type Reporter } from './subscriptions';
+import { subscriptionBench, nationalSubscribers, subscriptionFigures, subscriptionLine, type SubscriptionResult } from './subscriptions';
 import { newestProfile, summarizeProfile } from './profile';
 import { CpuMeter } from './cpu';
 import { abuseBench, type AbuseResult } from './abuse';
@@ -26,6 +26,7 @@ import { abuseBench, type AbuseResult } from './abuse';
  * BENCH_WARMUP (seconds of load before the first measurement of each operation, 5: the JIT settles),
  * BENCH_CONCURRENCY (1,8,32), BENCH_ONLY (operation names; `abuse` alone runs only the abuse-limit section),
  * BENCH_VIEWERS (coordinator,isp,registry), BENCH_SUBSCRIBERS (1000),
+ * BENCH_SUBSCRIBERS_LARGE (10000 of 20 organizations; 0 skips that run), BENCH_SUB_PROCESSES (its client processes, 4),
  * BENCH_EVENT_RATE (reports/s, 25), BENCH_SUB_SECONDS (10), BENCH_ABUSE_SECONDS (3), BENCH_REUSE=1 (keep a loaded data set of
  * the same scale), BENCH_CPU_PROF=1 (profile the hub), BENCH_SKIP=explain,subscriptions,abuse,
  * BENCH_DATABASE_URL (else an embedded PostgreSQL in .data/bench),
@@ -47,6 +48,8 @@ const runs = (section: 'explain' | 'subscriptions' | 'abuse'): boolean =>
   !SKIP.has(section) && (section === 'abuse' ? !ONLY || ONLY.includes('abuse') : !ABUSE_ONLY);
 const ABUSE_SECONDS = Number(env.BENCH_ABUSE_SECONDS ?? '3');
 const SUBSCRIBERS = Number(env.BENCH_SUBSCRIBERS ?? '1000');
+const LARGE_SUBSCRIBERS = Number(env.BENCH_SUBSCRIBERS_LARGE ?? '10000');
+const SUB_PROCESSES = Number(env.BENCH_SUB_PROCESSES ?? '4');
 const EVENT_RATE = Number(env.BENCH_EVENT_RATE ?? '25');
 const SUB_SECONDS = Number(env.BENCH_SUB_SECONDS ?? '10');
 const REUSE = env.BENCH_REUSE === '1';
@@ -204,42 +207,26 @@ async function main(): Promise<void> {
 
     // ---- subscriptions ----
     let subscriptions: SubscriptionResult | null = null;
+    let subscriptionsLarge: SubscriptionResult | null = null;
     if (runs('subscriptions')) {
       log(`\nSubscriptions: ${SUBSCRIBERS} subscribers, ${EVENT_RATE} reports/s for ${SUB_SECONDS} s`);
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       await ensureConstituentAccounts(c);
       const tok = (email: string) => accountToken(c, email);
-      // A national hub's live clients: the coordinator's and the registry's desks, the handlers' desks,
-      // and companies following their own reports; each report reaches the coordinator, the registry
-      // (a GREEN .vn domain), its handler and its reporter.
-      const n = (f: number) => Math.max(1, Math.round(SUBSCRIBERS * f));
-      const constituents = (await c.query<{ code: string }>(`select code from organization where code like 'BENCH-C%' order by code limit 20`)).rows.map((r) => r.code);
-      const groups: SubscriberGroup[] = [
-        { org: 'VNCERT', token: await tok('handler@vncert.test'), count: n(0.1), receives: () => true },
-        // The registry's view of these reports is DOMAIN_FEED, which shows no timeline events (DESIGN.md §3):
-        // its subscribers are evaluated for every batch but receive none of them.
-        { org: 'VNNIC', token: await tok('handler@vnnic.test'), count: n(0.05), receives: () => false },
-      ];
-      for (const [org, share] of [['VNPT', 0.15], ['VIETTEL', 0.15], ['FPT', 0.15], ['MOF-IT', 0.05], ['HANOI-DIC', 0.05]] as const) {
-        groups.push({ org, token: await tok(`handler@${org.toLowerCase()}.test`), count: n(share), receives: (r: ReportSpec) => r.handler === org });
-      }
-      const left = SUBSCRIBERS - groups.reduce((k, g) => k + g.count, 0);
-      const reporters: Reporter[] = [];
-      for (let i = 0; i < constituents.length; i++) {
-        const org = constituents[i];
-        const token = await tok(`reporter@${org.toLowerCase()}.test`);
-        reporters.push({ org, token });
-        const count = Math.floor(left / constituents.length) + (i < left % constituents.length ? 1 : 0);
-        if (count > 0) groups.push({ org, token, count, receives: (r: ReportSpec) => r.reporter === org });
-      }
+      const base = await nationalSubscribers(c, tok, SUBSCRIBERS, 20);
+      // Issue 16: ten thousand subscribers of 20 organizations (7 members, 13 constituents).
+      const large = LARGE_SUBSCRIBERS > 0 ? await nationalSubscribers(c, tok, LARGE_SUBSCRIBERS, 13) : null;
       await c.end();
-      subscriptions = await subscriptionBench(hub, groups, reporters, EVENT_RATE, SUB_SECONDS, log);
-      log(
-        `  ${subscriptions.reports - subscriptions.failedReports}/${subscriptions.reports} reports at ${subscriptions.eventsPerSecond}/s, ${subscriptions.deliveries}/${subscriptions.expectedDeliveries} deliveries, ` +
-          `latency p50 ${subscriptions.p50Ms} ms p99 ${subscriptions.p99Ms} ms, ${(subscriptions.bytesPerSubscriber / 1024).toFixed(1)} KiB per subscriber (RSS)`,
-      );
-      if (subscriptions.deliveries < subscriptions.expectedDeliveries) failed = true;
+      const meter = new CpuMeter(hub.pid, postmaster, true);
+      subscriptions = await subscriptionBench(hub, base.groups, base.reporters, EVENT_RATE, SUB_SECONDS, log, { meter });
+      log(subscriptionLine(subscriptions));
+      if (large) {
+        log(`\nSubscriptions: ${LARGE_SUBSCRIBERS} subscribers of ${large.groups.length} organizations, ${EVENT_RATE} reports/s for ${SUB_SECONDS} s`);
+        subscriptionsLarge = await subscriptionBench(hub, large.groups, large.reporters, EVENT_RATE, SUB_SECONDS, log, { meter, processes: SUB_PROCESSES });
+        log(subscriptionLine(subscriptionsLarge));
+      }
+      for (const s of [subscriptions, subscriptionsLarge]) if (s && s.deliveries < s.expectedDeliveries) failed = true;
     }
 
     // ---- abuse limits (DESIGN.md §4, issue 13): validation cost of abusive documents, before and after ----
@@ -278,15 +265,8 @@ async function main(): Promise<void> {
       hubWorkers: Number(env.BENCH_HUB_WORKERS ?? 1),
       ratioDefinition: 'ratio = floor throughput / hub throughput (lower is better; 1 = as fast as the hand-written SQL); cpuRatio = CPU per request of the hub (node process + PostgreSQL) / of the floor (pg client + PostgreSQL)',
       operations: results.map(({ hubErrors: _h, floorErrors: _f, ...r }) => r),
-      subscriptions: subscriptions && {
-        subscribers: subscriptions.subscribers,
-        eventsPerSecond: subscriptions.eventsPerSecond,
-        p50Ms: subscriptions.p50Ms,
-        p99Ms: subscriptions.p99Ms,
-        bytesPerSubscriber: subscriptions.bytesPerSubscriber,
-        deliveries: subscriptions.deliveries,
-        expectedDeliveries: subscriptions.expectedDeliveries,
-      },
+      subscriptions: subscriptions && subscriptionFigures(subscriptions),
+      subscriptionsLarge: subscriptionsLarge && subscriptionFigures(subscriptionsLarge),
       plans: explained.map((e) => ({
         name: e.name,
         viewer: e.viewer,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Db, Row } from '../../db/db';
-import { sql, raw } from '../../db/sql';
+import { sql, raw, join } from '../../db/sql';
 import type { Viewer } from '../../auth/viewer';
 import { eventVisibleSql, directiveVisibleSql, directiveStreamSql, type AccessLevel } from '../../auth/views';
 import { visibleIncidentsSql } from '../incidents/incident.repo';
@@ -63,18 +63,34 @@ export async function incidentAccessLevels(db: Db, viewer: Viewer, ids: readonly
   return new Map(rows.map((r) => [r.id, r.access_level]));
 }
 
-/** The events among `eventIds` (of the incidents `incidentIds`) that the viewer may see. */
-export async function visibleEventIds(db: Db, viewer: Viewer, incidentIds: readonly string[], eventIds: readonly string[]): Promise<Set<string>> {
-  const visible = sql`select e.id from incident_event e join (${visibleIncidentsSql(viewer)} and i.id = any(${incidentIds}::uuid[])) v on v.id = e.incident_id
-          where e.id = any(${eventIds}::uuid[]) and ${eventVisibleSql(viewer)}`;
-  const rows = await db.query<{ id: string }>(visible);
-  return new Set(rows.map((r) => r.id));
+/**
+ * The rulebook's decision on a batch for several viewers (`g`: the viewer's index) in one statement: each batch
+ * incident a viewer sees, with the view, joined to the batch's events that view shows (`event_id`, null if none).
+ */
+export async function batchVisibility(
+  db: Db, viewers: readonly Viewer[], incidentIds: readonly string[], eventIds: readonly string[],
+): Promise<{ g: number; id: string; access_level: AccessLevel; event_id: string | null }[]> {
+  return db.query(
+    join(
+      viewers.map(
+        (viewer, g) => sql`(select ${g}::int as g, v.id, v.access_level, e.id as event_id
+          from (${visibleIncidentsSql(viewer)} and i.id = any(${incidentIds}::uuid[])) v
+          left join incident_event e on e.incident_id = v.id and e.id = any(${eventIds}::uuid[]) and ${eventVisibleSql(viewer)})`,
+      ),
+      ' union all ',
+    ),
+  );
 }
 
-/** The directives among `ids` that the viewer may see and that belong in its directive stream. */
-export async function streamedDirectiveIds(db: Db, viewer: Viewer, ids: readonly string[]): Promise<Set<string>> {
-  const rows = await db.query<{ id: string }>(sql`select d.id from directive d join incident i on i.id = d.incident_id
-              where d.id = any(${ids}::uuid[]) and ${directiveVisibleSql(viewer)}
-                and ${directiveStreamSql(viewer)}`);
-  return new Set(rows.map((r) => r.id));
+/** The directives among `ids` that each viewer (`g`: its index) may see and that belong in its directive stream. */
+export async function streamedDirectivesByViewer(db: Db, viewers: readonly Viewer[], ids: readonly string[]): Promise<{ g: number; id: string }[]> {
+  return db.query(
+    join(
+      viewers.map(
+        (viewer, g) => sql`(select ${g}::int as g, d.id from directive d join incident i on i.id = d.incident_id
+          where d.id = any(${ids}::uuid[]) and ${directiveVisibleSql(viewer)} and ${directiveStreamSql(viewer)})`,
+      ),
+      ' union all ',
+    ),
+  );
 }
