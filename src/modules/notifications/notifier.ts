@@ -221,6 +221,7 @@ export class Notifier {
     } catch (err) {
       outcome = this.failure(job.attempt - row.retry_base, null, (err as Error).message, null);
     }
+    this.services.notificationAttempts?.observe(row.channel, row.kind, outcome.outcome, outcome.latencyMs);
     const finishedAt = clock.now();
     await db.query(sql`update notification_attempt set finished_at = ${finishedAt}, status_code = ${outcome.statusCode},
       latency_ms = ${outcome.latencyMs}, outcome = ${outcome.outcome}, error = ${outcome.error} where id = ${attempt!.id}`);
