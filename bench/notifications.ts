@@ -8,6 +8,7 @@ import { ROOT } from './dist';
 import { post, startHub, type HubProcess } from './hub';
 import { HANDLERS, percentile, sleep } from './subscriptions';
 import { writeDueReminders } from './setup';
+import { CpuMeter } from './cpu';
 
 /**
  * Notifications (DESIGN.md §7, issue 17): signed webhooks to receivers that verify them, as the hub
@@ -53,6 +54,8 @@ export interface NotificationResult {
     drainSeconds: number;
     deliveriesPerSecond: number;
     webhooksPerSecond: number;
+    /** CPU per delivery while draining, of the delivering hub and of PostgreSQL: independent of the machine's other load. */
+    cpuMsPerDelivery: { hub: number; db: number | null };
   };
   /** sentPerSecond: reports sent; eventsPerSecond: reports accepted (each a REPORTED event). */
   steady: NotificationPhase & { sentPerSecond: number; eventsPerSecond: number; seconds: number; p50Ms: number; p99Ms: number; maxMs: number };
@@ -158,6 +161,8 @@ export interface NotificationBenchOptions {
   backlog: number;
   rate: number;
   seconds: number;
+  /** The embedded PostgreSQL's postmaster (its backends' CPU), or null. */
+  postmaster: number | null;
   log: (msg: string) => void;
 }
 
@@ -310,6 +315,8 @@ export async function notificationBench(o: NotificationBenchOptions): Promise<No
     });
     const backlogExpected = backlogRefs.reduce((n, r) => n + (endpointsOf.get(r.org) ?? 0), 0);
     const drainStarted = Date.now();
+    const meter = new CpuMeter(deliverer.pid, o.postmaster);
+    meter.start();
     const stillPending = async () =>
       (
         await db.query<{ n: number }>(
@@ -332,6 +339,13 @@ export async function notificationBench(o: NotificationBenchOptions): Promise<No
        join incident i on i.id = n.incident_id where i.reference = any($1)`,
       [backlogRefs.map((r) => r.reference)],
     );
+    const cpu = meter.stop();
+    // The deliveries whose attempts the meter saw (a few start while the hub boots, before it listens).
+    const metered = (
+      await db.query<{ n: number }>(`select count(*)::int as n from notification_attempt where outcome = 'DELIVERED' and started_at >= $1`, [
+        new Date(drainStarted),
+      ])
+    ).rows[0].n;
     const s = span.rows[0];
     const drainSeconds = s.first && s.last ? (s.last.getTime() - s.first.getTime()) / 1000 : 0;
     const backlogReceipts = receipts.filter((r) => r.at >= drainStarted);
@@ -345,9 +359,10 @@ export async function notificationBench(o: NotificationBenchOptions): Promise<No
       drainSeconds: round(drainSeconds),
       deliveriesPerSecond: round(s.delivered / Math.max(0.001, drainSeconds)),
       webhooksPerSecond: round(backlogReceipts.length / Math.max(0.001, webhookSpan)),
+      cpuMsPerDelivery: { hub: round(cpu.appMs / Math.max(1, metered), 2), db: cpu.dbMs === null ? null : round(cpu.dbMs / Math.max(1, metered), 2) },
     };
     log(
-      `  drained: ${s.delivered} deliveries in ${backlog.drainSeconds} s = ${backlog.deliveriesPerSecond}/s (webhooks alone ${backlog.webhooksPerSecond}/s); ` +
+      `  drained: ${s.delivered} deliveries in ${backlog.drainSeconds} s = ${backlog.deliveriesPerSecond}/s (webhooks alone ${backlog.webhooksPerSecond}/s), CPU ms per delivery: hub ${backlog.cpuMsPerDelivery.hub} + db ${backlog.cpuMsPerDelivery.db ?? '?'}; ` +
         `webhooks ${backlog.receivedWebhooks}/${backlogExpected}, ${backlog.duplicates} duplicates, ${backlog.badSignatures} bad signatures` +
         problems(backlog),
     );

@@ -279,7 +279,8 @@ async function main(): Promise<void> {
       const adminToken = await accountToken(c, 'admin@vncert.test');
       await c.end();
       notifications = await notificationBench({
-        databaseUrl: url, hub, adminToken, reporters, endpoints: NOTIFY_ENDPOINTS, backlog: NOTIFY_BACKLOG, rate: NOTIFY_RATE, seconds: NOTIFY_SECONDS, log,
+        databaseUrl: url, hub, adminToken, reporters, endpoints: NOTIFY_ENDPOINTS, backlog: NOTIFY_BACKLOG, rate: NOTIFY_RATE, seconds: NOTIFY_SECONDS,
+        postmaster: embeddedPg?.pid() ?? null, log,
       });
       const n = notifications;
       const lost = n.backlog.receivedWebhooks < n.backlog.expectedWebhooks || n.steady.receivedWebhooks < n.steady.expectedWebhooks;
