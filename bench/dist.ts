@@ -14,6 +14,7 @@ import type * as Schema from '../src/app/schema';
 import type * as ContextModule from '../src/graphql/context';
 import type * as Authenticate from '../src/auth/authenticate';
 import type * as Limits from '../src/app/limits';
+import type * as Notifier from '../src/modules/notifications/notifier';
 
 /**
  * The benchmark runs against the compiled hub (`dist/`, what `node dist/main.js` runs) and reuses its
@@ -49,6 +50,9 @@ export const limitsModule = (): typeof Limits => {
   require('reflect-metadata');
   return load<typeof Limits>('app/limits.js');
 };
+
+/** Lazily: the notifier pulls in pg-boss and the mailer. */
+export const notifierModule = (): typeof Notifier => load<typeof Notifier>('modules/notifications/notifier.js');
 
 export type Sql = SqlModule.Sql;
 export type Viewer = Parameters<typeof Views.incidentVisibleSql>[0];

@@ -17,9 +17,9 @@ export interface HubProcess {
 /**
  * `node dist/main.js` as a process of its own (its own event loop, apart from the load generator),
  * with production settings: errors masked, no rate limit, warnings only. With `cpuProfDir` it runs
- * under `--cpu-prof` and writes its profile there when it stops.
+ * under `--cpu-prof` and writes its profile there when it stops; `env` overrides its settings.
  */
-export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string } = {}): Promise<HubProcess> {
+export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string; env?: Record<string, string> } = {}): Promise<HubProcess> {
   // The Node flags `npm start` runs the hub with; BENCH_HUB_NODE_FLAGS replaces them (experiments).
   const args: string[] = (process.env.BENCH_HUB_NODE_FLAGS ?? startFlags()).split(' ').filter(Boolean);
   if (opts.cpuProfDir) {
@@ -32,8 +32,6 @@ export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string 
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      // No mail server here; a run that measures notifications sets SMTP_URL and NOTIFICATIONS itself.
-      NOTIFICATIONS: 'off',
       ...process.env,
       DATABASE_URL: databaseUrl,
       JWT_SECRET: BENCH_JWT_SECRET,
@@ -47,6 +45,12 @@ export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string 
       HUB_WORKERS: process.env.BENCH_HUB_WORKERS ?? '1',
       // The subscription benchmark's subscribers share one account per organization, each standing for a desk of its own.
       WS_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
+      // Requests alone: in production the hub would refuse to start with notifications on and no SMTP_URL,
+      // and deliveries would compete with the load. The notifications section starts a delivering hub of
+      // its own (bench/notifications.ts) and registers receivers on 127.0.0.1 through this one.
+      NOTIFICATIONS: 'off',
+      NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true',
+      ...opts.env,
     },
   });
   let out = '';

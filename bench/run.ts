@@ -17,6 +17,7 @@ import { subscriptionBench, nationalSubscribers, subscriptionFigures, subscripti
 import { newestProfile, summarizeProfile } from './profile';
 import { CpuMeter } from './cpu';
 import { abuseBench, type AbuseResult } from './abuse';
+import { notificationBench, type NotificationResult } from './notifications';
 
 /**
  * `npm run bench` (DESIGN.md §6 bench/, issue 6): a large data set, the hub over HTTP under load at
@@ -24,11 +25,13 @@ import { abuseBench, type AbuseResult } from './abuse';
  *
  * Environment: BENCH_SCALE (1 = 100k incidents), BENCH_DURATION (seconds per measurement, 5),
  * BENCH_WARMUP (seconds of load before the first measurement of each operation, 5: the JIT settles),
- * BENCH_CONCURRENCY (1,8,32), BENCH_ONLY (operation names; `abuse` alone runs only the abuse-limit section),
+ * BENCH_CONCURRENCY (1,8,32), BENCH_ONLY (operation names; `abuse` or `notifications` alone runs only that section),
  * BENCH_VIEWERS (coordinator,isp,registry), BENCH_SUBSCRIBERS (1000),
  * BENCH_SUBSCRIBERS_LARGE (10000 of 20 organizations; 0 skips that run), BENCH_SUB_PROCESSES (its client processes, 4),
  * BENCH_EVENT_RATE (reports/s, 25), BENCH_SUB_SECONDS (10), BENCH_ABUSE_SECONDS (3), BENCH_REUSE=1 (keep a loaded data set of
- * the same scale), BENCH_CPU_PROF=1 (profile the hub), BENCH_SKIP=explain,subscriptions,abuse,
+ * the same scale), BENCH_CPU_PROF=1 (profile the hub), BENCH_SKIP=explain,subscriptions,abuse,notifications,
+ * BENCH_NOTIFY_ENDPOINTS (webhook receivers, 50), BENCH_NOTIFY_BACKLOG (reports whose notifications are drained, 300),
+ * BENCH_NOTIFY_RATE (reports/s, 25), BENCH_NOTIFY_SECONDS (10),
  * BENCH_DATABASE_URL (else an embedded PostgreSQL in .data/bench),
  * BENCH_HUB_DIST and BENCH_HUB_NODE_FLAGS (another build of the hub, other Node flags: before/after an optimization),
  * BENCH_HUB_WORKERS (the hub's HUB_WORKERS, 1), BENCH_RESULTS (where to write the results of a partial run).
@@ -42,16 +45,24 @@ const CONCURRENCY = (env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const ONLY = env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : null;
 const VIEWERS = env.BENCH_VIEWERS ? env.BENCH_VIEWERS.split(',') : null;
 const SKIP = new Set((env.BENCH_SKIP ?? '').split(',').filter(Boolean));
-/** BENCH_ONLY=abuse: the abuse-limit section alone (after the data, which the hub reads); other BENCH_ONLY values leave it out. */
-const ABUSE_ONLY = ONLY?.length === 1 && ONLY[0] === 'abuse';
-const runs = (section: 'explain' | 'subscriptions' | 'abuse'): boolean =>
-  !SKIP.has(section) && (section === 'abuse' ? !ONLY || ONLY.includes('abuse') : !ABUSE_ONLY);
+/**
+ * BENCH_ONLY=abuse or notifications: that section alone (after the data, which the hub reads); other
+ * BENCH_ONLY values leave them out.
+ */
+const NAMED_SECTIONS = ['abuse', 'notifications'];
+const SECTIONS_ONLY = ONLY !== null && ONLY.every((name) => NAMED_SECTIONS.includes(name));
+const runs = (section: 'explain' | 'subscriptions' | 'abuse' | 'notifications'): boolean =>
+  !SKIP.has(section) && (NAMED_SECTIONS.includes(section) ? !ONLY || ONLY.includes(section) : !SECTIONS_ONLY);
 const ABUSE_SECONDS = Number(env.BENCH_ABUSE_SECONDS ?? '3');
 const SUBSCRIBERS = Number(env.BENCH_SUBSCRIBERS ?? '1000');
 const LARGE_SUBSCRIBERS = Number(env.BENCH_SUBSCRIBERS_LARGE ?? '10000');
 const SUB_PROCESSES = Number(env.BENCH_SUB_PROCESSES ?? '4');
 const EVENT_RATE = Number(env.BENCH_EVENT_RATE ?? '25');
 const SUB_SECONDS = Number(env.BENCH_SUB_SECONDS ?? '10');
+const NOTIFY_ENDPOINTS = Number(env.BENCH_NOTIFY_ENDPOINTS ?? '50');
+const NOTIFY_BACKLOG = Number(env.BENCH_NOTIFY_BACKLOG ?? '300');
+const NOTIFY_RATE = Number(env.BENCH_NOTIFY_RATE ?? String(EVENT_RATE));
+const NOTIFY_SECONDS = Number(env.BENCH_NOTIFY_SECONDS ?? '10');
 const REUSE = env.BENCH_REUSE === '1';
 const CPU_PROF = env.BENCH_CPU_PROF === '1';
 const VARIANTS = 20;
@@ -241,6 +252,28 @@ async function main(): Promise<void> {
       abuse = await abuseBench(hub, { abuser, other }, ABUSE_SECONDS, log);
     }
 
+    // ---- notifications (DESIGN.md §7, issue 17): signed webhooks to verifying receivers, backlog drain and steady latency ----
+    let notifications: NotificationResult | null = null;
+    if (runs('notifications')) {
+      log(`\nNotifications: ${NOTIFY_ENDPOINTS} webhook endpoints, a backlog of ${NOTIFY_BACKLOG} reports drained, then ${NOTIFY_RATE} reports/s for ${NOTIFY_SECONDS} s`);
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await ensureConstituentAccounts(c);
+      // Up to 25 constituent organizations, each following its own reports through its endpoints.
+      const orgs = (await c.query<{ id: string; code: string }>(`select id, code from organization where code like 'BENCH-C%' order by code limit $1`, [Math.min(25, NOTIFY_ENDPOINTS)])).rows;
+      const reporters = [];
+      for (const o of orgs) reporters.push({ org: o.code, orgId: o.id, token: await accountToken(c, `reporter@${o.code.toLowerCase()}.test`) });
+      const adminToken = await accountToken(c, 'admin@vncert.test');
+      await c.end();
+      notifications = await notificationBench({
+        databaseUrl: url, hub, adminToken, reporters, endpoints: NOTIFY_ENDPOINTS, backlog: NOTIFY_BACKLOG, rate: NOTIFY_RATE, seconds: NOTIFY_SECONDS,
+        postmaster: embeddedPg?.pid() ?? null, log,
+      });
+      const n = notifications;
+      const lost = n.backlog.receivedWebhooks < n.backlog.expectedWebhooks || n.steady.receivedWebhooks < n.steady.expectedWebhooks;
+      if (lost || n.backlog.badSignatures + n.steady.badSignatures > 0) failed = true;
+    }
+
     await hub.stop();
     hub = null;
     let profile: ReturnType<typeof summarizeProfile> | null = null;
@@ -274,6 +307,7 @@ async function main(): Promise<void> {
       })),
       filterPlans,
       abuse,
+      notifications,
       ...(profile ? { profile: { modules: profile.modules.slice(0, 15), functions: profile.functions.slice(0, 20) } } : {}),
       totalSeconds: Math.round((Date.now() - started) / 1000),
     };

@@ -1,8 +1,9 @@
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { ROOT, embedded, prepare, dbModule, configModule, bootstrap, clockModule } from './dist';
+import { ROOT, embedded, prepare, dbModule, configModule, bootstrap, clockModule, notifierModule } from './dist';
 import type { EmbeddedPostgres } from '../src/db/embedded';
+import type { Services } from '../src/graphql/context';
 
 export const BENCH_DATABASE = 'hub_bench';
 
@@ -69,8 +70,8 @@ export async function freshDatabase(adminUrl: string): Promise<string> {
   return url;
 }
 
-/** Migrations (pending ones only on a reused data set), and the demo network on a fresh one. */
-export async function prepareBench(url: string, demoData: boolean): Promise<void> {
+/** The hub's services over the bench database, for one task of the hub's own code. */
+async function withServices<T>(url: string, task: (services: Services) => Promise<T>): Promise<T> {
   const config = configModule.loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: 'bench-only-secret-'.padEnd(40, 'x'),
@@ -80,10 +81,24 @@ export async function prepareBench(url: string, demoData: boolean): Promise<void
   const log = bootstrap.createLogger(config);
   const db = new dbModule.Db(url, log);
   try {
-    await prepare.prepareDatabase({ db, clock: clockModule.systemClock, config, log }, { demoData });
+    return await task({ db, clock: clockModule.systemClock, config, log });
   } finally {
     await db.close();
   }
+}
+
+/** Migrations (pending ones only on a reused data set), and the demo network on a fresh one. */
+export async function prepareBench(url: string, demoData: boolean): Promise<void> {
+  await withServices(url, (services) => prepare.prepareDatabase(services, { demoData }));
+}
+
+/**
+ * The reminders whose thresholds the generated data already passed (hundreds of overdue directives
+ * and final reports), written as a delivering hub's first round would write them, so that the
+ * notifications section can set them aside rather than measure them.
+ */
+export async function writeDueReminders(url: string): Promise<number> {
+  return withServices(url, (services) => notifierModule().writeReminders(services));
 }
 
 export async function markLoaded(url: string, scale: number): Promise<void> {

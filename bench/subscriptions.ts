@@ -49,9 +49,9 @@ const REPORT = `mutation($input: ReportIncidentInput!) { reportIncident(input: $
 /** Reports go to the ISPs and agency units in turn. */
 export const HANDLERS = ['VNPT', 'VIETTEL', 'FPT', 'VNPT', 'VIETTEL', 'FPT', 'MOF-IT', 'HANOI-DIC'];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }

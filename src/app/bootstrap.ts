@@ -9,6 +9,7 @@ import type { Services } from '../graphql/context';
 import { EventHub } from '../modules/subscriptions/event-hub';
 import { SubscriptionManager } from '../modules/subscriptions/manager';
 import { startNotifications } from '../modules/notifications/notifications.service';
+import { NotificationAttemptMetrics } from '../modules/notifications/notifications.metrics';
 
 export interface RunningHub extends Hub {
   services: Services;
@@ -49,7 +50,11 @@ export async function bootHub(opts: { config: Config; databaseUrl: string; clock
     await events.start();
     const subscriptions = new SubscriptionManager(background, events);
     subscriptions.start();
-    const live: Services = { ...services, subscriptions };
+    const live: Services = {
+      ...services,
+      subscriptions,
+      ...(opts.config.notifications.enabled ? { notificationAttempts: new NotificationAttemptMetrics() } : {}),
+    };
     const schema = await buildHubSchema();
     const notifier = await startNotifications(live, schema, opts.databaseUrl);
     const hub = await startHub(live, schema, { port: opts.port ?? opts.config.port, host: opts.config.host, events });

@@ -15,7 +15,7 @@ import { createContext } from '../graphql/context';
 import { Authenticator, AuthenticationError } from '../auth/authenticate';
 import { HubError } from '../graphql/errors';
 import { formatError } from '../app/format-error';
-import { errorLanguagePlugin } from '../graphql/error-language';
+import { errorLanguage, errorLanguagePlugin, type ErrorLanguage } from '../graphql/error-language';
 import { queryLimitsPlugin, limitSubscription, preValidate, requestDocument } from '../app/limits';
 import { explorerRouter } from './explorer';
 import { demoAccountsRouter } from './demo-accounts';
@@ -39,6 +39,13 @@ export interface Hub {
 }
 
 const GRAPHQL_PATH = '/graphql';
+
+/** What the hub keeps on a graphql-ws connection, beside graphql-ws's own socket and upgrade request. */
+type SocketExtra = {
+  socket: WebSocket;
+  holder?: SocketHolder;
+  language?: ErrorLanguage;
+};
 
 function unauthenticatedError(err: AuthenticationError): HubError {
   const messages: Record<AuthenticationError['reason'], string> = {
@@ -86,15 +93,19 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.security.bodyLimitBytes });
   const { useServer } = await import('graphql-ws/use/ws');
   const sockets = new SocketRegistry(authenticator, log, config.security.webSocket);
-  const guard = wsGuard<{ authorization?: string }, { socket: WebSocket; holder?: SocketHolder }>(
-    { schema, tracker, limiter, format: formatErrors, validationRules },
+  const guard = wsGuard<{ authorization?: string }, SocketExtra>(
+    { schema, tracker, limiter, format: formatErrors, validationRules, languageOf: (extra) => extra.language ?? 'en' },
     (extra) => extra.holder?.viewer,
   );
   const stopWatching = opts.events?.onPrincipalChanged((id) => void sockets.principalChanged(id));
-  const wsCleanup = useServer<{ authorization?: string }, { socket: WebSocket; holder?: SocketHolder }>(
+  const wsCleanup = useServer<{ authorization?: string; acceptLanguage?: string }, SocketExtra>(
     {
       schema,
       onConnect: async (ctx) => {
+        // Error messages of the whole connection: `acceptLanguage` in connectionParams (clients that
+        // choose), else the upgrade request's Accept-Language (a browser sends its own).
+        const chosen = ctx.connectionParams?.acceptLanguage;
+        ctx.extra.language = errorLanguage(typeof chosen === 'string' ? chosen : ctx.extra.request.headers['accept-language']);
         const authorization = ctx.connectionParams?.authorization;
         try {
           const viewer = await authenticator.authenticate(typeof authorization === 'string' ? authorization : null);

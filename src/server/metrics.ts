@@ -19,7 +19,7 @@ export class HubMetrics {
   private readonly refusals: Counter<'transport' | 'principal'>;
   private readonly operationNames = new Set<string>();
 
-  constructor(services: Pick<Services, 'db' | 'subscriptions' | 'clock' | 'config'>) {
+  constructor(services: Pick<Services, 'db' | 'subscriptions' | 'clock' | 'config' | 'notificationAttempts'>) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
@@ -43,6 +43,7 @@ export class HubMetrics {
     });
     const { db, subscriptions } = services;
     if (services.config.notifications.enabled) registerNotificationMetrics(registers, services);
+    services.notificationAttempts?.register(this.registry);
     new Gauge({
       name: 'hub_subscriptions_active',
       help: 'Live GraphQL subscriptions on this instance',

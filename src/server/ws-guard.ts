@@ -1,22 +1,26 @@
 /**
  * The same limits over graphql-ws as over HTTP: the per-principal rate limit on each subscribe
  * message (`RATE_LIMITED` error on that operation; the socket stays open), the introspection policy,
- * masked errors (graphql-ws does not run Apollo's formatError), and one log line per operation.
+ * masked errors (graphql-ws does not run Apollo's formatError) in the connection's language, and one
+ * log line per operation.
  */
 import { GraphQLError, getOperationAST, parse, validate, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { Viewer } from '../auth/viewer';
 import { RequestTracker, type RequestRecord } from './request-log';
 import { rateKey, rateLimitedError, type RateLimiter } from './rate-limit';
+import { localizeError, type ErrorLanguage } from '../graphql/error-language';
 
 type Format = (formatted: GraphQLFormattedError, error: unknown, requestId?: string) => GraphQLFormattedError;
 
-export interface WsGuardOptions {
+export interface WsGuardOptions<E> {
   schema: GraphQLSchema;
   tracker: RequestTracker;
   limiter: RateLimiter;
   format: Format;
   validationRules: ValidationRule[];
+  /** The connection's language for error messages (codes unchanged), as `Accept-Language` sets it over HTTP. */
+  languageOf: (extra: E) => ErrorLanguage;
 }
 
 type Hooks<P extends Record<string, unknown>, E> = Pick<ServerOptions<P, E>, 'onSubscribe' | 'onOperation' | 'onNext' | 'onError' | 'onComplete'>;
@@ -29,7 +33,7 @@ function codeOf(error: GraphQLFormattedError | undefined): string | null {
 
 /** graphql-ws hooks; `viewerOf` reads the connection's current viewer from the socket's `extra`. */
 export function wsGuard<P extends Record<string, unknown>, E extends object>(
-  opts: WsGuardOptions,
+  opts: WsGuardOptions<E>,
   viewerOf: (extra: E) => Viewer | undefined,
 ): Hooks<P, E> & { recordOf: (extra: E, id: string) => RequestRecord | undefined } {
   const operations = new WeakMap<E, Map<string, RequestRecord>>();
@@ -45,12 +49,14 @@ export function wsGuard<P extends Record<string, unknown>, E extends object>(
    * original error and no code: they get the client-error code Apollo would give them, so that the
    * masking below only hides errors that come from the server.
    */
-  const formatAll = (errors: readonly GraphQLError[], record: RequestRecord | undefined, clientCode: string) =>
-    errors.map((e) => {
+  const formatAll = (extra: E, errors: readonly GraphQLError[], record: RequestRecord | undefined, clientCode: string) => {
+    const language = opts.languageOf(extra);
+    return errors.map((e) => {
       const json = e.toJSON();
       const tagged = !e.originalError && json.extensions?.code === undefined ? { ...json, extensions: { ...json.extensions, code: clientCode } } : json;
-      return opts.format(tagged, e, record?.requestId);
+      return localizeError(opts.format(tagged, e, record?.requestId), language);
     });
+  };
 
   return {
     recordOf,
@@ -90,13 +96,13 @@ export function wsGuard<P extends Record<string, unknown>, E extends object>(
     onNext: (ctx, id, _payload, _args, result) => {
       if (!result.errors?.length) return undefined;
       const record = recordOf(ctx.extra, id);
-      const errors = formatAll(result.errors, record, 'BAD_USER_INPUT');
+      const errors = formatAll(ctx.extra, result.errors, record, 'BAD_USER_INPUT');
       if (record) record.outcome ??= codeOf(errors[0]);
       return { ...result, errors };
     },
     onError: (ctx, id, _payload, errors) => {
       const record = recordOf(ctx.extra, id);
-      const formatted = formatAll(errors, record, 'GRAPHQL_VALIDATION_FAILED');
+      const formatted = formatAll(ctx.extra, errors, record, 'GRAPHQL_VALIDATION_FAILED');
       if (record) {
         record.outcome ??= codeOf(formatted[0]) ?? 'GRAPHQL_VALIDATION_FAILED';
         // No complete message follows an error message: the operation ends here.

@@ -174,6 +174,7 @@ export class Notifier {
     } catch (err) {
       outcome = this.failure(job.attempt - row.retry_base, null, (err as Error).message, null);
     }
+    this.services.notificationAttempts?.observe(row.channel, row.kind, outcome.outcome, outcome.latencyMs);
     const finishedAt = clock.now();
     await finishAttempt(db, attemptId, row.id, job.attempt, outcome, finishedAt);
     if (outcome.outcome === 'GONE' && row.webhook_id) {

@@ -3,12 +3,11 @@
  * mailparser) and an HTTP receiver that verifies every webhook with the `standardwebhooks` package.
  */
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { cloneDatabase, startTestHub, codes, type TestHub } from '../../harness/hub';
+import { startTestHub, codes, type TestHub } from '../../harness/hub';
 import { DIRECTIVE_SELECTION, INCIDENT_SELECTION } from '../../../src/modules/notifications/content';
 import { checkWebhookUrl } from '../../../src/modules/notifications/ssrf';
 import { postWebhook } from '../../../src/modules/notifications/webhook';
-import { WebhookReceiver, MailReceiver, waitFor } from './receivers';
-import pg from 'pg';
+import { WebhookReceiver, MailReceiver, waitFor, databaseWithoutPendingDeliveries } from './receivers';
 
 let t: TestHub;
 let t2: TestHub | null = null;
@@ -23,12 +22,7 @@ const ENV = (smtp: string): Record<string, string> => ({
 
 beforeAll(async () => {
   await Promise.all([hook.start(), mail.start()]);
-  const url = await cloneDatabase();
-  // The demo data's own notifications are not this test's business.
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query(`update notification_delivery set status = 'CANCELLED'`);
-  await c.end();
+  const url = await databaseWithoutPendingDeliveries();
   t = await startTestHub(ENV(mail.url), {}, url);
 }, 60_000);
 afterAll(async () => {

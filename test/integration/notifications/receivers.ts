@@ -3,6 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import pg from 'pg';
+import { cloneDatabase } from '../../harness/hub';
 
 export interface Received {
   path: string;
@@ -97,4 +99,14 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A cloned database whose demo-data deliveries are cancelled: they are no test's business. */
+export async function databaseWithoutPendingDeliveries(): Promise<string> {
+  const url = await cloneDatabase();
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(`update notification_delivery set status = 'CANCELLED'`);
+  await c.end();
+  return url;
 }
