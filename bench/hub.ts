@@ -45,6 +45,8 @@ export async function startHub(databaseUrl: string, opts: { cpuProfDir?: string 
       HUB_WORKERS: process.env.BENCH_HUB_WORKERS ?? '1',
       // The subscription benchmark's subscribers share one account per organization, each standing for a desk of its own.
       WS_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
+      // No mail server here; the reads and reports measured send none (production refuses to start without SMTP_URL otherwise).
+      NOTIFICATIONS: process.env.NOTIFICATIONS ?? 'off',
     },
   });
   let out = '';
