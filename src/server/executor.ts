@@ -56,14 +56,23 @@ export class CompiledExecution {
 
   async execute(rc: RequestContext): Promise<ExecutionResult> {
     const { document, operation, request } = rc;
-    const compiled = operation && operation.operation !== 'subscription' && rc.queryHash ? this.compiled(rc, `${rc.queryHash}\u0000${request.operationName ?? ''}`) : null;
+    const compiled =
+      operation && operation.operation !== 'subscription' && rc.queryHash
+        ? this.compiled(rc, `${rc.queryHash}\u0000${request.operationName ?? ''}`)
+        : null;
     if (compiled) {
       const result = await compiled.query(undefined, rc.context, request.variables ?? {});
       // Variables that do not coerce: no resolver has run; graphql-js reports them as Apollo expects.
       if (!result.errors?.length) return result;
       if (result.data !== undefined) return { data: result.data, errors: result.errors.map(asGraphQLError) };
     }
-    return execute({ schema: this.schema, document, contextValue: rc.context, variableValues: request.variables, operationName: request.operationName });
+    return execute({
+      schema: this.schema,
+      document,
+      contextValue: rc.context,
+      variableValues: request.variables,
+      operationName: request.operationName,
+    });
   }
 
   private compiled(rc: RequestContext, key: string): CompiledQuery | null {
