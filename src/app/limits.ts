@@ -133,6 +133,28 @@ export function measure(schema: GraphQLSchema, document: DocumentNode, operation
   return { cost, depth, aliases, rootFields: operation.selectionSet.selections.length };
 }
 
+/**
+ * `measure` once per document, operation and variables: Apollo hands the same parsed document for
+ * the same query (its document cache), and the complexity walk is a visit of the whole selection.
+ * Only small variables are keys; a document keeps its last few variable sets.
+ */
+const MEASURED = new WeakMap<DocumentNode, Map<string, Measured>>();
+const MEASURED_PER_DOCUMENT = 16;
+const MAX_VARIABLES_KEY = 2000;
+
+function measureCached(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): Measured {
+  const key = `${operation.name?.value ?? ''}\u0000${JSON.stringify(variables)}`;
+  if (key.length > MAX_VARIABLES_KEY) return measure(schema, document, operation, variables, limits);
+  let known = MEASURED.get(document);
+  const hit = known?.get(key);
+  if (hit) return hit;
+  const measured = measure(schema, document, operation, variables, limits);
+  if (!known) MEASURED.set(document, (known = new Map()));
+  if (known.size >= MEASURED_PER_DOCUMENT) known.delete(known.keys().next().value as string);
+  known.set(key, measured);
+  return measured;
+}
+
 function tooComplex(over: string, numbers: Record<string, unknown>, limits: QueryLimits): HubError {
   // `http` sets the status over HTTP; formatError drops it from what clients read.
   return new HubError('QUERY_TOO_COMPLEX', `Query too complex: ${over}`, { ...numbers, limits, http: { status: 400 } });
@@ -306,6 +328,11 @@ export function requestDocument(method: string, body: unknown, url: string): str
   return typeof query === 'string' ? query : null;
 }
 
+/** Documents that passed `preValidate`, per limits (oldest first, bounded in number and size). */
+const PASSED = new WeakMap<QueryLimits, Set<string>>();
+const MAX_REMEMBERED = 500;
+const MAX_REMEMBERED_LENGTH = 20_000;
+
 /**
  * For HTTP, before Apollo parses and validates: QUERY_TOO_COMPLEX when the document passes a
  * parse-time or pre-validation limit. A syntax error is left to Apollo, which reports it with its
@@ -313,8 +340,16 @@ export function requestDocument(method: string, body: unknown, url: string): str
  */
 export function preValidate(source: string | null, limits: QueryLimits): HubError | null {
   if (source === null) return null; // an automatic persisted query's hash: its document passed when it was registered
+  let passed = PASSED.get(limits);
+  if (passed?.has(source)) return null;
   try {
     checkShape(parseLimited(source, limits), limits);
+    // Clients send the same few documents again and again: one that passed is not parsed again here.
+    if (source.length <= MAX_REMEMBERED_LENGTH) {
+      if (!passed) PASSED.set(limits, (passed = new Set()));
+      if (passed.size >= MAX_REMEMBERED) passed.delete(passed.values().next().value as string);
+      passed.add(source);
+    }
     return null;
   } catch (err) {
     if (err instanceof HubError) return err;
@@ -331,7 +366,7 @@ export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_LIMITS): ApolloS
           if (!operation) return; // graphql-js reports a missing operation itself
           let measured: Measured;
           try {
-            measured = measure(schema, document, operation, request.variables ?? {}, limits);
+            measured = measureCached(schema, document, operation, request.variables ?? {}, limits);
           } catch (err) {
             // Variables that do not coerce (a missing field, a wrong type): graphql-js refuses them next,
             // before any resolver runs, as BAD_USER_INPUT (400). Thrown from here they would be a 500.

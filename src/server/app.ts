@@ -29,6 +29,7 @@ import { HubMetrics, metricsHandler } from './metrics';
 import { RequestTracker, requestIdOfError, tagError } from './request-log';
 import { wsGuard } from './ws-guard';
 import { taxiiRouter } from './taxii';
+import { CompiledExecution } from './executor';
 
 export interface Hub {
   httpServer: http.Server;
@@ -193,7 +194,8 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
     },
   ];
   const apollo = new ApolloServer<Context>({
-    schema,
+    // The schema, executed by compiled functions (executor.ts).
+    gateway: new CompiledExecution(schema).gateway(),
     plugins,
     csrfPrevention: csrfPrevention(config),
     // INTROSPECTION=none is enforced by our own validation rule (security.ts), with a clear message, on HTTP and WebSocket alike.

@@ -238,14 +238,17 @@ describe('abuse limits', () => {
         try {
           await locker.query('begin');
           await locker.query('lock table incident in access exclusive mode');
-          const started = Date.now();
-          const res = await post(t.url, JSON.stringify({ query: 'query Slow { incidents(first: 1) { edges { node { reference } } } }' }), { authorization: `Bearer ${token}`, 'x-request-id': 'req-mask-0001' });
-          expect(Date.now() - started).toBeLessThan(10_000);
-          const text = await res.text();
-          expect(text).not.toMatch(/statement|timeout|cancel|select|incident\b|stack|\.ts:/i);
-          const body = JSON.parse(text) as { errors: GraphQLFormattedError[] };
-          expect(body.errors).toEqual([{ message: 'Internal error', path: ['incidents'], locations: [{ line: 1, column: 14 }], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-mask-0001' } }]);
-          expect(res.headers.get('x-request-id')).toBe('req-mask-0001');
+          // Twice: a document's first run is graphql-js's, the next ones its compiled function's (src/server/executor.ts).
+          for (let run = 1; run <= 2; run++) {
+            const started = Date.now();
+            const res = await post(t.url, JSON.stringify({ query: 'query Slow { incidents(first: 1) { edges { node { reference } } } }' }), { authorization: `Bearer ${token}`, 'x-request-id': 'req-mask-0001' });
+            expect(Date.now() - started).toBeLessThan(10_000);
+            const text = await res.text();
+            expect(text).not.toMatch(/statement|timeout|cancel|select|incident\b|stack|\.ts:/i);
+            const body = JSON.parse(text) as { errors: GraphQLFormattedError[] };
+            expect(body.errors).toEqual([{ message: 'Internal error', path: ['incidents'], locations: [{ line: 1, column: 14 }], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-mask-0001' } }]);
+            expect(res.headers.get('x-request-id')).toBe('req-mask-0001');
+          }
           // graphql-ws does not run Apollo's formatError: the hub masks there too.
           const client = wsClient(t, `Bearer ${token}`);
           try {
