@@ -205,45 +205,15 @@ const FIELD_RULES: Record<FieldRule, (s: ProjectionSubject) => boolean> = {
   INCIDENT_VIEW: (s) => s.view !== null,
 };
 
-/** A type's table as a list, the distinct rules it uses, and the shown sets computed so far. */
-interface CompiledTable {
-  entries: [string, FieldEntry][];
-  rules: FieldRule[];
-  shown: Map<string, ReadonlySet<string>>;
-}
-const COMPILED = new Map<ProtectedType, CompiledTable>();
-
-function compiledTable(type: ProtectedType): CompiledTable {
-  let compiled = COMPILED.get(type);
-  if (!compiled) {
-    const entries = Object.entries(PROJECTIONS[type] as Record<string, FieldEntry>);
-    const rules = [...new Set(entries.flatMap(([, e]) => (e.rule ? [e.rule] : [])))];
-    compiled = { entries, rules, shown: new Map() };
-    COMPILED.set(type, compiled);
-  }
-  return compiled;
-}
-
-/**
- * The fields of `type` the viewer may read, by the table above. They depend only on the view and on
- * which of the type's rules hold (a handful per type), so each combination is computed once and the
- * same read-only set is handed out again (a page projects thousands of records).
- */
-export function shownFields(type: ProtectedType, subject: ProjectionSubject): ReadonlySet<string> {
-  const compiled = compiledTable(type);
-  const holds = compiled.rules.map((rule) => FIELD_RULES[rule](subject));
-  const key = `${subject.view ?? '-'}:${holds.map((h) => (h ? 1 : 0)).join('')}`;
-  let shown = compiled.shown.get(key);
-  if (!shown) {
-    const set = new Set<string>();
-    for (const [field, entry] of compiled.entries) {
-      // Without a view of the incident, only what goes wherever the object goes (a directive's history).
-      if (subject.view === null ? entry.views.length < ACCESS_LEVELS.length : !entry.views.includes(subject.view)) continue;
-      if (entry.rule && !holds[compiled.rules.indexOf(entry.rule)]) continue;
-      set.add(field);
-    }
-    shown = set;
-    compiled.shown.set(key, shown);
+/** The fields of `type` the viewer may read, by the table above. */
+export function shownFields(type: ProtectedType, subject: ProjectionSubject): Set<string> {
+  const table: Record<string, FieldEntry> = PROJECTIONS[type];
+  const shown = new Set<string>();
+  for (const [field, entry] of Object.entries(table)) {
+    // Without a view of the incident, only what goes wherever the object goes (a directive's history).
+    if (subject.view === null ? entry.views.length < ACCESS_LEVELS.length : !entry.views.includes(subject.view)) continue;
+    if (entry.rule && !FIELD_RULES[entry.rule](subject)) continue;
+    shown.add(field);
   }
   return shown;
 }
