@@ -160,13 +160,19 @@ export default tseslint.config(
   },
   {
     files: ['src/server/explorer-assets/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', URL: 'readonly', fetch: 'readonly', localStorage: 'readonly' } },
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', URL: 'readonly', fetch: 'readonly', localStorage: 'readonly' },
+    },
   },
   {
     files: ['**/*.{js,cjs,mjs}'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['require', 'module', 'process', 'console', '__dirname', 'URL', 'fetch', 'setTimeout', 'clearTimeout', 'AbortSignal', 'Buffer'].map((g) => [g, 'readonly']),
+        ['require', 'module', 'process', 'console', '__dirname', 'URL', 'fetch', 'setTimeout', 'clearTimeout', 'AbortSignal', 'Buffer'].map((g) => [
+          g,
+          'readonly',
+        ]),
       ),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -39,13 +39,21 @@ export const FAMILIES: Family[] = [
   {
     name: 'sameFieldViaFragments',
     n: 400,
-    build: (n) => ({ query: `{ viewer { ${times(n, (i) => `...F${i}`)} } } ${times(n, (i) => `fragment F${i} on Viewer { organization { code } }`)}` }),
+    build: (n) => ({
+      query: `{ viewer { ${times(n, (i) => `...F${i}`)} } } ${times(n, (i) => `fragment F${i} on Viewer { organization { code } }`)}`,
+    }),
   },
-  { name: 'sameFragmentSpread', n: 4000, build: (n) => ({ query: `{ viewer { ${times(n, () => '...F')} } } fragment F on Viewer { organization { code } }` }) },
+  {
+    name: 'sameFragmentSpread',
+    n: 4000,
+    build: (n) => ({ query: `{ viewer { ${times(n, () => '...F')} } } fragment F on Viewer { organization { code } }` }),
+  },
   {
     name: 'fragmentChain',
     n: 1000,
-    build: (n) => ({ query: `{ viewer { ...F0 } } ${times(n, (i) => `fragment F${i} on Viewer { capabilities ${i + 1 < n ? `...F${i + 1}` : ''} }`)}` }),
+    build: (n) => ({
+      query: `{ viewer { ...F0 } } ${times(n, (i) => `fragment F${i} on Viewer { capabilities ${i + 1 < n ? `...F${i + 1}` : ''} }`)}`,
+    }),
   },
   {
     // Two distinct spreads per level: validation is cheap, but expanding the fragments (depth, alias and
@@ -66,12 +74,26 @@ export const FAMILIES: Family[] = [
   {
     name: 'repeatedLargeValues',
     n: 1000,
-    build: (n) => ({ query: `{ ${times(40, () => `incidents(first: 1, filter: { status: [${times(n, () => 'REPORTED', ', ')}] }) { totalCount }`)} }` }),
+    build: (n) => ({
+      query: `{ ${times(40, () => `incidents(first: 1, filter: { status: [${times(n, () => 'REPORTED', ', ')}] }) { totalCount }`)} }`,
+    }),
   },
-  { name: 'unknownFields', n: 2000, build: (n) => ({ query: `{ incidents(first: 1) { edges { node { ${times(n, (i) => `reportingOrganizatio${i}`)} } } } }` }) },
+  {
+    name: 'unknownFields',
+    n: 2000,
+    build: (n) => ({ query: `{ incidents(first: 1) { edges { node { ${times(n, (i) => `reportingOrganizatio${i}`)} } } } }` }),
+  },
   { name: 'manyOperations', n: 2000, build: (n) => ({ query: times(n, (i) => `query Q${i} { __typename }`), operationName: 'Q0' }) },
-  { name: 'nestedInlineFragments', n: 1500, build: (n) => ({ query: `{ viewer { ${'... on Viewer { '.repeat(n)}capabilities${' }'.repeat(n)} } }` }) },
-  { name: 'nestedListValue', n: 4000, build: (n) => ({ query: `{ incidents(first: 1, filter: { status: ${'['.repeat(n)}REPORTED${']'.repeat(n)} }) { totalCount } }` }) },
+  {
+    name: 'nestedInlineFragments',
+    n: 1500,
+    build: (n) => ({ query: `{ viewer { ${'... on Viewer { '.repeat(n)}capabilities${' }'.repeat(n)} } }` }),
+  },
+  {
+    name: 'nestedListValue',
+    n: 4000,
+    build: (n) => ({ query: `{ incidents(first: 1, filter: { status: ${'['.repeat(n)}REPORTED${']'.repeat(n)} }) { totalCount } }` }),
+  },
   {
     name: 'hugeVariables',
     n: 60_000,
@@ -107,7 +129,11 @@ const bodyOf = (doc: Abusive) => JSON.stringify({ query: doc.query, variables: d
 
 async function send(url: string, token: string, doc: Abusive): Promise<HubAnswer> {
   const t0 = process.hrtime.bigint();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: bodyOf(doc) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: bodyOf(doc),
+  });
   const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
   return { status: res.status, code: body.errors?.[0]?.extensions?.code ?? null, ms: round(ms(t0)) };
 }
@@ -180,15 +206,23 @@ function largestAccepted(family: Family, accepts: (doc: Abusive) => boolean): nu
   return lo;
 }
 
-export async function abuseBench(hub: HubProcess, tokens: { abuser: string; other: string }, seconds: number, log: (msg: string) => void): Promise<AbuseResult> {
+export async function abuseBench(
+  hub: HubProcess,
+  tokens: { abuser: string; other: string },
+  seconds: number,
+  log: (msg: string) => void,
+): Promise<AbuseResult> {
   const schema = await schemaModule().buildHubSchema();
   const limitsLib = limitsModule();
   // The hub's own settings: its configuration as bench/hub.ts starts it.
   const config = configModule.loadConfig({ ...process.env, NODE_ENV: 'production', JWT_SECRET: BENCH_JWT_SECRET });
   const limits = config.limits;
-  const accepts = (doc: Abusive) => Buffer.byteLength(bodyOf(doc)) <= config.security.bodyLimitBytes && limitsLib.preValidate(doc.query, limits) === null;
+  const accepts = (doc: Abusive) =>
+    Buffer.byteLength(bodyOf(doc)) <= config.security.bodyLimitBytes && limitsLib.preValidate(doc.query, limits) === null;
   log(`  limits: ${JSON.stringify(limits)}`);
-  log(`  ${'family'.padEnd(22)} | before: bytes, parse+validate (at n/2, exponent) | after: the hub's answer | largest accepted: n, bytes, parse+validate, the hub's answer`);
+  log(
+    `  ${'family'.padEnd(22)} | before: bytes, parse+validate (at n/2, exponent) | after: the hub's answer | largest accepted: n, bytes, parse+validate, the hub's answer`,
+  );
   const families: FamilyResult[] = [];
   for (const [index, f] of FAMILIES.entries()) {
     const doc = f.build(f.n);
@@ -209,7 +243,12 @@ export async function abuseBench(hub: HubProcess, tokens: { abuser: string; othe
       largest = { n, bytes: Buffer.byteLength(bodyOf(max)), validateMs: direct, hub: await sendMedian(hub.url, tokens.abuser, max) };
     }
     const bytes = Buffer.byteLength(bodyOf(doc));
-    const r: FamilyResult = { name: f.name, before: { n: f.n, bytes, ms: full.ms, halfMs: half.ms, exponent, outcome: full.outcome }, after, largestAccepted: largest };
+    const r: FamilyResult = {
+      name: f.name,
+      before: { n: f.n, bytes, ms: full.ms, halfMs: half.ms, exponent, outcome: full.outcome },
+      after,
+      largestAccepted: largest,
+    };
     families.push(r);
     log(
       `  ${f.name.padEnd(22)} | ${String(bytes).padStart(7)} B ${`${full.ms} ms`.padStart(10)} (${half.ms} ms, ^${exponent})`.padEnd(62) +
@@ -228,7 +267,9 @@ export async function abuseBench(hub: HubProcess, tokens: { abuser: string; othe
     estimatedBeforeMs: Math.round(first.before.ms * (4000 / first.before.n) ** 2),
     after: await sendMedian(hub.url, tokens.abuser, reviewDoc),
   };
-  log(`  the review's document (${review.bytes} B): before ≈ ${review.estimatedBeforeMs} ms of validation (${first.before.ms} ms at ${first.before.n} repeats, ×${(4000 / first.before.n) ** 2}); now ${review.after.status} ${review.after.code} in ${review.after.ms} ms`);
+  log(
+    `  the review's document (${review.bytes} B): before ≈ ${review.estimatedBeforeMs} ms of validation (${first.before.ms} ms at ${first.before.n} repeats, ×${(4000 / first.before.n) ** 2}); now ${review.after.status} ${review.after.code} in ${review.after.ms} ms`,
+  );
   const accepted = families.filter((f) => f.largestAccepted);
   const worstBefore = [...families].sort((a, b) => b.before.ms / b.before.bytes - a.before.ms / a.before.bytes)[0];
   const worstValidation = [...accepted].sort((a, b) => b.largestAccepted!.validateMs - a.largestAccepted!.validateMs)[0] ?? null;
@@ -252,14 +293,27 @@ export async function abuseBench(hub: HubProcess, tokens: { abuser: string; othe
   const during = async (docs: Abusive[], what: string): Promise<DuringAbuse> => {
     const until = Date.now() + seconds * 1000;
     const cpu0 = processCpuMs(hub.pid);
-    const [a1, a2, latencies] = await Promise.all([loop(hub.url, tokens.abuser, docs, until), loop(hub.url, tokens.abuser, docs, until), loop(hub.url, tokens.other, trivial, until)]);
+    const [a1, a2, latencies] = await Promise.all([
+      loop(hub.url, tokens.abuser, docs, until),
+      loop(hub.url, tokens.abuser, docs, until),
+      loop(hub.url, tokens.other, trivial, until),
+    ]);
     const cpuMs = processCpuMs(hub.pid) - cpu0;
-    const r = { abusiveRequests: a1.length + a2.length, trivial: stats(latencies), hubCpuMsPerRequest: round(cpuMs / Math.max(1, a1.length + a2.length + latencies.length), 2) };
-    log(`    while 2 clients sent ${r.abusiveRequests} ${what} in ${seconds} s: p50 ${r.trivial.p50Ms} ms p99 ${r.trivial.p99Ms} ms max ${r.trivial.maxMs} ms (hub CPU ${r.hubCpuMsPerRequest} ms per request)`);
+    const r = {
+      abusiveRequests: a1.length + a2.length,
+      trivial: stats(latencies),
+      hubCpuMsPerRequest: round(cpuMs / Math.max(1, a1.length + a2.length + latencies.length), 2),
+    };
+    log(
+      `    while 2 clients sent ${r.abusiveRequests} ${what} in ${seconds} s: p50 ${r.trivial.p50Ms} ms p99 ${r.trivial.p99Ms} ms max ${r.trivial.maxMs} ms (hub CPU ${r.hubCpuMsPerRequest} ms per request)`,
+    );
     return r;
   };
   log(`  trivial request of another organization: alone p50 ${alone.p50Ms} ms p99 ${alone.p99Ms} ms`);
-  const documents = await during(abusive.filter((d) => !isVariables(d)), 'abusive documents');
+  const documents = await during(
+    abusive.filter((d) => !isVariables(d)),
+    'abusive documents',
+  );
   const variables = await during(abusive.filter(isVariables), '1 MiB variables bodies');
   return {
     limits,

@@ -44,7 +44,11 @@ export class CpuMeter {
   private app0 = 0;
   private db0 = 0;
   /** `withChildren`: the app's child processes count as the app (the hub's workers under HUB_WORKERS). */
-  constructor(private readonly appPid: number | null, private readonly postmasterPid: number | null, private readonly withChildren = false) {}
+  constructor(
+    private readonly appPid: number | null,
+    private readonly postmasterPid: number | null,
+    private readonly withChildren = false,
+  ) {}
   private appCpuMs(): number {
     if (!this.appPid) return 0;
     return processCpuMs(this.appPid) + (this.withChildren ? childrenCpuMs(this.appPid) : 0);

@@ -7,7 +7,16 @@ import type { Config } from '../src/config';
 import type { Logger } from 'pino';
 
 /** Tables large enough that a sequential scan of them in a request is a finding. */
-const LARGE_TABLES = ['incident', 'indicator', 'directive', 'directive_target', 'incident_event', 'note', 'incident_participant', 'domain_feed_entry'];
+const LARGE_TABLES = [
+  'incident',
+  'indicator',
+  'directive',
+  'directive_target',
+  'incident_event',
+  'note',
+  'incident_participant',
+  'domain_feed_entry',
+];
 
 export interface PlannedStatement {
   source: 'hub' | 'floor';
@@ -78,8 +87,17 @@ export class StatementCapture {
     // From authentication on: the statements of one request.
     this.captured.length = 0;
     const viewer = await auth.accountViewer(r.accountId);
-    const ctx = contextModule().createContext({ db: this.db, clock: clockModule.systemClock, config: this.config, log: this.log }, viewer, 'bench-explain');
-    const result = (await execute({ schema: this.schema, document: parse(r.query), contextValue: ctx, variableValues: r.variables })) as ExecutionResult;
+    const ctx = contextModule().createContext(
+      { db: this.db, clock: clockModule.systemClock, config: this.config, log: this.log },
+      viewer,
+      'bench-explain',
+    );
+    const result = (await execute({
+      schema: this.schema,
+      document: parse(r.query),
+      contextValue: ctx,
+      variableValues: r.variables,
+    })) as ExecutionResult;
     if (result.errors?.length) throw new Error(`${r.name} as ${r.viewer}: ${JSON.stringify(result.errors)}`);
     const statements: PlannedStatement[] = [];
     const all = [...this.captured.map((c) => ({ ...c, source: 'hub' as const })), ...(r.floor ? [{ ...r.floor, source: 'floor' as const }] : [])];
@@ -104,7 +122,11 @@ export async function explainOperations(url: string, requests: ExplainRequest[])
   }
 }
 
-async function plan(c: pg.Client, text: string, values: unknown[]): Promise<{ executionMs: number; seqScans: string[]; indexes: string[]; plan: string }> {
+async function plan(
+  c: pg.Client,
+  text: string,
+  values: unknown[],
+): Promise<{ executionMs: number; seqScans: string[]; indexes: string[]; plan: string }> {
   // Twice: the first run may read pages the load left cold; the second is the steady state.
   await c.query(`explain (analyze) ${text}`, values);
   const res = await c.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, values);

@@ -102,7 +102,12 @@ export function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-export async function post<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<{ data?: T; errors?: unknown[] }> {
+export async function post<T>(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ data?: T; errors?: unknown[] }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

@@ -12,14 +12,15 @@ const { sql, raw } = sqlModule;
 // ---- JSON encodings of the hub, in SQL ----
 
 /** Global id: base64url (no padding) of `Type:uuid`. */
-const gid = (type: string, col: string): Sql =>
-  raw(`translate(encode(convert_to('${type}:' || (${col})::text, 'UTF8'), 'base64'), E'+/=\\n', '-_')`);
+const gid = (type: string, col: string): Sql => raw(`translate(encode(convert_to('${type}:' || (${col})::text, 'UTF8'), 'base64'), E'+/=\\n', '-_')`);
 /** DateTime: JavaScript's toISOString (millisecond precision, UTC). */
 const iso = (col: string): string => `to_char((${col}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const ts = (col: string): Sql => raw(iso(col));
 /** Keyset cursor: base64url of the JSON array of the sort key (`["2026-…Z","uuid"]`). */
 const cursorOf = (parts: string[]): Sql =>
-  raw(`translate(encode(convert_to('[' || ${parts.map((p) => `'"' || (${p}) || '"'`).join(` || ',' || `)} || ']', 'UTF8'), 'base64'), E'+/=\\n', '-_')`);
+  raw(
+    `translate(encode(convert_to('[' || ${parts.map((p) => `'"' || (${p}) || '"'`).join(` || ',' || `)} || ']', 'UTF8'), 'base64'), E'+/=\\n', '-_')`,
+  );
 
 const isCoordinator = (v: Viewer): Sql => raw(v.organization.kind === 'COORDINATOR' ? 'true' : 'false');
 

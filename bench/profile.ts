@@ -38,7 +38,7 @@ function moduleOf(url: string): string {
 /** Frames of the process start (module loading, migrations, schema build): not what a request costs. */
 function isStartupFrame(n: ProfileNode): boolean {
   const { functionName, url } = n.callFrame;
-  return url.includes('cjs/loader') || ['bootHub', 'prepareDatabase', 'buildHubSchema', 'main'].includes(functionName) && url.includes('/dist/');
+  return url.includes('cjs/loader') || (['bootHub', 'prepareDatabase', 'buildHubSchema', 'main'].includes(functionName) && url.includes('/dist/'));
 }
 
 /**

@@ -6,9 +6,20 @@ import { ROOT, tokens, incidentRepo, clockModule, type Viewer } from './dist';
 import { startDatabase, freshDatabase, prepareBench, loadedScale, markLoaded, serverVersion, withDatabase, BENCH_DATABASE } from './setup';
 import { loadData, sizesAt, orgByCode, orgViewer, ensureConstituentAccounts, type OrgRow } from './data';
 import {
-  INCIDENTS_PAGE, INCIDENT_DETAIL, NODE_BY_ID, DOMAIN_CASES_PAGE, REPORT_INCIDENT,
-  incidentsPageFloor, incidentDetailFloor, nodeByIdFloor, domainCasesFloor, reportFloor,
-  sameData, firstDifference, type Operation, type ReportInput,
+  INCIDENTS_PAGE,
+  INCIDENT_DETAIL,
+  NODE_BY_ID,
+  DOMAIN_CASES_PAGE,
+  REPORT_INCIDENT,
+  incidentsPageFloor,
+  incidentDetailFloor,
+  nodeByIdFloor,
+  domainCasesFloor,
+  reportFloor,
+  sameData,
+  firstDifference,
+  type Operation,
+  type ReportInput,
 } from './operations';
 import { startHub, post, BENCH_JWT_SECRET, type HubProcess } from './hub';
 import { hubLoad, floorLoad, type Stats } from './load';
@@ -68,7 +79,8 @@ const CPU_PROF = env.BENCH_CPU_PROF === '1';
 const VARIANTS = 20;
 const PAGE = 50;
 /** Only a complete full-size run writes the committed results. */
-const FULL_RUN = SCALE === 1 && !ONLY && !VIEWERS && SKIP.size === 0 && !CPU_PROF && !env.BENCH_HUB_DIST && !env.BENCH_HUB_NODE_FLAGS && !env.BENCH_HUB_WORKERS;
+const FULL_RUN =
+  SCALE === 1 && !ONLY && !VIEWERS && SKIP.size === 0 && !CPU_PROF && !env.BENCH_HUB_DIST && !env.BENCH_HUB_NODE_FLAGS && !env.BENCH_HUB_WORKERS;
 const RESULTS = env.BENCH_RESULTS
   ? path.resolve(env.BENCH_RESULTS)
   : FULL_RUN
@@ -111,7 +123,9 @@ async function main(): Promise<void> {
     postgres: '',
     loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
   };
-  log(`Benchmark: scale ${SCALE}, ${SECONDS} s per measurement, concurrency ${CONCURRENCY.join('/')}, ${machine.cores} × ${machine.cpu}, load average ${machine.loadAverageAtStart.join(' ')}`);
+  log(
+    `Benchmark: scale ${SCALE}, ${SECONDS} s per measurement, concurrency ${CONCURRENCY.join('/')}, ${machine.cores} × ${machine.cpu}, load average ${machine.loadAverageAtStart.join(' ')}`,
+  );
 
   const { adminUrl, pg: embeddedPg } = await startDatabase(log);
   let hub: HubProcess | null = null;
@@ -126,7 +140,9 @@ async function main(): Promise<void> {
       await prepareBench(url, false);
     } else {
       const t0 = Date.now();
-      log(`Data: ${sizes.incidents} incidents, ${sizes.indicators} indicators, ${sizes.directives} directives, ${sizes.events} timeline events, ${sizes.notes} notes`);
+      log(
+        `Data: ${sizes.incidents} incidents, ${sizes.indicators} indicators, ${sizes.directives} directives, ${sizes.events} timeline events, ${sizes.notes} notes`,
+      );
       await freshDatabase(adminUrl);
       await loadData(url, sizes, log);
       await markLoaded(url, SCALE);
@@ -155,7 +171,7 @@ async function main(): Promise<void> {
     let explained: ExplainResult[] = [];
     let filterPlans: FilterPlan[] = [];
     if (runs('explain')) {
-      log('\nEXPLAIN (ANALYZE, BUFFERS) of the hub\'s statements and the floor, default planner settings:');
+      log("\nEXPLAIN (ANALYZE, BUFFERS) of the hub's statements and the floor, default planner settings:");
       explained = await explainOperations(
         url,
         operations
@@ -192,15 +208,19 @@ async function main(): Promise<void> {
         const floorRes = await checkClient.query<{ data: unknown }>(v.floor.text, v.floor.values);
         if (hubRes.errors || !sameData(hubRes.data, floorRes.rows[0].data, op.write)) {
           checked = false;
-          log(`  MISMATCH ${op.name} as ${op.viewer} ${JSON.stringify(v.variables).slice(0, 120)}: ${
-            hubRes.errors ? JSON.stringify(hubRes.errors) : firstDifference(hubRes.data, floorRes.rows[0].data)
-          }`);
+          log(
+            `  MISMATCH ${op.name} as ${op.viewer} ${JSON.stringify(v.variables).slice(0, 120)}: ${
+              hubRes.errors ? JSON.stringify(hubRes.errors) : firstDifference(hubRes.data, floorRes.rows[0].data)
+            }`,
+          );
           break;
         }
       }
       await checkClient.end();
       if (!checked) failed = true;
-      log(`\n${op.name} as ${op.viewer}: ${checked ? `hub and floor agree on ${op.write ? 'shape and routing' : `all ${op.variants.length} variants`}` : 'CHECK FAILED'}`);
+      log(
+        `\n${op.name} as ${op.viewer}: ${checked ? `hub and floor agree on ${op.write ? 'shape and routing' : `all ${op.variants.length} variants`}` : 'CHECK FAILED'}`,
+      );
       const bodies = op.variants.map((v) => JSON.stringify({ query: op.query, variables: v.variables }));
       const floors = op.variants.map((v) => v.floor);
       await hubLoad(hub.url, p.token, bodies, 8, WARMUP_SECONDS, hubMeter); // warm-up: the JIT settles (TurboFan was still recompiling after 1 s)
@@ -212,7 +232,9 @@ async function main(): Promise<void> {
         log(
           `  c=${String(c).padStart(2)}  hub ${fmt(h)}  floor ${fmt(f)}  ratio ${r.ratio.toFixed(2)}${h.errors || f.errors ? `  (errors: hub ${h.errors}, floor ${f.errors})` : ''}`,
         );
-        log(`        CPU ms per request: hub node ${h.cpuMs.app} + db ${h.cpuMs.db ?? '?'}; floor client ${f.cpuMs.app} + db ${f.cpuMs.db ?? '?'}; CPU ratio ${r.cpuRatio ?? '?'}`);
+        log(
+          `        CPU ms per request: hub node ${h.cpuMs.app} + db ${h.cpuMs.db ?? '?'}; floor client ${f.cpuMs.app} + db ${f.cpuMs.db ?? '?'}; CPU ratio ${r.cpuRatio ?? '?'}`,
+        );
       }
     }
 
@@ -233,8 +255,13 @@ async function main(): Promise<void> {
       subscriptions = await subscriptionBench(hub, base.groups, base.reporters, EVENT_RATE, SUB_SECONDS, log, { meter });
       log(subscriptionLine(subscriptions));
       if (large) {
-        log(`\nSubscriptions: ${LARGE_SUBSCRIBERS} subscribers of ${large.groups.length} organizations, ${EVENT_RATE} reports/s for ${SUB_SECONDS} s`);
-        subscriptionsLarge = await subscriptionBench(hub, large.groups, large.reporters, EVENT_RATE, SUB_SECONDS, log, { meter, processes: SUB_PROCESSES });
+        log(
+          `\nSubscriptions: ${LARGE_SUBSCRIBERS} subscribers of ${large.groups.length} organizations, ${EVENT_RATE} reports/s for ${SUB_SECONDS} s`,
+        );
+        subscriptionsLarge = await subscriptionBench(hub, large.groups, large.reporters, EVENT_RATE, SUB_SECONDS, log, {
+          meter,
+          processes: SUB_PROCESSES,
+        });
         log(subscriptionLine(subscriptionsLarge));
       }
       for (const s of [subscriptions, subscriptionsLarge]) if (s && s.deliveries < s.expectedDeliveries) failed = true;
@@ -243,7 +270,9 @@ async function main(): Promise<void> {
     // ---- abuse limits (DESIGN.md §4, issue 13): validation cost of abusive documents, before and after ----
     let abuse: AbuseResult | null = null;
     if (runs('abuse')) {
-      log(`\nAbuse limits: documents whose validation grows faster than their size (a constituent's token), and another organization's trivial request meanwhile`);
+      log(
+        `\nAbuse limits: documents whose validation grows faster than their size (a constituent's token), and another organization's trivial request meanwhile`,
+      );
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       const abuser = await accountToken(c, 'reporter@acme.test');
@@ -255,19 +284,33 @@ async function main(): Promise<void> {
     // ---- notifications (DESIGN.md §7, issue 17): signed webhooks to verifying receivers, backlog drain and steady latency ----
     let notifications: NotificationResult | null = null;
     if (runs('notifications')) {
-      log(`\nNotifications: ${NOTIFY_ENDPOINTS} webhook endpoints, a backlog of ${NOTIFY_BACKLOG} reports drained, then ${NOTIFY_RATE} reports/s for ${NOTIFY_SECONDS} s`);
+      log(
+        `\nNotifications: ${NOTIFY_ENDPOINTS} webhook endpoints, a backlog of ${NOTIFY_BACKLOG} reports drained, then ${NOTIFY_RATE} reports/s for ${NOTIFY_SECONDS} s`,
+      );
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       await ensureConstituentAccounts(c);
       // Up to 25 constituent organizations, each following its own reports through its endpoints.
-      const orgs = (await c.query<{ id: string; code: string }>(`select id, code from organization where code like 'BENCH-C%' order by code limit $1`, [Math.min(25, NOTIFY_ENDPOINTS)])).rows;
+      const orgs = (
+        await c.query<{ id: string; code: string }>(`select id, code from organization where code like 'BENCH-C%' order by code limit $1`, [
+          Math.min(25, NOTIFY_ENDPOINTS),
+        ])
+      ).rows;
       const reporters = [];
       for (const o of orgs) reporters.push({ org: o.code, orgId: o.id, token: await accountToken(c, `reporter@${o.code.toLowerCase()}.test`) });
       const adminToken = await accountToken(c, 'admin@vncert.test');
       await c.end();
       notifications = await notificationBench({
-        databaseUrl: url, hub, adminToken, reporters, endpoints: NOTIFY_ENDPOINTS, backlog: NOTIFY_BACKLOG, rate: NOTIFY_RATE, seconds: NOTIFY_SECONDS,
-        postmaster: embeddedPg?.pid() ?? null, log,
+        databaseUrl: url,
+        hub,
+        adminToken,
+        reporters,
+        endpoints: NOTIFY_ENDPOINTS,
+        backlog: NOTIFY_BACKLOG,
+        rate: NOTIFY_RATE,
+        seconds: NOTIFY_SECONDS,
+        postmaster: embeddedPg?.pid() ?? null,
+        log,
       });
       const n = notifications;
       const lost = n.backlog.receivedWebhooks < n.backlog.expectedWebhooks || n.steady.receivedWebhooks < n.steady.expectedWebhooks;
@@ -296,7 +339,8 @@ async function main(): Promise<void> {
       durationSeconds: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
       hubWorkers: Number(env.BENCH_HUB_WORKERS ?? 1),
-      ratioDefinition: 'ratio = floor throughput / hub throughput (lower is better; 1 = as fast as the hand-written SQL); cpuRatio = CPU per request of the hub (node process + PostgreSQL) / of the floor (pg client + PostgreSQL)',
+      ratioDefinition:
+        'ratio = floor throughput / hub throughput (lower is better; 1 = as fast as the hand-written SQL); cpuRatio = CPU per request of the hub (node process + PostgreSQL) / of the floor (pg client + PostgreSQL)',
       operations: results.map(({ hubErrors: _h, floorErrors: _f, ...r }) => r),
       subscriptions: subscriptions && subscriptionFigures(subscriptions),
       subscriptionsLarge: subscriptionsLarge && subscriptionFigures(subscriptionsLarge),
@@ -341,7 +385,8 @@ function row(op: Operation, c: number, h: Stats, f: Stats): OperationResult {
     hub: strip(h),
     sqlFloor: strip(f),
     ratio: Number((f.rps / Math.max(0.001, h.rps)).toFixed(2)),
-    cpuRatio: h.cpuMs.db === null || f.cpuMs.db === null ? null : Number(((h.cpuMs.app + h.cpuMs.db) / Math.max(0.001, f.cpuMs.app + f.cpuMs.db)).toFixed(2)),
+    cpuRatio:
+      h.cpuMs.db === null || f.cpuMs.db === null ? null : Number(((h.cpuMs.app + h.cpuMs.db) / Math.max(0.001, f.cpuMs.app + f.cpuMs.db)).toFixed(2)),
     hubErrors: h.errors,
     floorErrors: f.errors,
   };
@@ -384,10 +429,17 @@ function printPlans(results: ExplainResult[]): void {
     for (const s of [hubMain, floor]) {
       if (!s) continue;
       log(`  --- plan of the ${s.source === 'hub' ? "hub's slowest statement" : 'floor'}:`);
-      log(s.plan.split('\n').map((l) => `    ${l}`).join('\n'));
+      log(
+        s.plan
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n'),
+      );
     }
   }
-  const withSeq = results.flatMap((r) => r.statements.filter((s) => s.seqScans.length).map((s) => `${r.name}/${r.viewer} [${s.source}] ${s.seqScans.join(', ')}: ${summarize(s.text)}`));
+  const withSeq = results.flatMap((r) =>
+    r.statements.filter((s) => s.seqScans.length).map((s) => `${r.name}/${r.viewer} [${s.source}] ${s.seqScans.join(', ')}: ${summarize(s.text)}`),
+  );
   log(`\nSequential scans of large tables: ${withSeq.length ? `\n  ${withSeq.join('\n  ')}` : 'none'}`);
   fs.mkdirSync(path.dirname(planFile), { recursive: true });
   fs.writeFileSync(planFile, all.join('\n'));
@@ -444,9 +496,18 @@ async function explainFilters(url: string, personas: Persona[]): Promise<FilterP
         for (const variables of variants) {
           const r = await capture.run({ name: field, viewer: p.key, accountId: p.accountId, query, variables });
           const main = r.statements.sort((a, b) => b.executionMs - a.executionMs)[0];
-          const entry = { field, args: JSON.stringify(variables), viewer: p.key, executionMs: main.executionMs, indexes: main.indexes, seqScans: main.seqScans };
+          const entry = {
+            field,
+            args: JSON.stringify(variables),
+            viewer: p.key,
+            executionMs: main.executionMs,
+            indexes: main.indexes,
+            seqScans: main.seqScans,
+          };
           out.push(entry);
-          log(`  ${field.padEnd(11)} ${p.key.padEnd(11)} ${entry.args.padEnd(62)} ${main.executionMs.toFixed(2).padStart(8)} ms  ${main.seqScans.length ? `SEQ SCAN ${main.seqScans.join(',')}  ` : ''}${main.indexes.join(', ')}`);
+          log(
+            `  ${field.padEnd(11)} ${p.key.padEnd(11)} ${entry.args.padEnd(62)} ${main.executionMs.toFixed(2).padStart(8)} ms  ${main.seqScans.length ? `SEQ SCAN ${main.seqScans.join(',')}  ` : ''}${main.indexes.join(', ')}`,
+          );
         }
       }
     };
@@ -454,7 +515,12 @@ async function explainFilters(url: string, personas: Persona[]): Promise<FilterP
     const members = personas.filter((p) => p.key !== 'registry');
     await runAll('incidents', incidents, incidentCases, members);
     await runAll('directives', directives, directiveCases, members);
-    await runAll('domainCases', cases, caseFilters, personas.filter((p) => p.key === 'registry'));
+    await runAll(
+      'domainCases',
+      cases,
+      caseFilters,
+      personas.filter((p) => p.key === 'registry'),
+    );
   } finally {
     await capture.close();
   }
@@ -478,7 +544,13 @@ async function buildOperations(client: pg.Client, personas: Persona[]): Promise<
   const want = (name: string) => !ONLY || ONLY.includes(name);
   if (want('incidentsPage')) {
     for (const p of personas) {
-      ops.push({ name: 'incidentsPage', viewer: p.key, query: INCIDENTS_PAGE, write: false, variants: [{ variables: { first: PAGE }, floor: incidentsPageFloor(p.viewer, PAGE) }] });
+      ops.push({
+        name: 'incidentsPage',
+        viewer: p.key,
+        query: INCIDENTS_PAGE,
+        write: false,
+        variants: [{ variables: { first: PAGE }, floor: incidentsPageFloor(p.viewer, PAGE) }],
+      });
     }
   }
   if (want('incidentDetail')) {
@@ -487,10 +559,18 @@ async function buildOperations(client: pg.Client, personas: Persona[]): Promise<
       const ids =
         p.key === 'registry'
           ? await sample(client, p.viewer, `v.access_level in ('DOMAIN_FEED','RECIPIENT')`, [])
-          : await sample(client, p.viewer, `v.access_level = 'FULL' and exists (select 1 from directive d where d.incident_id = v.id)
-              and exists (select 1 from note n where n.incident_id = v.id)`, []);
+          : await sample(
+              client,
+              p.viewer,
+              `v.access_level = 'FULL' and exists (select 1 from directive d where d.incident_id = v.id)
+              and exists (select 1 from note n where n.incident_id = v.id)`,
+              [],
+            );
       ops.push({
-        name: 'incidentDetail', viewer: p.key, query: INCIDENT_DETAIL, write: false,
+        name: 'incidentDetail',
+        viewer: p.key,
+        query: INCIDENT_DETAIL,
+        write: false,
         variants: ids.map((id) => ({ variables: { id: toGlobalId('Incident', id) }, floor: incidentDetailFloor(p.viewer, id) })),
       });
     }
@@ -503,7 +583,10 @@ async function buildOperations(client: pg.Client, personas: Persona[]): Promise<
     );
     const afters: (string | null)[] = [null, ...positions.rows.map((r) => r.position)];
     ops.push({
-      name: 'domainCasesPage', viewer: p.key, query: DOMAIN_CASES_PAGE, write: false,
+      name: 'domainCasesPage',
+      viewer: p.key,
+      query: DOMAIN_CASES_PAGE,
+      write: false,
       variants: afters.map((a) => ({ variables: { first: PAGE, after: a ? encodeCursor([a]) : null }, floor: domainCasesFloor(p.viewer, PAGE, a) })),
     });
   }
@@ -511,7 +594,10 @@ async function buildOperations(client: pg.Client, personas: Persona[]): Promise<
     for (const p of personas) {
       const ids = await sample(client, p.viewer, 'true', []);
       ops.push({
-        name: 'nodeById', viewer: p.key, query: NODE_BY_ID, write: false,
+        name: 'nodeById',
+        viewer: p.key,
+        query: NODE_BY_ID,
+        write: false,
         variants: ids.map((id) => ({ variables: { id: toGlobalId('Incident', id) }, floor: nodeByIdFloor(p.viewer, id) })),
       });
     }

@@ -25,7 +25,6 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-
 /** BENCH_DATABASE_URL's server, or an embedded PostgreSQL in `.data/bench` on a free port. */
 export async function startDatabase(log: (msg: string) => void): Promise<{ adminUrl: string; pg: EmbeddedPostgres | null }> {
   const given = process.env.BENCH_DATABASE_URL;

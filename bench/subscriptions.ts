@@ -68,15 +68,24 @@ export async function nationalSubscribers(
   constituents: number,
 ): Promise<{ groups: SubscriberGroup[]; reporters: Reporter[] }> {
   const n = (f: number) => Math.max(1, Math.round(subscribers * f));
-  const codes = (await c.query<{ code: string }>(`select code from organization where code like 'BENCH-C%' order by code limit $1`, [constituents])).rows.map((r) => r.code);
-  if (codes.length < constituents) throw new Error(`${constituents} benchmark constituents wanted, ${codes.length} loaded: reload the data (no BENCH_REUSE)`);
+  const codes = (
+    await c.query<{ code: string }>(`select code from organization where code like 'BENCH-C%' order by code limit $1`, [constituents])
+  ).rows.map((r) => r.code);
+  if (codes.length < constituents)
+    throw new Error(`${constituents} benchmark constituents wanted, ${codes.length} loaded: reload the data (no BENCH_REUSE)`);
   const groups: SubscriberGroup[] = [
     { org: 'VNCERT', token: await token('handler@vncert.test'), count: n(0.1), receives: () => true },
     // The registry's view of these reports is DOMAIN_FEED, which shows no timeline events (DESIGN.md §3):
     // its subscribers are evaluated for every batch but receive none of them.
     { org: 'VNNIC', token: await token('handler@vnnic.test'), count: n(0.05), receives: () => false },
   ];
-  for (const [org, share] of [['VNPT', 0.15], ['VIETTEL', 0.15], ['FPT', 0.15], ['MOF-IT', 0.05], ['HANOI-DIC', 0.05]] as const) {
+  for (const [org, share] of [
+    ['VNPT', 0.15],
+    ['VIETTEL', 0.15],
+    ['FPT', 0.15],
+    ['MOF-IT', 0.05],
+    ['HANOI-DIC', 0.05],
+  ] as const) {
     groups.push({ org, token: await token(`handler@${org.toLowerCase()}.test`), count: n(share), receives: (r: ReportSpec) => r.handler === org });
   }
   const left = subscribers - groups.reduce((k, g) => k + g.count, 0);
@@ -224,7 +233,8 @@ export async function subscriptionBench(
     const closedEarly = reports.reduce((n, r) => n + r.closedEarly, 0);
     if (failedReports) log(`  ${failedReports} reports refused: ${JSON.stringify(Object.fromEntries(failures))}`);
     if (closedEarly) log(`  ${closedEarly} subscriptions were closed by the hub during the run`);
-    const perDelivery = (ms: number | null | undefined) => (ms === null || ms === undefined || !deliveries ? null : Number((ms / deliveries).toFixed(4)));
+    const perDelivery = (ms: number | null | undefined) =>
+      ms === null || ms === undefined || !deliveries ? null : Number((ms / deliveries).toFixed(4));
     const clientCpu = reports.reduce((n, r) => n + r.cpuMs, 0);
     const wallMs = Math.max(1, lastArrival - startedAt);
     return {

@@ -10,7 +10,10 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock that tests (and test-mode servers, through the `HUB_CLOCK_OFFSET_MS` mechanism) can move. */
 export class AdjustableClock implements Clock {
-  constructor(private offsetMs = 0, private fixed: Date | null = null) {}
+  constructor(
+    private offsetMs = 0,
+    private fixed: Date | null = null,
+  ) {}
   now(): Date {
     return this.fixed ? new Date(this.fixed.getTime()) : new Date(Date.now() + this.offsetMs);
   }

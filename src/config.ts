@@ -41,8 +41,16 @@ export interface Config {
   /** Notifications (DESIGN.md §7): e-mail and signed webhooks, delivered by a job queue on the same PostgreSQL. */
   notifications: NotificationConfig;
   limits: {
-    maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number;
-    maxLength: number; maxTokens: number; maxOperations: number; maxSelections: number; maxFieldComparisons: number; maxNesting: number;
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxRootFields: number;
+    maxLength: number;
+    maxTokens: number;
+    maxOperations: number;
+    maxSelections: number;
+    maxFieldComparisons: number;
+    maxNesting: number;
   };
 }
 
@@ -104,14 +112,16 @@ export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 50400, 
 
 /** The hub refuses to start in production with notifications on and nowhere to send mail (checked at boot, not when reading settings). */
 export function notificationStartupProblem(config: Config): string | null {
-  if (config.env === 'production' && config.notifications.enabled && !config.notifications.smtpUrl) return 'In production set SMTP_URL, or NOTIFICATIONS=off';
+  if (config.env === 'production' && config.notifications.enabled && !config.notifications.smtpUrl)
+    return 'In production set SMTP_URL, or NOTIFICATIONS=off';
   return null;
 }
 
 function retrySchedule(value: string | undefined): number[] {
   if (!value) return DEFAULT_RETRY_SCHEDULE;
   const parts = value.split(',').map((p) => Number(p.trim()));
-  if (parts.some((n) => !Number.isFinite(n) || n < 0)) throw new ConfigError('NOTIFY_RETRY_SCHEDULE must be comma-separated seconds, e.g. 5,300,1800');
+  if (parts.some((n) => !Number.isFinite(n) || n < 0))
+    throw new ConfigError('NOTIFY_RETRY_SCHEDULE must be comma-separated seconds, e.g. 5,300,1800');
   return parts;
 }
 

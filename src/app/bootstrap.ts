@@ -26,9 +26,19 @@ export function createLogger(config: Config, destination?: pino.DestinationStrea
     // Never log credentials, even by accident.
     redact: {
       paths: [
-        'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.headers.authorization',
-        'authorization', '*.authorization', 'connectionParams.authorization',
-        'secret', '*.secret', 'token', '*.token', 'password', '*.password',
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        '*.headers.authorization',
+        'authorization',
+        '*.authorization',
+        'connectionParams.authorization',
+        'secret',
+        '*.secret',
+        'token',
+        '*.token',
+        'password',
+        '*.password',
       ],
       censor: '[redacted]',
     },

@@ -41,9 +41,7 @@ export const ENTITY_KEYS = Object.fromEntries(Object.entries(ENTITY_TYPES).map((
 export type EntityTypeName = keyof typeof ENTITY_KEYS;
 
 /** A checked representation: the type and its key, nothing more. */
-export type Representation =
-  | { __typename: 'Incident' | 'Organization' | 'Directive'; id: string }
-  | { __typename: 'Domain'; name: string };
+export type Representation = { __typename: 'Incident' | 'Organization' | 'Directive'; id: string } | { __typename: 'Domain'; name: string };
 
 /** What one representation weighs in the query cost: one `node(id)` lookup. */
 export const REPRESENTATION_COST = 1;
@@ -84,7 +82,8 @@ export function checkRepresentations(raw: unknown): Representation[] {
     const typename = fields.__typename;
     if (typeof typename !== 'string' || !isEntityType(typename)) {
       const entities = Object.keys(ENTITY_KEYS).sort().join(', ');
-      const what = typeof typename === 'string' ? `"${typename.slice(0, 100)}" is not an entity of this subgraph` : 'A representation needs __typename';
+      const what =
+        typeof typename === 'string' ? `"${typename.slice(0, 100)}" is not an entity of this subgraph` : 'A representation needs __typename';
       throw badRepresentation(index, `${what} (entities: ${entities})`);
     }
     const keyField = ENTITY_KEYS[typename];
@@ -97,7 +96,12 @@ export function checkRepresentations(raw: unknown): Representation[] {
 }
 
 /** `Incident`, `Organization`, `Directive` by global id: exactly `node(id)`, and an id of another type is null. */
-export function resolveNodeReference(ctx: Context, type: 'Incident' | 'Organization' | 'Directive', id: string, info?: GraphQLResolveInfo): Promise<unknown> {
+export function resolveNodeReference(
+  ctx: Context,
+  type: 'Incident' | 'Organization' | 'Directive',
+  id: string,
+  info?: GraphQLResolveInfo,
+): Promise<unknown> {
   return resolveNode(ctx, id, type, info);
 }
 
@@ -192,7 +196,13 @@ function guardFederationFields(schema: GraphQLSchema): void {
 /** Every member of `_Entity` must have a reference resolver: one without would echo the caller's representation back as data. */
 function assertEntities(schema: GraphQLSchema): void {
   const union = schema.getType('_Entity');
-  const members = union instanceof GraphQLUnionType ? union.getTypes().map((t) => t.name).sort() : [];
+  const members =
+    union instanceof GraphQLUnionType
+      ? union
+          .getTypes()
+          .map((t) => t.name)
+          .sort()
+      : [];
   const expected = Object.keys(ENTITY_KEYS).sort();
   if (members.join() !== expected.join()) {
     throw new Error(`federation entities (${members.join(', ')}) differ from ENTITY_KEYS (${expected.join(', ')})`);

@@ -68,10 +68,18 @@ export function formatError(opts: { mask: boolean; log: Logger; hideSuggestions?
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
       return opts.hideSuggestions ? { ...formatted, message: formatted.message.replace(SUGGESTION, '') } : formatted;
     }
-    opts.log.error({ requestId, err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'internal error');
+    opts.log.error(
+      { requestId, err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path },
+      'internal error',
+    );
     if (opts.mask) {
       // Only the request id leaves: it finds the log line above (and the request's own line).
-      return { message: 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR', ...traced } };
+      return {
+        message: 'Internal error',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'INTERNAL_SERVER_ERROR', ...traced },
+      };
     }
     return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', ...traced } };
   };

@@ -1,7 +1,20 @@
 import {
-  GraphQLError, Kind, Lexer, Source, TokenKind, parse, validate, getOperationAST,
-  type DocumentNode, type ExecutionArgs, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema,
-  type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
+  GraphQLError,
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  parse,
+  validate,
+  getOperationAST,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -41,10 +54,17 @@ export interface QueryLimits {
 }
 
 export const DEFAULT_LIMITS: QueryLimits = {
-  maxDepth: 12, maxCost: 25_000, maxAliases: 20, maxRootFields: 10,
-  maxLength: 100_000, maxTokens: 15_000, maxOperations: 50, maxSelections: 2_000, maxFieldComparisons: 5_000, maxNesting: 60,
+  maxDepth: 12,
+  maxCost: 25_000,
+  maxAliases: 20,
+  maxRootFields: 10,
+  maxLength: 100_000,
+  maxTokens: 15_000,
+  maxOperations: 50,
+  maxSelections: 2_000,
+  maxFieldComparisons: 5_000,
+  maxNesting: 60,
 };
-
 
 /** Per-field base costs beyond the default of 1 (fields that cost a query of their own). */
 export const FIELD_COSTS: Record<string, number> = {
@@ -81,7 +101,12 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
 }
 
 /** Depth (introspection fields not counted) and alias count, fragments expanded (cycles are rejected by validation). */
-function shape(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, depth: number, seen: Set<string>): { depth: number; aliases: number } {
+function shape(
+  set: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  depth: number,
+  seen: Set<string>,
+): { depth: number; aliases: number } {
   let maxDepth = depth;
   let aliases = 0;
   for (const sel of set.selections) {
@@ -117,17 +142,31 @@ export interface Measured {
   rootFields: number;
 }
 
-export function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): Measured {
+export function measure(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+): Measured {
   const fragments = fragmentsOf(document);
   const { depth, aliases } = shape(operation.selectionSet, fragments, 1, new Set());
   let cost: number;
   try {
     // graphql-query-complexity visits what the pre-validation pass counted as selections, or fewer
     // (one operation, @skip/@include applied): its node cap is never the limit that refuses.
-    cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables, estimators: [estimator], maxQueryNodes: limits.maxSelections + 1 });
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operation.name?.value,
+      variables,
+      estimators: [estimator],
+      maxQueryNodes: limits.maxSelections + 1,
+    });
   } catch (err) {
     // Should it ever be reached, its codeless error must refuse the query, not be taken for a variable error.
-    if (err instanceof GraphQLError && /maximum allowed number of nodes/.test(err.message)) throw tooComplex(`more than ${limits.maxSelections} selections`, {}, limits);
+    if (err instanceof GraphQLError && /maximum allowed number of nodes/.test(err.message))
+      throw tooComplex(`more than ${limits.maxSelections} selections`, {}, limits);
     throw err;
   }
   return { cost, depth, aliases, rootFields: operation.selectionSet.selections.length };
@@ -142,7 +181,13 @@ const MEASURED = new WeakMap<DocumentNode, Map<string, Measured>>();
 const MEASURED_PER_DOCUMENT = 16;
 const MAX_VARIABLES_KEY = 2000;
 
-function measureCached(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): Measured {
+function measureCached(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+): Measured {
   const key = `${operation.name?.value ?? ''}\u0000${JSON.stringify(variables)}`;
   if (key.length > MAX_VARIABLES_KEY) return measure(schema, document, operation, variables, limits);
   let known = MEASURED.get(document);
@@ -175,13 +220,15 @@ export function check(measured: Measured, limits: QueryLimits): void {
  * recursion, is QUERY_TOO_COMPLEX; any other syntax error is thrown as graphql-js raised it.
  */
 export function parseLimited(source: string, limits: QueryLimits): DocumentNode {
-  if (source.length > limits.maxLength) throw tooComplex(`the document has ${source.length} characters > ${limits.maxLength}`, { length: source.length }, limits);
+  if (source.length > limits.maxLength)
+    throw tooComplex(`the document has ${source.length} characters > ${limits.maxLength}`, { length: source.length }, limits);
   try {
     return parse(source, { maxTokens: limits.maxTokens });
   } catch (err) {
     if (err instanceof RangeError) throw tooComplex('the document is nested too deeply to parse', {}, limits);
     // graphql-js says "more than N tokens" only in its message: count them instead (bounded by the limit).
-    if (err instanceof GraphQLError && tokensOver(source, limits.maxTokens)) throw tooComplex(`more than ${limits.maxTokens} tokens`, { tokens: limits.maxTokens + 1 }, limits);
+    if (err instanceof GraphQLError && tokensOver(source, limits.maxTokens))
+      throw tooComplex(`more than ${limits.maxTokens} tokens`, { tokens: limits.maxTokens + 1 }, limits);
     throw err;
   }
 }
@@ -266,10 +313,12 @@ export function documentShape(document: DocumentNode, limits: QueryLimits): Docu
     if (d.kind === Kind.OPERATION_DEFINITION) {
       result.operations++;
       stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: null });
-    } else if (d.kind === Kind.FRAGMENT_DEFINITION) stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: { name: d.name.value, parent: null } });
+    } else if (d.kind === Kind.FRAGMENT_DEFINITION)
+      stack.push({ set: d.selectionSet, groups: new Map(), depth: 1, path: { name: d.name.value, parent: null } });
   }
   if (result.operations > limits.maxOperations) return result;
-  const over = () => result.selections > limits.maxSelections || result.fieldComparisons > limits.maxFieldComparisons || result.nesting > limits.maxNesting;
+  const over = () =>
+    result.selections > limits.maxSelections || result.fieldComparisons > limits.maxFieldComparisons || result.nesting > limits.maxNesting;
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { groups, depth, path } = item;
     result.nesting = Math.max(result.nesting, depth);
@@ -295,7 +344,8 @@ export function documentShape(document: DocumentNode, limits: QueryLimits): Docu
       } else {
         const fragment = fragments.get(sel.name.value);
         // An unknown fragment or a cycle: validation refuses the document, cheaply.
-        if (fragment && !onPath(path, fragment.name.value)) stack.push({ set: fragment.selectionSet, groups, depth: depth + 1, path: { name: fragment.name.value, parent: path } });
+        if (fragment && !onPath(path, fragment.name.value))
+          stack.push({ set: fragment.selectionSet, groups, depth: depth + 1, path: { name: fragment.name.value, parent: path } });
       }
       if (over()) return result;
     }
@@ -311,9 +361,12 @@ export function checkShape(document: DocumentNode, limits: QueryLimits): void {
   if (s.operations > limits.maxOperations) over.push(`${s.operations} operations in one document > ${limits.maxOperations}`);
   if (s.selections > limits.maxSelections) over.push(`more than ${limits.maxSelections} selections with fragments expanded`);
   if (s.fieldComparisons > limits.maxFieldComparisons) {
-    over.push(`fields sharing a response name need more than ${limits.maxFieldComparisons} comparisons ("${s.repeatedField}" selected ${s.repeatedFieldCount} times in one selection set)`);
+    over.push(
+      `fields sharing a response name need more than ${limits.maxFieldComparisons} comparisons ("${s.repeatedField}" selected ${s.repeatedFieldCount} times in one selection set)`,
+    );
   }
-  if (s.nesting > limits.maxNesting) over.push(`selections and argument values nested more than ${limits.maxNesting} levels deep, fragments included`);
+  if (s.nesting > limits.maxNesting)
+    over.push(`selections and argument values nested more than ${limits.maxNesting} levels deep, fragments included`);
   if (over.length) throw tooComplex(over.join(', '), { ...s }, limits);
 }
 

@@ -23,8 +23,24 @@ import { declaredRootRules, undeclaredRootFields } from '../auth/rules';
 import { unprojectedFields } from '../auth/projection';
 import { toSubgraphSchema } from './federation';
 
-export const RESOLVERS = [ViewerResolver, NodeResolver, OrganizationResolver, IncidentResolver, WorkflowResolver, CollaborationResolver, TimelineResolver, NoteResolver,
-  DirectiveResolver, AccountResolver, ApiKeyResolver, StatisticsResolver, RegistryResolver, SubscriptionResolver, ExchangeResolver, NotificationsResolver] as const;
+export const RESOLVERS = [
+  ViewerResolver,
+  NodeResolver,
+  OrganizationResolver,
+  IncidentResolver,
+  WorkflowResolver,
+  CollaborationResolver,
+  TimelineResolver,
+  NoteResolver,
+  DirectiveResolver,
+  AccountResolver,
+  ApiKeyResolver,
+  StatisticsResolver,
+  RegistryResolver,
+  SubscriptionResolver,
+  ExchangeResolver,
+  NotificationsResolver,
+] as const;
 
 let cached: GraphQLSchema | null = null;
 

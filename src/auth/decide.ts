@@ -6,8 +6,17 @@ import type { Viewer } from './viewer';
 import type { Capability } from './capabilities';
 import type { AccessLevel, IncidentFacts } from './views';
 import {
-  INCIDENT_MOVES, INCIDENT_TRANSITIONS, INCIDENT_ACTION_RULES, DIRECTIVE_MOVES, DIRECTIVE_TRANSITIONS,
-  type IncidentMove, type IncidentActor, type IncidentTransition, type IncidentAction, type DirectiveMove, type DirectiveActor,
+  INCIDENT_MOVES,
+  INCIDENT_TRANSITIONS,
+  INCIDENT_ACTION_RULES,
+  DIRECTIVE_MOVES,
+  DIRECTIVE_TRANSITIONS,
+  type IncidentMove,
+  type IncidentActor,
+  type IncidentTransition,
+  type IncidentAction,
+  type DirectiveMove,
+  type DirectiveActor,
   type DirectiveTransition,
 } from './moves';
 
@@ -60,7 +69,10 @@ const intersects = <A>(a: readonly A[], b: ReadonlySet<A>) => a.some((x) => b.ha
  * The questions both state machines answer from their table. The table is read on every call (the
  * mutation check replaces its entries in place).
  */
-function stateMachine<M extends string, S, A, T extends { move: M; from: readonly S[]; who: readonly A[] }>(moves: readonly M[], table: readonly T[]) {
+function stateMachine<M extends string, S, A, T extends { move: M; from: readonly S[]; who: readonly A[] }>(
+  moves: readonly M[],
+  table: readonly T[],
+) {
   const findTransition = (move: M, from: S, actors: ReadonlySet<A>): T | undefined =>
     table.find((t) => t.move === move && t.from.includes(from) && intersects(t.who, actors));
   return {
@@ -102,8 +114,16 @@ const incidentMachine = stateMachine(INCIDENT_MOVES, INCIDENT_TRANSITIONS);
 export const { mayEverMake, findTransition, allowedMoves } = incidentMachine;
 
 const MOVE_VERB: Record<IncidentMove, string> = {
-  TRIAGE: 'triage', START_RESPONSE: 'start the response to', ESCALATE: 'escalate', COORDINATE: 'coordinate',
-  RETURN: 'return', REJECT: 'reject', WITHDRAW: 'withdraw', REOPEN: 'reopen', RESOLVE: 'resolve', CLOSE: 'close',
+  TRIAGE: 'triage',
+  START_RESPONSE: 'start the response to',
+  ESCALATE: 'escalate',
+  COORDINATE: 'coordinate',
+  RETURN: 'return',
+  REJECT: 'reject',
+  WITHDRAW: 'withdraw',
+  REOPEN: 'reopen',
+  RESOLVE: 'resolve',
+  CLOSE: 'close',
 };
 
 /** FORBIDDEN texts of the other incident actions. */
@@ -136,7 +156,12 @@ export function cancelsOpenDirectives(viewer: Viewer, requested: boolean): boole
   return requested && viewer.organization.kind === 'COORDINATOR';
 }
 
-function decideMove(viewer: Viewer, subject: IncidentSubject, actors: Set<IncidentActor>, request: Extract<IncidentRequest, { move: IncidentMove }>): Decision<IncidentTransition> {
+function decideMove(
+  viewer: Viewer,
+  subject: IncidentSubject,
+  actors: Set<IncidentActor>,
+  request: Extract<IncidentRequest, { move: IncidentMove }>,
+): Decision<IncidentTransition> {
   const { move } = request;
   if (!mayEverMake(move, actors)) return { before: refuse(`You may not ${MOVE_VERB[move]} this incident`), after: null };
   const transition = findTransition(move, subject.status, actors);
@@ -149,11 +174,16 @@ function decideMove(viewer: Viewer, subject: IncidentSubject, actors: Set<Incide
   if (move === 'RESOLVE' && !cancels && (request.openDirectives ?? 0) > 0) {
     return invalid(`${request.openDirectives} directive(s) are still open; complete or cancel them first`, 'OPEN_DIRECTIVES');
   }
-  if (move === 'CLOSE' && !subject.hasFinalReport) return invalid('The final report (form 04) must arrive before the incident is closed', 'FINAL_REPORT_MISSING');
+  if (move === 'CLOSE' && !subject.hasFinalReport)
+    return invalid('The final report (form 04) must arrive before the incident is closed', 'FINAL_REPORT_MISSING');
   return { before: null, after: null, transition };
 }
 
-function decideAction(subject: IncidentSubject, actors: Set<IncidentActor>, request: Exclude<IncidentRequest, { move: IncidentMove }>): Decision<IncidentTransition> {
+function decideAction(
+  subject: IncidentSubject,
+  actors: Set<IncidentActor>,
+  request: Exclude<IncidentRequest, { move: IncidentMove }>,
+): Decision<IncidentTransition> {
   const rule = INCIDENT_ACTION_RULES[request.action];
   if (!intersects(rule.who, actors)) return { before: refuse(ACTION_REFUSAL[request.action]), after: null };
   const stateFree = rule.anyStateFor && intersects(rule.anyStateFor, actors);
@@ -212,10 +242,18 @@ export function directiveActors(viewer: Viewer, subject: { recipientOrgId: strin
 }
 
 const directiveMachine = stateMachine(DIRECTIVE_MOVES, DIRECTIVE_TRANSITIONS);
-export const { mayEverMake: mayEverMakeDirectiveMove, findTransition: findDirectiveTransition, allowedMoves: allowedDirectiveMoves } = directiveMachine;
+export const {
+  mayEverMake: mayEverMakeDirectiveMove,
+  findTransition: findDirectiveTransition,
+  allowedMoves: allowedDirectiveMoves,
+} = directiveMachine;
 
 const DIRECTIVE_VERB: Record<DirectiveMove, string> = {
-  ACKNOWLEDGE: 'acknowledge', START: 'start', COMPLETE: 'complete', DECLINE: 'decline', CANCEL: 'cancel',
+  ACKNOWLEDGE: 'acknowledge',
+  START: 'start',
+  COMPLETE: 'complete',
+  DECLINE: 'decline',
+  CANCEL: 'cancel',
 };
 
 export function decideDirective(viewer: Viewer, subject: DirectiveSubject, move: DirectiveMove): Decision<DirectiveTransition> {
@@ -227,7 +265,11 @@ export function decideDirective(viewer: Viewer, subject: DirectiveSubject, move:
   if (!transition) {
     return {
       before: null,
-      after: { code: 'INVALID_TRANSITION', message: `You cannot ${DIRECTIVE_VERB[move]} a directive that is ${subject.status}`, allowed: allowedDirectiveMoves(subject.status, actors) },
+      after: {
+        code: 'INVALID_TRANSITION',
+        message: `You cannot ${DIRECTIVE_VERB[move]} a directive that is ${subject.status}`,
+        allowed: allowedDirectiveMoves(subject.status, actors),
+      },
     };
   }
   return { before: null, after: null, transition };
@@ -252,7 +294,10 @@ export const NOTE_AUDIENCE_VIEWS: Record<NoteVisibility, readonly AccessLevel[]>
  * Adding a note of this visibility: HANDLER, ADMIN and REPORTER accounts (NOTE_ADD) of an organization
  * in the note's audience; constituents only WITH_REPORTER. Redacting: the author's organization or the coordinator.
  */
-export function decideNote(viewer: Viewer, request: { action: 'ADD'; access: AccessLevel; visibility: NoteVisibility } | { action: 'REDACT'; authorOrgId: string }): Decision {
+export function decideNote(
+  viewer: Viewer,
+  request: { action: 'ADD'; access: AccessLevel; visibility: NoteVisibility } | { action: 'REDACT'; authorOrgId: string },
+): Decision {
   const ok: Decision = { before: null, after: null };
   const may = viewer.capabilities.has('NOTE_ADD');
   if (request.action === 'REDACT') {

@@ -11,7 +11,16 @@ import type { OrganizationKind } from '../modules/organizations/organization.ent
  */
 
 export const INCIDENT_MOVES = [
-  'TRIAGE', 'START_RESPONSE', 'ESCALATE', 'COORDINATE', 'RETURN', 'REJECT', 'WITHDRAW', 'REOPEN', 'RESOLVE', 'CLOSE',
+  'TRIAGE',
+  'START_RESPONSE',
+  'ESCALATE',
+  'COORDINATE',
+  'RETURN',
+  'REJECT',
+  'WITHDRAW',
+  'REOPEN',
+  'RESOLVE',
+  'CLOSE',
 ] as const;
 export type IncidentMove = (typeof INCIDENT_MOVES)[number];
 
@@ -49,7 +58,16 @@ export const INCIDENT_TRANSITIONS: readonly IncidentTransition[] = [
 ];
 
 /** Actions on an incident other than status moves. */
-export const INCIDENT_ACTIONS = ['UPDATE', 'ADD_INDICATORS', 'SHARE', 'UNSHARE', 'REFER', 'SET_TLP', 'SUBMIT_FINAL_REPORT', 'ISSUE_DIRECTIVE'] as const;
+export const INCIDENT_ACTIONS = [
+  'UPDATE',
+  'ADD_INDICATORS',
+  'SHARE',
+  'UNSHARE',
+  'REFER',
+  'SET_TLP',
+  'SUBMIT_FINAL_REPORT',
+  'ISSUE_DIRECTIVE',
+] as const;
 export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
 
 /**

@@ -39,14 +39,7 @@ export type FieldRule =
  * or in SQL (views.ts: `noteVisibleSql`, `eventVisibleSql`, `directiveVisibleSql`, the incident views).
  */
 export type ItemRule =
-  | 'PARTICIPANTS'
-  | 'INDICATORS'
-  | 'NOTE_AUDIENCE'
-  | 'EVENT_CLASS'
-  | 'DIRECTIVES'
-  | 'INCIDENT_VISIBLE'
-  | 'ACCOUNTS_VISIBLE'
-  | 'EVENT_PAYLOAD';
+  'PARTICIPANTS' | 'INDICATORS' | 'NOTE_AUDIENCE' | 'EVENT_CLASS' | 'DIRECTIVES' | 'INCIDENT_VISIBLE' | 'ACCOUNTS_VISIBLE' | 'EVENT_PAYLOAD';
 
 export interface FieldEntry {
   views: readonly AccessLevel[];
@@ -103,9 +96,30 @@ const INCIDENT: Record<string, FieldEntry> = {
 /** Objects seen whole once their row is visible (by its own rule in SQL); only some fields have a rule of their own. */
 const DIRECTIVE: Record<string, FieldEntry> = {
   ...whole([
-    'id', 'action', 'instructions', 'targets', 'tlp', 'pap', 'status', 'issuedAt', 'dueAt', 'acknowledgementDueAt', 'acknowledgedAt',
-    'startedAt', 'completedAt', 'declinedAt', 'cancelledAt', 'overdue', 'acknowledgementOverdue', 'result', 'declineReason',
-    'cancelReason', 'version', 'viewerCan', 'issuer', 'recipient',
+    'id',
+    'action',
+    'instructions',
+    'targets',
+    'tlp',
+    'pap',
+    'status',
+    'issuedAt',
+    'dueAt',
+    'acknowledgementDueAt',
+    'acknowledgedAt',
+    'startedAt',
+    'completedAt',
+    'declinedAt',
+    'cancelledAt',
+    'overdue',
+    'acknowledgementOverdue',
+    'result',
+    'declineReason',
+    'cancelReason',
+    'version',
+    'viewerCan',
+    'issuer',
+    'recipient',
   ]),
   // A recipient of a confidential incident sees its directive, not the incident (§3).
   incident: { views: ANY, items: 'INCIDENT_VISIBLE' },
@@ -199,7 +213,8 @@ const FIELD_RULES: Record<FieldRule, (s: ProjectionSubject) => boolean> = {
     (canSeeOrganization(s.viewer, { id: s.organization.id, kind: s.organization.kind }) ||
       (s.view !== null && s.facts !== null && s.organization.id === s.facts.reportingOrgId && reportingOrganization(s.viewer, s.view, s.facts))),
   // Contact fields of an organization: to network members (and itself).
-  ORGANIZATION_CONTACT: (s) => !!s.organization && (NETWORK_MEMBER_KINDS.includes(s.viewer.organization.kind) || s.organization.id === s.viewer.organization.id),
+  ORGANIZATION_CONTACT: (s) =>
+    !!s.organization && (NETWORK_MEMBER_KINDS.includes(s.viewer.organization.kind) || s.organization.id === s.viewer.organization.id),
   OWN_ORGANIZATION: (s) => !!s.organization && (s.viewer.organization.kind === 'COORDINATOR' || s.organization.id === s.viewer.organization.id),
   // No path gives a viewer without a view of the incident its id (§3, confidential incidents).
   INCIDENT_VIEW: (s) => s.view !== null,
@@ -282,7 +297,11 @@ export type ParticipantRole = 'REPORTING' | 'HANDLING' | 'COORDINATOR' | 'SHARED
  * organization (unless a person), the handling organization, the coordinator and themselves. A referral
  * is visible to the coordinator and the referred organization only.
  */
-export function participantShown(viewer: Viewer, facts: IncidentFacts, p: { organizationId: string; role: ParticipantRole; person: boolean }): boolean {
+export function participantShown(
+  viewer: Viewer,
+  facts: IncidentFacts,
+  p: { organizationId: string; role: ParticipantRole; person: boolean },
+): boolean {
   const org = viewer.organization;
   if (p.role === 'REFERRED') return org.kind === 'COORDINATOR' || org.id === p.organizationId;
   if (org.kind === 'COORDINATOR' || org.id === facts.handlerOrgId) return true;
@@ -363,8 +382,10 @@ export function projectEventPayload(
   }
   if (PARTICIPANT_EVENT_TYPES.includes(type)) {
     const role: ParticipantRole = data.participation === 'REFERRED' ? 'REFERRED' : 'SHARED';
-    const named = facts !== null && typeof data.organizationId === 'string'
-      && participantShown(viewer, facts, { organizationId: data.organizationId, role, person: false });
+    const named =
+      facts !== null &&
+      typeof data.organizationId === 'string' &&
+      participantShown(viewer, facts, { organizationId: data.organizationId, role, person: false });
     if (!named) keys = keys.filter((k) => k !== 'organization' && k !== 'reason');
   }
   return Object.fromEntries(keys.map((k) => [k, data[k]]));

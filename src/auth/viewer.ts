@@ -3,8 +3,7 @@ import type { MemberRole } from '../modules/accounts/account.entity';
 import type { Capability } from './capabilities';
 
 export type Principal =
-  | { type: 'ACCOUNT'; id: string; email: string; displayName: string }
-  | { type: 'API_KEY'; id: string; name: string; expiresAt: Date | null };
+  { type: 'ACCOUNT'; id: string; email: string; displayName: string } | { type: 'API_KEY'; id: string; name: string; expiresAt: Date | null };
 
 export interface ViewerOrganization {
   id: string;

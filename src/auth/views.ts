@@ -15,7 +15,14 @@ export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 /** Kinds that see SUMMARY views of CLEAR/GREEN incidents (row 7). */
 export const SUMMARY_KINDS: readonly OrganizationKind[] = ['REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER', 'LAW_ENFORCEMENT', 'REGULATOR'];
 /** Network members: every kind but the constituents and the regulator. */
-export const NETWORK_MEMBER_KINDS: readonly OrganizationKind[] = ['COORDINATOR', 'REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER', 'LAW_ENFORCEMENT'];
+export const NETWORK_MEMBER_KINDS: readonly OrganizationKind[] = [
+  'COORDINATOR',
+  'REGISTRY',
+  'ISP',
+  'AGENCY_IT',
+  'RESPONSE_PARTNER',
+  'LAW_ENFORCEMENT',
+];
 
 interface ViewBranch {
   level: AccessLevel;
@@ -144,8 +151,17 @@ export function noteVisibleSql(viewer: Viewer): Sql {
 
 /** Timeline event classes (§3). Status changes reach every view but DOMAIN_FEED and RECIPIENT. */
 export const STATUS_EVENT_TYPES = [
-  'REPORTED', 'TRIAGED', 'RESPONSE_STARTED', 'ESCALATED', 'COORDINATION_STARTED', 'RETURNED', 'REJECTED', 'WITHDRAWN',
-  'REOPENED', 'RESOLVED', 'CLOSED',
+  'REPORTED',
+  'TRIAGED',
+  'RESPONSE_STARTED',
+  'ESCALATED',
+  'COORDINATION_STARTED',
+  'RETURNED',
+  'REJECTED',
+  'WITHDRAWN',
+  'REOPENED',
+  'RESOLVED',
+  'CLOSED',
 ] as const;
 export const FULL_EVENT_TYPES = ['SHARED', 'UNSHARED', 'REFERRED', 'TLP_CHANGED', 'INDICATORS_ADDED', 'FINAL_REPORT_SUBMITTED', 'UPDATED'] as const;
 

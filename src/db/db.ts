@@ -33,7 +33,20 @@ export class DatabaseUnavailableError extends Error {
   readonly extensions = serviceUnavailableExtensions();
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
 
 export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
@@ -57,8 +70,14 @@ export function violatedUniqueConstraint(err: unknown): string | undefined {
  * as the pool reads them. Types (by OID) that its connections parse differently, with the element type of arrays.
  */
 const ORM_TEXT_TYPES = new Map<number, number | null>([
-  [1082, null], [1114, null], [1184, null], [1186, null], // date, timestamp, timestamptz, interval
-  [1182, 1082], [1115, 1114], [1185, 1184], [1187, 1186], // their arrays
+  [1082, null],
+  [1114, null],
+  [1184, null],
+  [1186, null], // date, timestamp, timestamptz, interval
+  [1182, 1082],
+  [1115, 1114],
+  [1185, 1184],
+  [1187, 1186], // their arrays
 ]);
 
 function asPoolReadsIt(res: pg.QueryResult): Row[] {
@@ -99,7 +118,10 @@ class TransactionQueryable implements Queryable {
 }
 
 class ClientQueryable implements Queryable {
-  constructor(private readonly client: pg.PoolClient | pg.Pool, private readonly counter: StatementCounter) {}
+  constructor(
+    private readonly client: pg.PoolClient | pg.Pool,
+    private readonly counter: StatementCounter,
+  ) {}
   async query<T extends Row = Row>(q: Sql): Promise<T[]> {
     const { text, values } = q.toQuery();
     this.counter.count++;
@@ -197,7 +219,9 @@ export class Db implements Queryable {
    */
   async transactional<T>(fn: (em: EntityManager, q: Queryable) => Promise<T>): Promise<T> {
     try {
-      return await this.ormInstance().em.fork().transactional((em) => fn(em, new TransactionQueryable(em)));
+      return await this.ormInstance()
+        .em.fork()
+        .transactional((em) => fn(em, new TransactionQueryable(em)));
     } catch (err) {
       if (isConnectionError(err)) throw new DatabaseUnavailableError((err as Error).message);
       throw err;
@@ -226,9 +250,12 @@ export class Db implements Queryable {
         },
       }),
     );
-    orm.em.getConnection().getKnex().on('query', () => {
-      this.statements.count++;
-    });
+    orm.em
+      .getConnection()
+      .getKnex()
+      .on('query', () => {
+        this.statements.count++;
+      });
     this.orm = orm;
     return orm;
   }

@@ -144,11 +144,7 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-export async function startEmbeddedPostgres(opts: {
-  dataDir: string;
-  port: number;
-  log?: (msg: string) => void;
-}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; log?: (msg: string) => void }): Promise<EmbeddedPostgres> {
   const log = opts.log ?? (() => undefined);
   const pgData = path.resolve(opts.dataDir, 'pg');
   const passwordFile = path.resolve(opts.dataDir, 'pg-password');
@@ -158,8 +154,7 @@ export async function startEmbeddedPostgres(opts: {
     fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
-  const url = (database = 'postgres') =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`;
+  const url = (database = 'postgres') => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`;
   const bins = await binaries();
 
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
@@ -188,16 +183,12 @@ export async function startEmbeddedPostgres(opts: {
   const start = async () => {
     await adoptOrClearStale();
     const ids = postgresIds();
-    const proc = spawn(
-      bins.postgres,
-      ['-D', pgData, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      {
-        detached: true, // own process group: Ctrl-C reaches the hub, which stops the database after draining
-        stdio: ['ignore', 'ignore', 'pipe'],
-        ...(ids ?? {}),
-        env: { ...process.env, LC_MESSAGES: 'C' },
-      },
-    );
+    const proc = spawn(bins.postgres, ['-D', pgData, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
+      detached: true, // own process group: Ctrl-C reaches the hub, which stops the database after draining
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(ids ?? {}),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
     child = proc;
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => {

@@ -13,8 +13,18 @@ import { NOTIFICATION_ENTITIES } from '../modules/notifications/notification.ent
 
 /** Every table of the schema has its entity (test/integration/orm/entities-match-schema.test.ts). */
 export const ENTITIES = [
-  OrganizationEntity, AccountEntity, ApiKeyEntity, IncidentEntity, IncidentParticipantEntity, IndicatorEntity,
-  ReferenceCounterEntity, DirectiveEntity, DirectiveTargetEntity, NoteEntity, IncidentEventEntity, DomainFeedEntryEntity,
+  OrganizationEntity,
+  AccountEntity,
+  ApiKeyEntity,
+  IncidentEntity,
+  IncidentParticipantEntity,
+  IndicatorEntity,
+  ReferenceCounterEntity,
+  DirectiveEntity,
+  DirectiveTargetEntity,
+  NoteEntity,
+  IncidentEventEntity,
+  DomainFeedEntryEntity,
   ...NOTIFICATION_ENTITIES,
 ];
 

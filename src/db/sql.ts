@@ -22,7 +22,11 @@ export class Sql {
    */
   toKnexQuery(): { text: string; values: unknown[] } {
     const values: unknown[] = [];
-    const text = this.render(values, () => '?', (s) => s.replace(/\?/g, '\\?'));
+    const text = this.render(
+      values,
+      () => '?',
+      (s) => s.replace(/\?/g, '\\?'),
+    );
     return { text, values: values.map((v) => (v === undefined ? null : v)) };
   }
 

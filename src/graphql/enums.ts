@@ -11,4 +11,4 @@ export function enumOf<T extends string>(values: readonly T[]): Record<T, T> {
 }
 
 export const AccessLevelEnum = enumOf(ACCESS_LEVELS);
-registerEnumType(AccessLevelEnum, { name: 'AccessLevel', description: "The view of an incident the viewer has (DESIGN.md §3)" });
+registerEnumType(AccessLevelEnum, { name: 'AccessLevel', description: 'The view of an incident the viewer has (DESIGN.md §3)' });

@@ -30,8 +30,14 @@ export function errorLanguage(header: string | null | undefined): ErrorLanguage 
 }
 
 const TYPE_NAMES_VI: Record<string, string> = {
-  Incident: 'Sự cố', Directive: 'Yêu cầu điều phối', Note: 'Ghi chú', Account: 'Tài khoản', Organization: 'Tổ chức',
-  ApiKey: 'Khóa API', Webhook: 'Webhook', NotificationDelivery: 'Lần gửi thông báo',
+  Incident: 'Sự cố',
+  Directive: 'Yêu cầu điều phối',
+  Note: 'Ghi chú',
+  Account: 'Tài khoản',
+  Organization: 'Tổ chức',
+  ApiKey: 'Khóa API',
+  Webhook: 'Webhook',
+  NotificationDelivery: 'Lần gửi thông báo',
 };
 
 /** Known messages: English pattern → Vietnamese ICU template over its captures. */

@@ -1,6 +1,12 @@
 import {
-  GraphQLIncludeDirective, GraphQLSkipDirective, Kind, isObjectType,
-  type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionSetNode,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  isObjectType,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values';
 
@@ -89,7 +95,12 @@ export function rootSelections(info: GraphQLResolveInfo): SelectionSetNode[] {
 }
 
 /** Follows a path of field names through object types (e.g. `edges` → `node` of a connection). */
-export function selectionsAt(info: GraphQLResolveInfo, sets: SelectionSetNode[], type: GraphQLObjectType, path: readonly string[]): SelectionSetNode[] {
+export function selectionsAt(
+  info: GraphQLResolveInfo,
+  sets: SelectionSetNode[],
+  type: GraphQLObjectType,
+  path: readonly string[],
+): SelectionSetNode[] {
   let current = sets;
   let currentType = type;
   for (const name of path) {

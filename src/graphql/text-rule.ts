@@ -131,7 +131,8 @@ export function inputTextRule(schema: GraphQLSchema, freeTextFields: readonly st
     const [typeName, fieldName] = coordinate.split('.');
     const type = schema.getType(typeName ?? '');
     const field = isInputObjectType(type) ? type.getFields()[fieldName ?? ''] : undefined;
-    if (!field || !['String', 'JSON'].includes(getNamedType(field.type).name)) throw new Error(`FREE_TEXT_FIELDS: ${coordinate} is not a String input field of the schema (or a JSON one)`);
+    if (!field || !['String', 'JSON'].includes(getNamedType(field.type).name))
+      throw new Error(`FREE_TEXT_FIELDS: ${coordinate} is not a String input field of the schema (or a JSON one)`);
   }
   const freeText = new Set(freeTextFields);
 
@@ -264,7 +265,9 @@ export function inputTextRule(schema: GraphQLSchema, freeTextFields: readonly st
           Argument: (node) => {
             const arg = typeInfo.getArgument();
             if (!arg) return false;
-            const owner = typeInfo.getDirective() ? `@${typeInfo.getDirective()!.name}` : `${typeInfo.getParentType()?.name}.${typeInfo.getFieldDef()?.name}`;
+            const owner = typeInfo.getDirective()
+              ? `@${typeInfo.getDirective()!.name}`
+              : `${typeInfo.getParentType()?.name}.${typeInfo.getFieldDef()?.name}`;
             problem = checkLiteral(node.value, arg.type, node.name.value, `${owner}(${node.name.value}:)`);
             return problem ? BREAK : false;
           },

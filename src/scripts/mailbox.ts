@@ -10,12 +10,23 @@ function header(text: string, name: string): string {
   const m = new RegExp(`^${name}: (.*(?:\\n[ \\t].*)*)`, 'im').exec(text);
   if (!m) return '';
   // Subjects are RFC 2047 encoded words when they are not ASCII (Vietnamese).
-  return m[1].replace(/\n[ \t]/g, '').replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_all, enc: string, data: string) =>
-    enc.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : decodeURIComponent(data.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, '%$1')));
+  return m[1]
+    .replace(/\n[ \t]/g, '')
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_all, enc: string, data: string) =>
+      enc.toLowerCase() === 'b'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeURIComponent(data.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, '%$1')),
+    );
 }
 
 const dir = loadConfig().notifications.mailboxDir;
-const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse() : [];
+const files = fs.existsSync(dir)
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.eml'))
+      .sort()
+      .reverse()
+  : [];
 const pick = process.argv[2];
 if (files.length === 0) {
   console.log(`The mailbox ${dir} is empty. Start the hub without SMTP_URL and report an incident.`);

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
     const password = fs.readFileSync(path.join(config.dataDir, 'pg-password'), 'utf8').trim();
     url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${config.embeddedPgPort}/postgres`;
     const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    const running = await probe.connect().then(() => true, () => false);
+    const running = await probe.connect().then(
+      () => true,
+      () => false,
+    );
     await probe.end().catch(() => undefined);
     if (!running) {
       const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });

@@ -22,7 +22,16 @@ import { demoAccountsRouter } from './demo-accounts';
 import { hitDatabaseDown, isDatabaseDown, serviceUnavailableError, WS_TRY_AGAIN_LATER, WS_UNAVAILABLE_REASON } from '../graphql/unavailable';
 import { sql } from '../db/sql';
 import type { Viewer } from '../auth/viewer';
-import { anonymousIntrospection, cors, csrfPrevention, hideSchemaSuggestions, introspectionRules, jsonBody, securityHeaders, subscriptionsOverWebSocketOnly } from './security';
+import {
+  anonymousIntrospection,
+  cors,
+  csrfPrevention,
+  hideSchemaSuggestions,
+  introspectionRules,
+  jsonBody,
+  securityHeaders,
+  subscriptionsOverWebSocketOnly,
+} from './security';
 import { checkedExecution, inputTextPlugin, inputTextRule } from '../graphql/text-rule';
 import { RateLimiter, rateKey, rateLimitedError } from './rate-limit';
 import { HubMetrics, metricsHandler } from './metrics';
@@ -72,7 +81,12 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
   const tracker = new RequestTracker(log, metrics);
   const limiter = new RateLimiter(config.security.rateLimit, (transport, key) => metrics.rateLimited(transport, key));
   const validationRules = introspectionRules(config);
-  const formatErrors = formatError({ mask: config.security.maskErrors, log, hideSuggestions: hideSchemaSuggestions(config), requestId: requestIdOfError });
+  const formatErrors = formatError({
+    mask: config.security.maskErrors,
+    log,
+    hideSuggestions: hideSchemaSuggestions(config),
+    requestId: requestIdOfError,
+  });
   const inputText = inputTextRule(schema);
   app.get('/metrics', metricsHandler(metrics, config.security.metricsToken));
   // TAXII 2.1 (DESIGN.md §8): the same authentication, rate limits and metrics as /graphql.
@@ -173,7 +187,15 @@ export async function startHub(services: Services, schema: GraphQLSchema, opts: 
     // No per-field cache hints (the default plugin wraps every resolver: half the CPU of a 50-incident
     // page, `npm run bench`); answers are per viewer and never cacheable, as the header says.
     ApolloServerPluginCacheControlDisabled(),
-    { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set('cache-control', 'no-store'); } }; } },
+    {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ response }) {
+            response.http.headers.set('cache-control', 'no-store');
+          },
+        };
+      },
+    },
     queryLimitsPlugin(config.limits),
     subscriptionsOverWebSocketOnly(),
     // Every string argument obeys one text rule before anything runs (graphql-ws: `execute` and `subscribe` above).

@@ -135,10 +135,7 @@ interface Asset {
  * file (running from src/ via swc) and in the source tree (running from dist/server/).
  */
 function ownAssetsDir(): string {
-  const candidates = [
-    path.join(__dirname, 'explorer-assets'),
-    path.join(__dirname, '..', '..', 'src', 'server', 'explorer-assets'),
-  ];
+  const candidates = [path.join(__dirname, 'explorer-assets'), path.join(__dirname, '..', '..', 'src', 'server', 'explorer-assets')];
   const found = candidates.find((dir) => existsSync(path.join(dir, 'explorer.js')));
   if (!found) throw new Error(`explorer assets not found; looked in ${candidates.join(', ')}`);
   return found;

@@ -81,7 +81,10 @@ export type Transport = 'http' | 'ws';
 export class RateLimiter {
   private readonly limiter: TokenBucketLimiter | null;
 
-  constructor(settings: RateLimitSettings, private readonly onRefused: (transport: Transport, key: string) => void = () => undefined) {
+  constructor(
+    settings: RateLimitSettings,
+    private readonly onRefused: (transport: Transport, key: string) => void = () => undefined,
+  ) {
     this.limiter = settings.enabled ? new TokenBucketLimiter(settings) : null;
   }
 

@@ -63,7 +63,14 @@ export function requestIdOfError(error: unknown): string | undefined {
 
 function outcomeOfStatus(status: number): string {
   if (status < 400) return 'ok';
-  const known: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 413: 'BAD_USER_INPUT', 429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE' };
+  const known: Record<number, string> = {
+    400: 'BAD_REQUEST',
+    401: 'UNAUTHENTICATED',
+    403: 'FORBIDDEN',
+    413: 'BAD_USER_INPUT',
+    429: 'RATE_LIMITED',
+    503: 'SERVICE_UNAVAILABLE',
+  };
   return known[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
 }
 
@@ -81,7 +88,10 @@ function responseErrors(response: GraphQLResponse): readonly GraphQLFormattedErr
 export class RequestTracker {
   private readonly byRequest = new WeakMap<IncomingMessage, RequestRecord>();
 
-  constructor(private readonly log: Logger, private readonly metrics: HubMetrics) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly metrics: HubMetrics,
+  ) {}
 
   newRecord(transport: Transport, requestId?: string): RequestRecord {
     return {

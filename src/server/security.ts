@@ -5,7 +5,17 @@
  */
 import express from 'express';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { GraphQLError, Kind, getOperationAST, parse, type ASTVisitor, type DocumentNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  parse,
+  type ASTVisitor,
+  type DocumentNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Config } from '../config';
 
@@ -38,7 +48,15 @@ export function securityHeaders(): RequestHandler {
 }
 
 /** Request headers a browser client may send cross-origin (the rest are refused at preflight). */
-const ALLOWED_HEADERS = ['authorization', 'content-type', 'accept', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'x-graphql-explorer'];
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'accept',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'x-request-id',
+  'x-graphql-explorer',
+];
 
 /**
  * CORS for an allow-list of exact origins. Without CORS_ORIGINS no CORS header is ever sent (the
@@ -90,12 +108,19 @@ interface BodyParserError {
  * (`BAD_USER_INPUT`, `reason: PAYLOAD_TOO_LARGE`), malformed JSON is 400, an unsupported charset or
  * content encoding is 415. `onRefused` lets the request log record the outcome.
  */
-export function jsonBody(limitBytes: number, onRefused: (req: Request, code: string) => void = () => undefined): [RequestHandler, ErrorRequestHandler] {
+export function jsonBody(
+  limitBytes: number,
+  onRefused: (req: Request, code: string) => void = () => undefined,
+): [RequestHandler, ErrorRequestHandler] {
   const errors: ErrorRequestHandler = (err: unknown, req, res, next) => {
     const e = (err ?? {}) as BodyParserError;
     if (e.type === 'entity.too.large') {
       onRefused(req, 'BAD_USER_INPUT');
-      sendGraphQLError(req, res, 413, `The request body is larger than the limit of ${limitBytes} bytes`, { code: 'BAD_USER_INPUT', reason: 'PAYLOAD_TOO_LARGE', limitBytes });
+      sendGraphQLError(req, res, 413, `The request body is larger than the limit of ${limitBytes} bytes`, {
+        code: 'BAD_USER_INPUT',
+        reason: 'PAYLOAD_TOO_LARGE',
+        limitBytes,
+      });
       return;
     }
     if (e.type === 'entity.parse.failed') {

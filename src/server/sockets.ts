@@ -34,7 +34,11 @@ export interface SocketHolder {
 export class SocketRegistry {
   private readonly byPrincipal = new Map<string, Set<SocketHolder>>();
 
-  constructor(private readonly authenticator: Authenticator, private readonly log: Logger, private readonly limits: SocketLimits) {}
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly log: Logger,
+    private readonly limits: SocketLimits,
+  ) {}
 
   /** Registers an authenticated socket; over its principal's cap the socket is closed instead (null). */
   add(socket: WebSocket, viewer: Viewer, authorization: string): SocketHolder | null {
@@ -81,7 +85,10 @@ export class SocketRegistry {
           continue;
         }
         this.remove(holder);
-        holder.socket.close(err.reason === 'EXPIRED' ? 4403 : 4401, err.reason === 'EXPIRED' ? 'Forbidden: token expired' : 'Unauthorized: credentials revoked');
+        holder.socket.close(
+          err.reason === 'EXPIRED' ? 4403 : 4401,
+          err.reason === 'EXPIRED' ? 'Forbidden: token expired' : 'Unauthorized: credentials revoked',
+        );
       }
     }
   }
@@ -99,7 +106,9 @@ export class SocketRegistry {
     const count = Object.keys(open).length;
     const max = this.limits.maxSubscriptionsPerConnection;
     if (count <= max) return null;
-    return new HubError('RATE_LIMITED', `This connection already has ${max} operations in progress: complete one, or open another connection`, { limit: max });
+    return new HubError('RATE_LIMITED', `This connection already has ${max} operations in progress: complete one, or open another connection`, {
+      limit: max,
+    });
   }
 
   get size(): number {

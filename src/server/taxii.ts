@@ -54,7 +54,11 @@ const COLLECTIONS: CollectionInfo[] = [
 ];
 
 class TaxiiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(title);
   }
 }
@@ -116,7 +120,8 @@ function passes(f: Filters, o: StixObject, version: string): boolean {
   if (f.types && !f.types.has(o.type)) return false;
   if (f.specVersions && !f.specVersions.has(String(o.spec_version ?? '2.1'))) return false;
   // One version is kept per object (the current one), so it is the first, the last and all of them.
-  if (f.versions && !f.versions.some((v) => v === 'last' || v === 'first' || v === 'all' || new Date(v).getTime() === new Date(version).getTime())) return false;
+  if (f.versions && !f.versions.some((v) => v === 'last' || v === 'first' || v === 'all' || new Date(v).getTime() === new Date(version).getTime()))
+    return false;
   return true;
 }
 
@@ -128,7 +133,9 @@ function domainCaseObjects(objects: StixObject[]): StixObject[] {
     const keep = o.type === 'marking-definition' || o.type === 'identity' || o.type === 'incident' || o.type === 'domain-name' || isDomainIndicator;
     if (!keep && o.type !== 'relationship') dropped.add(o.id);
   }
-  return objects.filter((o) => !dropped.has(o.id) && !(o.type === 'relationship' && (dropped.has(String(o.source_ref)) || dropped.has(String(o.target_ref)))));
+  return objects.filter(
+    (o) => !dropped.has(o.id) && !(o.type === 'relationship' && (dropped.has(String(o.source_ref)) || dropped.has(String(o.target_ref)))),
+  );
 }
 
 interface Cursor {
@@ -207,7 +214,10 @@ class Collection {
 
 function list(value: unknown): string[] | null {
   if (value === undefined) return null;
-  const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+  const parts = (Array.isArray(value) ? value : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   return parts.length ? parts : null;
 }
 
@@ -233,7 +243,8 @@ function filtersOf(req: Request, fixedId?: string): { filters: Filters; addedAft
   if (next !== undefined && typeof next !== 'string') throw new TaxiiError(400, 'next must be a single token');
   const versions = list(q['match[version]']);
   for (const v of versions ?? []) {
-    if (!['last', 'first', 'all'].includes(v) && (!RFC3339.test(v) || Number.isNaN(new Date(v).getTime()))) throw new TaxiiError(400, 'match[version] takes last, first, all or timestamps');
+    if (!['last', 'first', 'all'].includes(v) && (!RFC3339.test(v) || Number.isNaN(new Date(v).getTime())))
+      throw new TaxiiError(400, 'match[version] takes last, first, all or timestamps');
   }
   const ids = fixedId ? [fixedId] : list(q['match[id]']);
   const types = list(q['match[type]']);
@@ -286,7 +297,10 @@ export function taxiiRouter(deps: TaxiiDeps): Router {
         });
       }
       const decision = deps.limiter.check(rateKey(viewer, req.ip), 'http');
-      if (!decision.allowed) throw new TaxiiError(429, `Rate limit exceeded: retry in ${decision.retryAfterSeconds} s`, { 'Retry-After': String(decision.retryAfterSeconds) });
+      if (!decision.allowed)
+        throw new TaxiiError(429, `Rate limit exceeded: retry in ${decision.retryAfterSeconds} s`, {
+          'Retry-After': String(decision.retryAfterSeconds),
+        });
       const ctx = createContext(services, viewer, crypto.randomUUID());
       await handler(req, res, ctx, viewer);
     } catch (err) {
@@ -317,33 +331,51 @@ export function taxiiRouter(deps: TaxiiDeps): Router {
     return new Collection(ctx, deps.schema, info, viewer);
   };
   const resource = (c: CollectionInfo) => ({
-    id: c.id, title: c.title, description: c.description, alias: c.name, can_read: true, can_write: false, media_types: [STIX_MEDIA_TYPE],
+    id: c.id,
+    title: c.title,
+    description: c.description,
+    alias: c.name,
+    can_read: true,
+    can_write: false,
+    media_types: [STIX_MEDIA_TYPE],
   });
   const apiRoot = (req: Request) => `${req.protocol}://${req.get('host')}${req.baseUrl}/api/`;
 
-  router.get('/', route('discovery', async (req, res) => {
-    send(res, 200, {
-      title: 'Incident coordination hub',
-      description: 'What you may see of the network’s incidents, in STIX 2.1',
-      default: apiRoot(req),
-      api_roots: [apiRoot(req)],
-    });
-  }));
-  router.get('/api/', route('api-root', async (_req, res) => {
-    send(res, 200, {
-      title: 'Incident coordination hub',
-      versions: [TAXII_MEDIA_TYPE],
-      max_content_length: services.config.security.bodyLimitBytes,
-    });
-  }));
-  router.get('/api/collections/', route('collections', async (_req, res, ctx) => {
-    send(res, 200, { collections: readable(ctx).map(resource) });
-  }));
-  router.get('/api/collections/:collection/', route('collection', async (req, res, ctx) => {
-    const info = readable(ctx).find((c) => c.id === req.params.collection || c.name === req.params.collection);
-    if (!info) throw new TaxiiError(404, 'No such collection');
-    send(res, 200, resource(info));
-  }));
+  router.get(
+    '/',
+    route('discovery', async (req, res) => {
+      send(res, 200, {
+        title: 'Incident coordination hub',
+        description: 'What you may see of the network’s incidents, in STIX 2.1',
+        default: apiRoot(req),
+        api_roots: [apiRoot(req)],
+      });
+    }),
+  );
+  router.get(
+    '/api/',
+    route('api-root', async (_req, res) => {
+      send(res, 200, {
+        title: 'Incident coordination hub',
+        versions: [TAXII_MEDIA_TYPE],
+        max_content_length: services.config.security.bodyLimitBytes,
+      });
+    }),
+  );
+  router.get(
+    '/api/collections/',
+    route('collections', async (_req, res, ctx) => {
+      send(res, 200, { collections: readable(ctx).map(resource) });
+    }),
+  );
+  router.get(
+    '/api/collections/:collection/',
+    route('collection', async (req, res, ctx) => {
+      const info = readable(ctx).find((c) => c.id === req.params.collection || c.name === req.params.collection);
+      if (!info) throw new TaxiiError(404, 'No such collection');
+      send(res, 200, resource(info));
+    }),
+  );
 
   const page = async (req: Request, ctx: Context, viewer: Viewer) => {
     const collection = collectionOf(ctx, viewer, String(req.params.collection));
@@ -354,15 +386,21 @@ export function taxiiRouter(deps: TaxiiDeps): Router {
     const next = more ? encodeNext({ position: items[p.limit].position, skip: items[p.limit].index }) : undefined;
     return { shown, more, next };
   };
-  router.get('/api/collections/:collection/objects/', route('objects', async (req, res, ctx, viewer) => {
-    const { shown, more, next } = await page(req, ctx, viewer);
-    send(res, 200, { more, ...(next ? { next } : {}), ...(shown.length ? { objects: shown.map((i) => i.object) } : {}) }, dateHeaders(shown));
-  }));
-  router.get('/api/collections/:collection/manifest/', route('manifest', async (req, res, ctx, viewer) => {
-    const { shown, more, next } = await page(req, ctx, viewer);
-    const objects = shown.map((i) => ({ id: i.object.id, date_added: i.dateAdded, version: i.version, media_type: STIX_MEDIA_TYPE }));
-    send(res, 200, { more, ...(next ? { next } : {}), ...(objects.length ? { objects } : {}) }, dateHeaders(shown));
-  }));
+  router.get(
+    '/api/collections/:collection/objects/',
+    route('objects', async (req, res, ctx, viewer) => {
+      const { shown, more, next } = await page(req, ctx, viewer);
+      send(res, 200, { more, ...(next ? { next } : {}), ...(shown.length ? { objects: shown.map((i) => i.object) } : {}) }, dateHeaders(shown));
+    }),
+  );
+  router.get(
+    '/api/collections/:collection/manifest/',
+    route('manifest', async (req, res, ctx, viewer) => {
+      const { shown, more, next } = await page(req, ctx, viewer);
+      const objects = shown.map((i) => ({ id: i.object.id, date_added: i.dateAdded, version: i.version, media_type: STIX_MEDIA_TYPE }));
+      send(res, 200, { more, ...(next ? { next } : {}), ...(objects.length ? { objects } : {}) }, dateHeaders(shown));
+    }),
+  );
 
   /** One object: every collection entry holding it (an identity may sit in several incidents), newest first kept once per version. */
   const oneObject = async (req: Request, ctx: Context, viewer: Viewer): Promise<Item[]> => {
@@ -376,14 +414,20 @@ export function taxiiRouter(deps: TaxiiDeps): Router {
     for (const i of items) byVersion.set(i.version, i);
     return [...byVersion.values()].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
   };
-  router.get('/api/collections/:collection/objects/:objectId/', route('object', async (req, res, ctx, viewer) => {
-    const items = await oneObject(req, ctx, viewer);
-    send(res, 200, { more: false, objects: items.map((i) => i.object) }, dateHeaders(items));
-  }));
-  router.get('/api/collections/:collection/objects/:objectId/versions/', route('versions', async (req, res, ctx, viewer) => {
-    const items = await oneObject(req, ctx, viewer);
-    send(res, 200, { more: false, versions: items.map((i) => i.version) }, dateHeaders(items));
-  }));
+  router.get(
+    '/api/collections/:collection/objects/:objectId/',
+    route('object', async (req, res, ctx, viewer) => {
+      const items = await oneObject(req, ctx, viewer);
+      send(res, 200, { more: false, objects: items.map((i) => i.object) }, dateHeaders(items));
+    }),
+  );
+  router.get(
+    '/api/collections/:collection/objects/:objectId/versions/',
+    route('versions', async (req, res, ctx, viewer) => {
+      const items = await oneObject(req, ctx, viewer);
+      send(res, 200, { more: false, versions: items.map((i) => i.version) }, dateHeaders(items));
+    }),
+  );
 
   // Read-only collections: writing, deleting and anything else is not offered.
   router.all('/{*rest}', (req, res) => {

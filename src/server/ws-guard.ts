@@ -4,7 +4,16 @@
  * masked errors (graphql-ws does not run Apollo's formatError) in the connection's language, and one
  * log line per operation.
  */
-import { GraphQLError, getOperationAST, parse, validate, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  validate,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { Viewer } from '../auth/viewer';
 import { RequestTracker, type RequestRecord } from './request-log';
@@ -53,7 +62,8 @@ export function wsGuard<P extends Record<string, unknown>, E extends object>(
     const language = opts.languageOf(extra);
     return errors.map((e) => {
       const json = e.toJSON();
-      const tagged = !e.originalError && json.extensions?.code === undefined ? { ...json, extensions: { ...json.extensions, code: clientCode } } : json;
+      const tagged =
+        !e.originalError && json.extensions?.code === undefined ? { ...json, extensions: { ...json.extensions, code: clientCode } } : json;
       return localizeError(opts.format(tagged, e, record?.requestId), language);
     });
   };

@@ -85,8 +85,10 @@ export function expectedView(viewer: DemoOrganization, incident: IncidentSpec, n
   if (viewer.kind === 'REGISTRY' && incident.status !== 'REJECTED') {
     const domains = domainsOf(incident);
     const administered = domains.some((d) => viewer.zones.some((z) => inZone(d, z)));
-    if (administered && ['CLEAR', 'GREEN', 'AMBER'].includes(incident.tlp)) return { outcome: 'DOMAIN_FEED', rule: 'row6:domain in administered zone' };
-    if (domains.length > 0 && ['CLEAR', 'GREEN'].includes(incident.tlp)) return { outcome: 'DOMAIN_FEED', rule: 'row6:domain in any zone at CLEAR/GREEN' };
+    if (administered && ['CLEAR', 'GREEN', 'AMBER'].includes(incident.tlp))
+      return { outcome: 'DOMAIN_FEED', rule: 'row6:domain in administered zone' };
+    if (domains.length > 0 && ['CLEAR', 'GREEN'].includes(incident.tlp))
+      return { outcome: 'DOMAIN_FEED', rule: 'row6:domain in any zone at CLEAR/GREEN' };
   }
   // Row 7.
   if (SUMMARY_AUDIENCE.includes(viewer.kind) && ['CLEAR', 'GREEN'].includes(incident.tlp)) return { outcome: 'SUMMARY', rule: 'row7:summary' };
@@ -102,16 +104,19 @@ export function rulesExercised(viewer: DemoOrganization, incident: IncidentSpec,
   const labels: string[] = [`view:${d.outcome}`, `rule:${d.rule}`];
   if (incident.confidential) {
     const open = expectedView(viewer, { ...incident, confidential: false }, network);
-    if (['RECIPIENT', 'DOMAIN_FEED', 'SUMMARY'].includes(open.outcome) && d.outcome === 'INVISIBLE') labels.push(`rule:confidential switches off ${open.outcome}`);
+    if (['RECIPIENT', 'DOMAIN_FEED', 'SUMMARY'].includes(open.outcome) && d.outcome === 'INVISIBLE')
+      labels.push(`rule:confidential switches off ${open.outcome}`);
   }
   if (d.outcome === 'DOMAIN_FEED' && incident.tlp === 'AMBER') labels.push('rule:AMBER domain in zone → DOMAIN_FEED');
   const domains = domainsOf(incident);
   if (viewer.kind === 'REGISTRY') {
     const anyAdministered = domains.some((x) => viewer.zones.some((z) => inZone(x, z)));
-    if (d.outcome === 'DOMAIN_FEED' && ['CLEAR', 'GREEN'].includes(incident.tlp) && !anyAdministered) labels.push('rule:CLEAR/GREEN domain out of zone → DOMAIN_FEED');
+    if (d.outcome === 'DOMAIN_FEED' && ['CLEAR', 'GREEN'].includes(incident.tlp) && !anyAdministered)
+      labels.push('rule:CLEAR/GREEN domain out of zone → DOMAIN_FEED');
     // A domain that ends in the zone's characters but not on a label boundary, at AMBER, left out of the feed.
     const trap = domains.some((x) => viewer.zones.some((z) => x.endsWith(z) && !inZone(x, z)));
-    if (trap && !anyAdministered && incident.tlp === 'AMBER' && d.rule === 'invisible:no row applies') labels.push('rule:label-aligned non-match → not in feed');
+    if (trap && !anyAdministered && incident.tlp === 'AMBER' && d.rule === 'invisible:no row applies')
+      labels.push('rule:label-aligned non-match → not in feed');
     if (incident.status === 'REJECTED') {
       const notRejected = expectedView(viewer, { ...incident, status: 'REPORTED' }, network);
       if (notRejected.outcome === 'DOMAIN_FEED') labels.push(`rule:rejected excluded from feed → ${d.outcome}`);

@@ -48,7 +48,9 @@ export async function insertWorld(t: TestHub, prefix: string, world: World): Pro
   const count = await t.sql<{ n: string }>(`select count(*) as n from incident where reference like $1 || '%'`, [prefix]);
   if (Number(count[0]!.n) !== world.incidents.length) throw new Error(`inserted ${count[0]!.n} of ${world.incidents.length} incidents`);
 
-  const indicators = world.incidents.flatMap((inc, n) => inc.indicators.map((i) => ({ reference: referenceOf(prefix, n), type: i.type, value: i.value })));
+  const indicators = world.incidents.flatMap((inc, n) =>
+    inc.indicators.map((i) => ({ reference: referenceOf(prefix, n), type: i.type, value: i.value })),
+  );
   if (indicators.length) {
     await t.sql(
       `insert into indicator (incident_id, type, value, display_value, added_at, reported)

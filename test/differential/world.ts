@@ -8,14 +8,7 @@
 import fc from 'fast-check';
 
 export type OrganizationKind =
-  | 'COORDINATOR'
-  | 'REGISTRY'
-  | 'ISP'
-  | 'AGENCY_IT'
-  | 'RESPONSE_PARTNER'
-  | 'LAW_ENFORCEMENT'
-  | 'REGULATOR'
-  | 'CONSTITUENT';
+  'COORDINATOR' | 'REGISTRY' | 'ISP' | 'AGENCY_IT' | 'RESPONSE_PARTNER' | 'LAW_ENFORCEMENT' | 'REGULATOR' | 'CONSTITUENT';
 
 export interface DemoOrganization {
   code: string;
@@ -46,7 +39,15 @@ export const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] as const;
 export type Tlp = (typeof TLPS)[number];
 export const DIRECTIVE_STATUSES = ['ISSUED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'COMPLETED', 'DECLINED', 'CANCELLED'] as const;
 export type DirectiveStatus = (typeof DIRECTIVE_STATUSES)[number];
-export const DIRECTIVE_ACTIONS = ['BLOCK_IP', 'BLOCK_DOMAIN', 'SUSPEND_DOMAIN', 'TAKE_DOWN_CONTENT', 'PRESERVE_EVIDENCE', 'PROVIDE_INFORMATION', 'INVESTIGATE'] as const;
+export const DIRECTIVE_ACTIONS = [
+  'BLOCK_IP',
+  'BLOCK_DOMAIN',
+  'SUSPEND_DOMAIN',
+  'TAKE_DOWN_CONTENT',
+  'PRESERVE_EVIDENCE',
+  'PROVIDE_INFORMATION',
+  'INVESTIGATE',
+] as const;
 
 /** Handling organizations: VNCERT, an ISP or an agency unit (routing, DESIGN.md §2). */
 export const HANDLERS = ['VNCERT', 'VNPT', 'VIETTEL', 'FPT', 'MOF-IT', 'HANOI-DIC'] as const;
@@ -138,10 +139,7 @@ export const incidentArb: fc.Arbitrary<IncidentSpec> = fc
     confidential: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     scope: fc.constantFrom<'LOCAL' | 'WIDESPREAD'>('LOCAL', 'WIDESPREAD'),
     // Constituents (a company and a person) report more often than any single network member.
-    reporter: fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom('ACME', 'PERSON-0001') },
-      { weight: 5, arbitrary: fc.constantFrom(...ALL_CODES) },
-    ),
+    reporter: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('ACME', 'PERSON-0001') }, { weight: 5, arbitrary: fc.constantFrom(...ALL_CODES) }),
     handler: fc.constantFrom(...HANDLERS),
     coordinator: fc.boolean(),
     indicators: fc.uniqueArray(indicatorArb, { minLength: 0, maxLength: 3, selector: (i) => `${i.type}:${i.value}` }),

@@ -5,7 +5,10 @@ export default async function globalTeardown() {
   if (adminUrl) {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    const dbs = await admin.query(`select datname from pg_database where datname like $1 or datname = $2`, [`hub_test_${process.pid}_%`, process.env.TEST_TEMPLATE_DATABASE]);
+    const dbs = await admin.query(`select datname from pg_database where datname like $1 or datname = $2`, [
+      `hub_test_${process.pid}_%`,
+      process.env.TEST_TEMPLATE_DATABASE,
+    ]);
     for (const { datname } of dbs.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
     await admin.end();
   }

@@ -60,7 +60,11 @@ export interface TestHub {
 }
 
 /** The real server on a free port, over a cloned database, with production-like switches unless overridden. */
-export async function startTestHub(env: Record<string, string> = {}, opts: { captureLogs?: boolean } = {}, existingDatabaseUrl?: string): Promise<TestHub> {
+export async function startTestHub(
+  env: Record<string, string> = {},
+  opts: { captureLogs?: boolean } = {},
+  existingDatabaseUrl?: string,
+): Promise<TestHub> {
   const databaseUrl = existingDatabaseUrl ?? (await cloneDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -76,7 +80,15 @@ export async function startTestHub(env: Record<string, string> = {}, opts: { cap
   const clock = new AdjustableClock();
   const lines: Record<string, unknown>[] = [];
   const log = opts.captureLogs
-    ? pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _enc, cb) { for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>); cb(); } }))
+    ? pino(
+        { level: 'info' },
+        new Writable({
+          write(chunk: Buffer, _enc, cb) {
+            for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+            cb();
+          },
+        }),
+      )
     : createLogger(config);
   const hub = await bootHub({ config, databaseUrl, clock, port: 0, log });
   const url = `http://127.0.0.1:${hub.port}/graphql`;
@@ -90,7 +102,12 @@ export async function startTestHub(env: Record<string, string> = {}, opts: { cap
       id = res.rows[0].id;
       accountIds.set(email, id);
     }
-    return signDevToken({ secret: new TextEncoder().encode(TEST_JWT_SECRET), accountId: id, expiresInSeconds: opts.expiresInSeconds, now: clock.now() });
+    return signDevToken({
+      secret: new TextEncoder().encode(TEST_JWT_SECRET),
+      accountId: id,
+      expiresInSeconds: opts.expiresInSeconds,
+      now: clock.now(),
+    });
   };
   const gql = async <T>(auth: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -1,8 +1,19 @@
 /** Incident fixtures: `reportIncident` for every test file, and the helpers the rule tests share (authorization/field-rules, views-and-precedence, role-change-and-feed-order): report, move, read the timeline. */
 import type { TestHub, GqlResult } from './hub';
 
-export interface Inc { id: string; reference: string; version: number; status: string }
-export interface TimelineEntry { cursor: string; type: string; changes: Record<string, unknown>; actorAccountEmail: string | null; actorOrganization: { code: string } | null }
+export interface Inc {
+  id: string;
+  reference: string;
+  version: number;
+  status: string;
+}
+export interface TimelineEntry {
+  cursor: string;
+  type: string;
+  changes: Record<string, unknown>;
+  actorAccountEmail: string | null;
+  actorOrganization: { code: string } | null;
+}
 const INC = 'id reference version status';
 
 /**
@@ -13,7 +24,11 @@ const INC = 'id reference version status';
  * receipt, its refusals) send the mutation themselves.
  */
 export async function reportIncident<T = Inc>(t: TestHub, email: string, input: Record<string, unknown>, fields: string = INC): Promise<T> {
-  const res = await t.as<{ reportIncident: { incident: T } }>(email, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { ${fields} } } }`, { i: input });
+  const res = await t.as<{ reportIncident: { incident: T } }>(
+    email,
+    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { ${fields} } } }`,
+    { i: input },
+  );
   if (res.errors?.length || !res.data?.reportIncident) {
     throw new Error(`reportIncident as ${email} failed (HTTP ${res.status}): ${JSON.stringify(res.errors ?? res.data)}`);
   }
@@ -25,12 +40,21 @@ export function incidentHelpers(hub: () => TestHub) {
   async function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
     const t = hub();
     return reportIncident(t, email, {
-      title: 'Field rule case', description: 'what the reporter saw', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
-      reporterContact: { name: 'Reporter', email: 'someone@acme.test' }, reportTo: 'VNPT', ...over,
+      title: 'Field rule case',
+      description: 'what the reporter saw',
+      detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+      reporterContact: { name: 'Reporter', email: 'someone@acme.test' },
+      reportTo: 'VNPT',
+      ...over,
     });
   }
 
-  async function mutate(email: string, name: string, type: string, input: Record<string, unknown>): Promise<GqlResult<Record<string, { incident: Inc }>>> {
+  async function mutate(
+    email: string,
+    name: string,
+    type: string,
+    input: Record<string, unknown>,
+  ): Promise<GqlResult<Record<string, { incident: Inc }>>> {
     return hub().as(email, `mutation($i: ${type}!) { ${name}(input: $i) { incident { ${INC} } } }`, { i: input });
   }
 
@@ -50,8 +74,11 @@ export function incidentHelpers(hub: () => TestHub) {
   }
 
   async function timeline(email: string, id: string): Promise<TimelineEntry[]> {
-    const res = await hub().as<{ incident: { timeline: { edges: { node: TimelineEntry }[] } } | null }>(email,
-      `query($id: ID!) { incident(id: $id) { timeline(first: 100) { edges { node { cursor type changes actorAccountEmail actorOrganization { code } } } } } }`, { id });
+    const res = await hub().as<{ incident: { timeline: { edges: { node: TimelineEntry }[] } } | null }>(
+      email,
+      `query($id: ID!) { incident(id: $id) { timeline(first: 100) { edges { node { cursor type changes actorAccountEmail actorOrganization { code } } } } } }`,
+      { id },
+    );
     expect(res.errors).toBeUndefined();
     return res.data!.incident!.timeline.edges.map((e) => e.node);
   }

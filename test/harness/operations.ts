@@ -36,7 +36,10 @@ function loadIndex(): Index {
   if (index) return index;
   const operations = new Map<string, OperationDefinitionNode>();
   const fragments = new Map<string, FragmentDefinitionNode>();
-  const files = fs.readdirSync(OPERATIONS_DIR).filter((f) => f.endsWith('.graphql')).sort();
+  const files = fs
+    .readdirSync(OPERATIONS_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort();
   for (const file of files) {
     const definitions: readonly DefinitionNode[] = parse(fs.readFileSync(path.join(OPERATIONS_DIR, file), 'utf8'), { noLocation: true }).definitions;
     for (const d of definitions) {

@@ -51,5 +51,9 @@ export function processesMentioning(needle: string): number[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
-  return text.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => pid !== process.pid);
 }

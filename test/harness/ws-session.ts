@@ -12,7 +12,11 @@ export interface WsOutcome {
  * One graphql-ws connection (no retries) that runs operations one answer at a time: the result of a
  * query or mutation, the errors of a refused operation, or `started` for a subscription that stayed open.
  */
-export function wsSession(httpUrl: string, token: string, openMs = 3000): { run(body: { query: string; variables?: Record<string, unknown> }): Promise<WsOutcome>; dispose(): Promise<void> } {
+export function wsSession(
+  httpUrl: string,
+  token: string,
+  openMs = 3000,
+): { run(body: { query: string; variables?: Record<string, unknown> }): Promise<WsOutcome>; dispose(): Promise<void> } {
   const client = connect(httpUrl, token);
   const run = (body: { query: string; variables?: Record<string, unknown> }) =>
     new Promise<WsOutcome>((resolve) => {

@@ -32,7 +32,12 @@ export interface Live<P> {
 }
 
 /** A real graphql-ws client for `token`, connecting at once, with no retries (so a close is observed as it happens). */
-export function connect(httpUrl: string, token: string, onClosed: (code: number) => void = () => undefined, onConnected: () => void = () => undefined): Client {
+export function connect(
+  httpUrl: string,
+  token: string,
+  onClosed: (code: number) => void = () => undefined,
+  onConnected: () => void = () => undefined,
+): Client {
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -48,7 +53,14 @@ export function connect(httpUrl: string, token: string, onClosed: (code: number)
  * A graphql-ws client (`connect`) that keeps each
  * delivered payload as it came, after `map`.
  */
-function live<T, P>(httpUrl: string, token: string, query: string, variables: Record<string, unknown>, map: (payload: T) => P, show: (payloads: P[]) => unknown): Live<P> {
+function live<T, P>(
+  httpUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+  map: (payload: T) => P,
+  show: (payloads: P[]) => unknown,
+): Live<P> {
   const payloads: P[] = [];
   const errors: unknown[] = [];
   let onClosed: (code: number) => void = () => undefined;
@@ -60,19 +72,22 @@ function live<T, P>(httpUrl: string, token: string, query: string, variables: Re
     for (const l of listeners) l();
   };
   const client = connect(httpUrl, token, (code) => onClosed(code));
-  client.subscribe<Record<string, T>>({ query, variables }, {
-    next: (v) => {
-      if (v.errors) errors.push(...v.errors);
-      const payload = v.data ? Object.values(v.data)[0] : null;
-      if (payload) payloads.push(map(payload));
-      notify();
+  client.subscribe<Record<string, T>>(
+    { query, variables },
+    {
+      next: (v) => {
+        if (v.errors) errors.push(...v.errors);
+        const payload = v.data ? Object.values(v.data)[0] : null;
+        if (payload) payloads.push(map(payload));
+        notify();
+      },
+      error: (e) => {
+        errors.push(e);
+        notify();
+      },
+      complete: () => onComplete(),
     },
-    error: (e) => {
-      errors.push(e);
-      notify();
-    },
-    complete: () => onComplete(),
-  });
+  );
   return {
     payloads,
     errors,
@@ -103,7 +118,10 @@ type EventPayload = { cursor: string; type: string; incidentId: string; incident
 /** Incident events with the fields most tests compare (cursor, type, incident, reference). */
 export function subscribe(httpUrl: string, token: string, query: string, variables: Record<string, unknown> = {}): LiveSubscription {
   const l = live<EventPayload, Received>(
-    httpUrl, token, query, variables,
+    httpUrl,
+    token,
+    query,
+    variables,
     (p) => ({ cursor: p.cursor, type: p.type, incidentId: p.incidentId, reference: p.incident?.reference ?? null }),
     (events) => events.map((e) => e.type),
   );
@@ -111,6 +129,18 @@ export function subscribe(httpUrl: string, token: string, query: string, variabl
 }
 
 /** Each delivered payload as it came. */
-export function subscribePayloads<P = Record<string, unknown>>(httpUrl: string, token: string, query: string, variables: Record<string, unknown> = {}): Live<P> {
-  return live<P, P>(httpUrl, token, query, variables, (p) => p, (p) => p);
+export function subscribePayloads<P = Record<string, unknown>>(
+  httpUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Live<P> {
+  return live<P, P>(
+    httpUrl,
+    token,
+    query,
+    variables,
+    (p) => p,
+    (p) => p,
+  );
 }

@@ -3,7 +3,14 @@
  * every demo account (`<role>@<code in lower case>.test`). The matrix rows name accounts from this list.
  */
 export const ORGANIZATION_KINDS = [
-  'COORDINATOR', 'REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER', 'LAW_ENFORCEMENT', 'REGULATOR', 'CONSTITUENT',
+  'COORDINATOR',
+  'REGISTRY',
+  'ISP',
+  'AGENCY_IT',
+  'RESPONSE_PARTNER',
+  'LAW_ENFORCEMENT',
+  'REGULATOR',
+  'CONSTITUENT',
 ] as const;
 export type OrgKind = (typeof ORGANIZATION_KINDS)[number];
 
@@ -25,18 +32,40 @@ export type OrgCode = keyof typeof ORG_KIND;
 export const ORG_CODES = Object.keys(ORG_KIND) as OrgCode[];
 
 export const ACCOUNTS = [
-  'admin@vncert.test', 'handler@vncert.test', 'analyst@vncert.test',
-  'admin@vnnic.test', 'handler@vnnic.test', 'analyst@vnnic.test',
-  'admin@vnpt.test', 'handler@vnpt.test', 'analyst@vnpt.test',
-  'admin@viettel.test', 'handler@viettel.test', 'analyst@viettel.test',
-  'admin@fpt.test', 'handler@fpt.test', 'analyst@fpt.test',
-  'admin@mof-it.test', 'handler@mof-it.test', 'analyst@mof-it.test',
-  'admin@hanoi-dic.test', 'handler@hanoi-dic.test', 'analyst@hanoi-dic.test',
-  'admin@secpartner.test', 'handler@secpartner.test', 'analyst@secpartner.test',
-  'admin@mps-a05.test', 'handler@mps-a05.test', 'analyst@mps-a05.test',
-  'admin@mic.test', 'handler@mic.test', 'analyst@mic.test',
-  'admin@acme.test', 'reporter@acme.test',
-  'admin@person-0001.test', 'reporter@person-0001.test',
+  'admin@vncert.test',
+  'handler@vncert.test',
+  'analyst@vncert.test',
+  'admin@vnnic.test',
+  'handler@vnnic.test',
+  'analyst@vnnic.test',
+  'admin@vnpt.test',
+  'handler@vnpt.test',
+  'analyst@vnpt.test',
+  'admin@viettel.test',
+  'handler@viettel.test',
+  'analyst@viettel.test',
+  'admin@fpt.test',
+  'handler@fpt.test',
+  'analyst@fpt.test',
+  'admin@mof-it.test',
+  'handler@mof-it.test',
+  'analyst@mof-it.test',
+  'admin@hanoi-dic.test',
+  'handler@hanoi-dic.test',
+  'analyst@hanoi-dic.test',
+  'admin@secpartner.test',
+  'handler@secpartner.test',
+  'analyst@secpartner.test',
+  'admin@mps-a05.test',
+  'handler@mps-a05.test',
+  'analyst@mps-a05.test',
+  'admin@mic.test',
+  'handler@mic.test',
+  'analyst@mic.test',
+  'admin@acme.test',
+  'reporter@acme.test',
+  'admin@person-0001.test',
+  'reporter@person-0001.test',
 ] as const;
 export type Account = (typeof ACCOUNTS)[number];
 

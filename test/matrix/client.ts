@@ -25,9 +25,11 @@ export class MatrixClient {
 
   /** A key principal is a real API key, created once per run by its organization's ADMIN; its secret is the bearer token. */
   private async createKey(principal: keyof typeof KEY_PRINCIPALS): Promise<string> {
-    const res = await this.gql<{ createApiKey: { secret: string } }>(adminOf(orgOf(principal)),
+    const res = await this.gql<{ createApiKey: { secret: string } }>(
+      adminOf(orgOf(principal)),
       `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }`,
-      { i: { name: `matrix ${principal}`, capabilities: KEY_PRINCIPALS[principal] } });
+      { i: { name: `matrix ${principal}`, capabilities: KEY_PRINCIPALS[principal] } },
+    );
     if (!res.data?.createApiKey) throw new FixtureError(`cannot create the key ${principal}: ${JSON.stringify(res.errors)}`);
     return res.data.createApiKey.secret;
   }

@@ -3,8 +3,18 @@ import path from 'node:path';
 import { startTestHub, ROOT } from '../harness/hub';
 import { ROLE_CAPABILITIES, CAPABILITIES, MEMBER_ROLES_BY_KIND } from '../../src/auth/capabilities';
 import {
-  INCIDENT_TRANSITIONS, DIRECTIVE_TRANSITIONS, INCIDENT_ACTION_RULES, INCIDENT_ACTORS, INCIDENT_ACTIONS, type IncidentTransition,
-  type IncidentMove, type DirectiveTransition, type DirectiveActor, type DirectiveMove, type IncidentAction, type IncidentActionRule,
+  INCIDENT_TRANSITIONS,
+  DIRECTIVE_TRANSITIONS,
+  INCIDENT_ACTION_RULES,
+  INCIDENT_ACTORS,
+  INCIDENT_ACTIONS,
+  type IncidentTransition,
+  type IncidentMove,
+  type DirectiveTransition,
+  type DirectiveActor,
+  type DirectiveMove,
+  type IncidentAction,
+  type IncidentActionRule,
 } from '../../src/auth/moves';
 import { PROJECTIONS, type FieldEntry } from '../../src/auth/projection';
 import { ACCESS_LEVELS } from '../../src/auth/views';
@@ -49,17 +59,34 @@ const DIRECTIVE_ACTORS: readonly DirectiveActor[] = ['RECIPIENT', 'COORDINATOR']
 
 /** The mutation each incident action is made by. */
 const INCIDENT_ACTION_OP: Record<IncidentAction, string> = {
-  UPDATE: 'updateIncident', ADD_INDICATORS: 'addIndicators', SHARE: 'shareIncident', UNSHARE: 'unshareIncident', REFER: 'referIncident',
-  SET_TLP: 'setIncidentTlp', SUBMIT_FINAL_REPORT: 'submitFinalReport', ISSUE_DIRECTIVE: 'issueDirective',
+  UPDATE: 'updateIncident',
+  ADD_INDICATORS: 'addIndicators',
+  SHARE: 'shareIncident',
+  UNSHARE: 'unshareIncident',
+  REFER: 'referIncident',
+  SET_TLP: 'setIncidentTlp',
+  SUBMIT_FINAL_REPORT: 'submitFinalReport',
+  ISSUE_DIRECTIVE: 'issueDirective',
 };
 
 const INCIDENT_MOVE_OP: Record<IncidentMove, string> = {
-  TRIAGE: 'triageIncident', START_RESPONSE: 'startResponse', ESCALATE: 'escalateIncident', COORDINATE: 'coordinateIncident',
-  RETURN: 'returnIncident', REJECT: 'rejectIncident', WITHDRAW: 'withdrawReport', REOPEN: 'reopenIncident', RESOLVE: 'resolveIncident',
+  TRIAGE: 'triageIncident',
+  START_RESPONSE: 'startResponse',
+  ESCALATE: 'escalateIncident',
+  COORDINATE: 'coordinateIncident',
+  RETURN: 'returnIncident',
+  REJECT: 'rejectIncident',
+  WITHDRAW: 'withdrawReport',
+  REOPEN: 'reopenIncident',
+  RESOLVE: 'resolveIncident',
   CLOSE: 'closeIncident',
 };
 const DIRECTIVE_MOVE_OP: Record<DirectiveMove, string> = {
-  ACKNOWLEDGE: 'acknowledgeDirective', START: 'startDirective', COMPLETE: 'completeDirective', DECLINE: 'declineDirective', CANCEL: 'cancelDirective',
+  ACKNOWLEDGE: 'acknowledgeDirective',
+  START: 'startDirective',
+  COMPLETE: 'completeDirective',
+  DECLINE: 'declineDirective',
+  CANCEL: 'cancelDirective',
 };
 
 /** Replaces entry `i` of a transition table for the duration of a flip (entries are shared, never edited in place). */
@@ -91,7 +118,8 @@ export function enumerateFlips(): Flip[] {
           // Keys of the kind draw on its key role (HANDLER; REPORTER for a constituent), so its flips also reach createApiKey.
           select: (c) =>
             c.group === 'listing' ||
-            (kindOf(c.account) === kind && (roleOf(c.account) === role || (c.op === 'createApiKey' && role === (kind === 'CONSTITUENT' ? 'REPORTER' : 'HANDLER')))),
+            (kindOf(c.account) === kind &&
+              (roleOf(c.account) === role || (c.op === 'createApiKey' && role === (kind === 'CONSTITUENT' ? 'REPORTER' : 'HANDLER')))),
         });
       }
     }
@@ -127,7 +155,10 @@ export function enumerateFlips(): Flip[] {
     const add = (id: string, change: Flip['change'], replacement: IncidentActionRule) => {
       let saved = rule;
       flips.push({
-        id: `INCIDENT_ACTION_RULES ${action} ${id}`, table: 'INCIDENT_ACTION_RULES', change, select,
+        id: `INCIDENT_ACTION_RULES ${action} ${id}`,
+        table: 'INCIDENT_ACTION_RULES',
+        change,
+        select,
         apply: () => {
           saved = table[action];
           table[action] = replacement;
@@ -154,7 +185,10 @@ export function enumerateFlips(): Flip[] {
     const table = (PROJECTIONS as Record<string, Record<string, FieldEntry>>)[type];
     let saved = table[field];
     flips.push({
-      id: `PROJECTIONS ${type}.${field} ${id}`, table: 'PROJECTIONS', change, select: reads,
+      id: `PROJECTIONS ${type}.${field} ${id}`,
+      table: 'PROJECTIONS',
+      change,
+      select: reads,
       apply: () => {
         saved = table[field];
         table[field] = replacement;
@@ -195,7 +229,7 @@ const ITEM_RULES_IN_CODE: readonly string[] = ['INDICATORS', 'PARTICIPANTS'];
  */
 export const EQUIVALENT_REMOVALS: Record<string, string> = {
   'ROLE_CAPABILITIES COORDINATOR/ADMIN −INCIDENT_HANDLE':
-    "the coordinator's ADMINs act on an incident VNCERT handles as COORDINATOR already: every move and edit open to HANDLER is open to COORDINATOR (§3 \"everything the handling organization may do\"), and ADMIN is no key role",
+    'the coordinator\'s ADMINs act on an incident VNCERT handles as COORDINATOR already: every move and edit open to HANDLER is open to COORDINATOR (§3 "everything the handling organization may do"), and ADMIN is no key role',
 };
 
 const OWNER_ALREADY_ADMITTED =
@@ -205,10 +239,9 @@ const HNC_ALREADY_ADMITTED =
 const COORDINATOR_REJECTS_ALREADY =
   'the coordinator may already reject from REPORTED and TRIAGED by the entry before it (§2: REPORTED, TRIAGED, ESCALATED → REJECTED, "coordinator")';
 
-const NOT_ADMITTED =
-  'the list only matters for actors the rule admits (its `who`), and this actor is not one of them';
+const NOT_ADMITTED = 'the list only matters for actors the rule admits (its `who`), and this actor is not one of them';
 const ISSUING_NEEDS_CAPABILITY =
-  'issuing also needs DIRECTIVE_ISSUE, checked first (§3: FORBIDDEN), which only the coordinator\'s HANDLER and ADMIN roles hold (ROLE_CAPABILITIES), and they are ISSUER already';
+  "issuing also needs DIRECTIVE_ISSUE, checked first (§3: FORBIDDEN), which only the coordinator's HANDLER and ADMIN roles hold (ROLE_CAPABILITIES), and they are ISSUER already";
 const FIELD_RULE_BLOCKS =
   'its field rule admits only the coordinator, the handling organization and the reporting organization (a person: not even a FULL viewer), none of which ever sees the incident in that view (§3 rows 1–4 come first)';
 const NO_INDICATOR_IN_VIEW = 'its item rule shows no indicator in that view (§3: SUMMARY and RECIPIENT show none), so the list stays empty';
@@ -219,22 +252,39 @@ const ONLY_WHEN_REJECTED =
 
 /** Equivalent additions of the other incident actions and of the Incident projection. */
 const EQUIVALENT_RULEBOOK_ADDITIONS: Record<string, string> = {
-  ...Object.fromEntries(['UPDATE', 'ADD_INDICATORS', 'SET_TLP', 'SUBMIT_FINAL_REPORT'].flatMap((a) => [
-    [`INCIDENT_ACTION_RULES ${a} who +OWNER`, OWNER_ALREADY_ADMITTED],
-    [`INCIDENT_ACTION_RULES ${a} who +HANDLER_NOT_COORDINATOR`, HNC_ALREADY_ADMITTED],
-  ])),
+  ...Object.fromEntries(
+    ['UPDATE', 'ADD_INDICATORS', 'SET_TLP', 'SUBMIT_FINAL_REPORT'].flatMap((a) => [
+      [`INCIDENT_ACTION_RULES ${a} who +OWNER`, OWNER_ALREADY_ADMITTED],
+      [`INCIDENT_ACTION_RULES ${a} who +HANDLER_NOT_COORDINATOR`, HNC_ALREADY_ADMITTED],
+    ]),
+  ),
   'INCIDENT_ACTION_RULES UPDATE anyStateFor +REPORTER': NOT_ADMITTED,
   'INCIDENT_ACTION_RULES ADD_INDICATORS anyStateFor +REPORTER': NOT_ADMITTED,
   'INCIDENT_ACTION_RULES SET_TLP lowerTlp +REPORTER': NOT_ADMITTED,
-  ...Object.fromEntries(['HANDLER', 'COORDINATOR', 'OWNER', 'REPORTER', 'HANDLER_NOT_COORDINATOR'].map((a) => [`INCIDENT_ACTION_RULES ISSUE_DIRECTIVE who +${a}`, ISSUING_NEEDS_CAPABILITY])),
-  ...Object.fromEntries(['reporterContact', 'reportingOrganization'].flatMap((f) => ['RECIPIENT', 'DOMAIN_FEED', 'SUMMARY'].map((v) => [`PROJECTIONS Incident.${f} views +${v}`, FIELD_RULE_BLOCKS]))),
-  ...Object.fromEntries(['indicators', 'domains'].flatMap((f) => ['RECIPIENT', 'SUMMARY'].map((v) => [`PROJECTIONS Incident.${f} views +${v}`, NO_INDICATOR_IN_VIEW]))),
+  ...Object.fromEntries(
+    ['HANDLER', 'COORDINATOR', 'OWNER', 'REPORTER', 'HANDLER_NOT_COORDINATOR'].map((a) => [
+      `INCIDENT_ACTION_RULES ISSUE_DIRECTIVE who +${a}`,
+      ISSUING_NEEDS_CAPABILITY,
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['reporterContact', 'reportingOrganization'].flatMap((f) =>
+      ['RECIPIENT', 'DOMAIN_FEED', 'SUMMARY'].map((v) => [`PROJECTIONS Incident.${f} views +${v}`, FIELD_RULE_BLOCKS]),
+    ),
+  ),
+  ...Object.fromEntries(
+    ['indicators', 'domains'].flatMap((f) => ['RECIPIENT', 'SUMMARY'].map((v) => [`PROJECTIONS Incident.${f} views +${v}`, NO_INDICATOR_IN_VIEW])),
+  ),
   ...Object.fromEntries(['REPORTER', 'DOMAIN_FEED', 'SUMMARY'].map((v) => [`PROJECTIONS Incident.directives views +${v}`, DIRECTIVE_RULE_BLOCKS])),
-  ...Object.fromEntries(['rejectionReason', 'duplicateOf'].flatMap((f) => ['RECIPIENT', 'DOMAIN_FEED'].map((v) => [`PROJECTIONS Incident.${f} views +${v}`, ONLY_WHEN_REJECTED]))),
+  ...Object.fromEntries(
+    ['rejectionReason', 'duplicateOf'].flatMap((f) =>
+      ['RECIPIENT', 'DOMAIN_FEED'].map((v) => [`PROJECTIONS Incident.${f} views +${v}`, ONLY_WHEN_REJECTED]),
+    ),
+  ),
 };
 
 const ACCOUNTS_ITEM_RULE_SAME =
-  "its item rule (views.ts accountVisibleSql, in the statement) already lists only the viewer's own organization's accounts, or every account for the coordinator — the viewers this field rule admits (§2: \"Accounts are visible within their own organization and to the coordinator\"), so the list is empty wherever the rule hid it";
+  'its item rule (views.ts accountVisibleSql, in the statement) already lists only the viewer\'s own organization\'s accounts, or every account for the coordinator — the viewers this field rule admits (§2: "Accounts are visible within their own organization and to the coordinator"), so the list is empty wherever the rule hid it';
 
 /**
  * Additions no case can notice because the entry already admits the same viewers in the same states,
@@ -265,10 +315,14 @@ export function survivorReason(id: string): string {
   const cap = /^ROLE_CAPABILITIES (\w+)\/(\w+) \+(\w+)$/.exec(id);
   if (cap) {
     const [, kind, role, c] = cap;
-    const keyRole = role === (kind === 'CONSTITUENT' ? 'REPORTER' : 'HANDLER') ? '; a key of the kind could now be given it, which no case asks for' : '';
-    if (c === 'INCIDENT_COORDINATE' || c === 'DIRECTIVE_ISSUE') return `inert outside the COORDINATOR kind: coordinating and issuing also require the organization to be the coordinator${keyRole}`;
-    if (c === 'INCIDENT_HANDLE') return `a ${kind} organization is never a handling organization (§2 routing: ISP, AGENCY_IT or the coordinator)${keyRole}`;
-    if (c === 'DIRECTIVE_RESPOND') return `a ${kind} organization is never a directive recipient (§2: REGISTRY, ISP, AGENCY_IT, RESPONSE_PARTNER)${keyRole}`;
+    const keyRole =
+      role === (kind === 'CONSTITUENT' ? 'REPORTER' : 'HANDLER') ? '; a key of the kind could now be given it, which no case asks for' : '';
+    if (c === 'INCIDENT_COORDINATE' || c === 'DIRECTIVE_ISSUE')
+      return `inert outside the COORDINATOR kind: coordinating and issuing also require the organization to be the coordinator${keyRole}`;
+    if (c === 'INCIDENT_HANDLE')
+      return `a ${kind} organization is never a handling organization (§2 routing: ISP, AGENCY_IT or the coordinator)${keyRole}`;
+    if (c === 'DIRECTIVE_RESPOND')
+      return `a ${kind} organization is never a directive recipient (§2: REGISTRY, ISP, AGENCY_IT, RESPONSE_PARTNER)${keyRole}`;
     return `no case distinguishes it${keyRole}`;
   }
   const from = /^(INCIDENT|DIRECTIVE)_TRANSITIONS\[\d+\] (\w+) .* from \+(\w+)$/.exec(id);
@@ -346,7 +400,13 @@ export async function runMutationCheck(budgetMs: number): Promise<MutationCheckR
       }
       const failing = results.filter((r) => !r.pass);
       const behaviour = failing.filter((r) => r.group !== 'listing');
-      return { flip, cases: results.length, failing: failing.length, behaviourFailing: behaviour.length, example: (behaviour[0] ?? failing[0]) && describeFailure(behaviour[0] ?? failing[0]) };
+      return {
+        flip,
+        cases: results.length,
+        failing: failing.length,
+        behaviourFailing: behaviour.length,
+        example: (behaviour[0] ?? failing[0]) && describeFailure(behaviour[0] ?? failing[0]),
+      };
     };
 
     // MUTATION_CHECK_ONLY (a regular expression over flip ids) runs a subset, e.g. the survivors of the last run.
@@ -383,32 +443,54 @@ export async function runMutationCheck(budgetMs: number): Promise<MutationCheckR
 }
 
 function report(
-  outcomes: FlipOutcome[], notRun: string[], unexplained: string[], stale: string[], baselineCases: number, baselineMs: number, totalMs: number,
+  outcomes: FlipOutcome[],
+  notRun: string[],
+  unexplained: string[],
+  stale: string[],
+  baselineCases: number,
+  baselineMs: number,
+  totalMs: number,
 ): string {
   const lines: string[] = [];
   const killed = outcomes.filter((o) => o.failing > 0);
   const byBehaviour = outcomes.filter((o) => o.behaviourFailing > 0);
   const survivors = outcomes.filter((o) => o.failing === 0);
   const explained = survivors.filter((o) => equivalentReason(o.flip)).length;
-  lines.push(`mutation check: baseline matrix ${baselineCases} cases in ${(baselineMs / 1000).toFixed(1)} s; all flips in ${(totalMs / 60_000).toFixed(1)} min`);
+  lines.push(
+    `mutation check: baseline matrix ${baselineCases} cases in ${(baselineMs / 1000).toFixed(1)} s; all flips in ${(totalMs / 60_000).toFixed(1)} min`,
+  );
   lines.push(`flips run: ${outcomes.length}${notRun.length ? ` (${notRun.length} not run: time budget)` : ''}`);
-  lines.push(`killed: ${killed.length} (by a behaviour case: ${byBehaviour.length}; only by the roles listing: ${killed.length - byBehaviour.length})`);
+  lines.push(
+    `killed: ${killed.length} (by a behaviour case: ${byBehaviour.length}; only by the roles listing: ${killed.length - byBehaviour.length})`,
+  );
   lines.push(`survived: ${survivors.length} (equivalent, listed with a reason: ${explained}; unexplained: ${survivors.length - explained})`);
-  lines.push(`check: ${unexplained.length || stale.length || notRun.length ? 'FAILED' : 'passed'} (unexplained survivors: ${unexplained.length}; equivalences a case contradicts: ${stale.length}; not run: ${notRun.length})`);
+  lines.push(
+    `check: ${unexplained.length || stale.length || notRun.length ? 'FAILED' : 'passed'} (unexplained survivors: ${unexplained.length}; equivalences a case contradicts: ${stale.length}; not run: ${notRun.length})`,
+  );
   for (const table of FLIP_TABLES) {
     for (const change of ['remove', 'add'] as const) {
       const list = outcomes.filter((o) => o.flip.table === table && o.flip.change === change);
       if (!list.length) continue;
       const k = list.filter((o) => o.behaviourFailing > 0).length;
       const l = list.filter((o) => o.failing > 0 && o.behaviourFailing === 0).length;
-      lines.push(`  ${table} ${change === 'remove' ? 'removals' : 'additions'}: ${list.length} flips, ${k} killed by behaviour, ${l} only by the listing, ${list.length - k - l} survived`);
+      lines.push(
+        `  ${table} ${change === 'remove' ? 'removals' : 'additions'}: ${list.length} flips, ${k} killed by behaviour, ${l} only by the listing, ${list.length - k - l} survived`,
+      );
     }
   }
-  if (unexplained.length) lines.push('', 'UNEXPLAINED (the check fails: add a case that notices it, or list it as equivalent with its reason):', ...unexplained.map((id) => `  ${id}`));
-  if (stale.length) lines.push('', 'LISTED AS EQUIVALENT BUT NOTICED (the check fails: the listed reason is wrong):', ...stale.map((id) => `  ${id}`));
+  if (unexplained.length)
+    lines.push(
+      '',
+      'UNEXPLAINED (the check fails: add a case that notices it, or list it as equivalent with its reason):',
+      ...unexplained.map((id) => `  ${id}`),
+    );
+  if (stale.length)
+    lines.push('', 'LISTED AS EQUIVALENT BUT NOTICED (the check fails: the listed reason is wrong):', ...stale.map((id) => `  ${id}`));
   lines.push('', 'not killed by any behaviour case (killed only by the `roles` listing, or survived):');
   for (const o of outcomes.filter((x) => x.behaviourFailing === 0)) {
-    lines.push(`  ${o.failing > 0 ? 'listing-only' : 'SURVIVED   '} ${o.flip.id}${o.rerunFull ? ' (full matrix re-run)' : ''}: ${survivorReason(o.flip.id)}`);
+    lines.push(
+      `  ${o.failing > 0 ? 'listing-only' : 'SURVIVED   '} ${o.flip.id}${o.rerunFull ? ' (full matrix re-run)' : ''}: ${survivorReason(o.flip.id)}`,
+    );
   }
   if (notRun.length) lines.push('', 'not run (time budget):', ...notRun.map((id) => `  ${id}`));
   lines.push('', 'killed flips (failing cases / cases run, first failure):');

@@ -2,14 +2,39 @@ import { ACCOUNTS, ORGANIZATION_KINDS, kindOf, orgOf, type Principal, type OrgCo
 import { MatrixClient, FixtureError, outcomeOf, fieldError, pool } from './client';
 import type { GqlResult } from '../harness/hub';
 import {
-  Factory, buildWorld, KEY_ROLE_CAPS, FOREIGN_CAP, INCIDENT_FIXTURES, DIRECTIVE_FIXTURES, NOTE_FIXTURES,
-  type Fx, type World, type IncidentFixture, type DirectiveFixture, type NoteFixture,
+  Factory,
+  buildWorld,
+  KEY_ROLE_CAPS,
+  FOREIGN_CAP,
+  INCIDENT_FIXTURES,
+  DIRECTIVE_FIXTURES,
+  NOTE_FIXTURES,
+  type Fx,
+  type World,
+  type IncidentFixture,
+  type DirectiveFixture,
+  type NoteFixture,
 } from './fixtures';
 import { MUTATION_TABLES, KEY_MUTATION_ROWS, type MutationOp } from './rows-mutation';
 import {
-  VIEW_TABLE, WORLD_INCIDENTS, DIRECTIVE_TABLE, DIRECTIVE_COLUMNS, QUERY_TABLE, QUERY_COLUMNS, DIRECTORY_TABLE, DIRECTORY_COLUMNS,
-  ROLE_TABLE, DOMAIN_TABLE, DOMAIN_COLUMNS, FEED_TABLE, WORLD_INCIDENTS as FEED_COLUMNS, PROJECTION_FIELDS, expectedProjection,
-  expectedActors, expectedVnptAccounts, type WorldIncident,
+  VIEW_TABLE,
+  WORLD_INCIDENTS,
+  DIRECTIVE_TABLE,
+  DIRECTIVE_COLUMNS,
+  QUERY_TABLE,
+  QUERY_COLUMNS,
+  DIRECTORY_TABLE,
+  DIRECTORY_COLUMNS,
+  ROLE_TABLE,
+  DOMAIN_TABLE,
+  DOMAIN_COLUMNS,
+  FEED_TABLE,
+  WORLD_INCIDENTS as FEED_COLUMNS,
+  PROJECTION_FIELDS,
+  expectedProjection,
+  expectedActors,
+  expectedVnptAccounts,
+  type WorldIncident,
 } from './rows-read';
 
 /**
@@ -59,7 +84,19 @@ export interface MatrixState {
 // ---------------------------------------------------------------------------
 // Expansion of the literal tables
 
-const NOT_ALLOWED = new Set(['null', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'INVALID_TRANSITION', 'hidden', 'absent', 'removed', '-', '']);
+const NOT_ALLOWED = new Set([
+  'null',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'INVALID_TRANSITION',
+  'hidden',
+  'absent',
+  'removed',
+  '-',
+  '',
+]);
 
 /** Whether a case's expected outcome grants something (a view, a shown field, OK). */
 export function isAllowed(c: CaseSpec): boolean {
@@ -79,13 +116,22 @@ const FIELD_NAMES = ['reporterContact', 'reportingOrganization', 'reasons', 'par
 const VIEW_PATHS = ['incident', 'node', 'incidentByReference', 'incidents', '_entities'] as const;
 
 /** The incident of each world directive (rows-read.ts: D1 on W1, D5 on W5, D6 on W6). */
-const DIRECTIVE_INCIDENT: Record<(typeof DIRECTIVE_COLUMNS)[number], WorldIncident> = { D1: 'W1_AMBER_ESCALATED', D5: 'W5_RED_RECIPIENT', D6: 'W6_RED_CONFIDENTIAL' };
+const DIRECTIVE_INCIDENT: Record<(typeof DIRECTIVE_COLUMNS)[number], WorldIncident> = {
+  D1: 'W1_AMBER_ESCALATED',
+  D5: 'W5_RED_RECIPIENT',
+  D6: 'W6_RED_CONFIDENTIAL',
+};
 
 /** The DOMAIN indicator each world incident carries (rows-read.ts), for `domain(name)`. */
 const WORLD_DOMAIN: Partial<Record<WorldIncident, string>> = {
-  W1_AMBER_ESCALATED: 'matrix-w1.vn', W2_GREEN_PERSON_RESOLVED: 'matrix-w2.com', W3_CLEAR_REJECTED: 'matrix-w3.vn',
-  W4_AMBER_STRICT_NETREP: 'matrix-w4.vn', W5_RED_RECIPIENT: 'matrix-w5.vn', W7_GREEN_CONFIDENTIAL: 'matrix-w7.vn',
-  W8_CLEAR_PERSON: 'matrix-w8.org', W9_AMBER_OUT_OF_ZONE: 'matrix-w9.cvn',
+  W1_AMBER_ESCALATED: 'matrix-w1.vn',
+  W2_GREEN_PERSON_RESOLVED: 'matrix-w2.com',
+  W3_CLEAR_REJECTED: 'matrix-w3.vn',
+  W4_AMBER_STRICT_NETREP: 'matrix-w4.vn',
+  W5_RED_RECIPIENT: 'matrix-w5.vn',
+  W7_GREEN_CONFIDENTIAL: 'matrix-w7.vn',
+  W8_CLEAR_PERSON: 'matrix-w8.org',
+  W9_AMBER_OUT_OF_ZONE: 'matrix-w9.cvn',
 };
 
 export function allCases(): CaseSpec[] {
@@ -95,7 +141,9 @@ export function allCases(): CaseSpec[] {
       const row = VIEW_TABLE[w][account];
       for (const op of VIEW_PATHS) cases.push({ group: 'read', account, op, fixture: w, expected: row ? row[0] : 'null', rule: 'view' });
       if (!row) continue;
-      FIELD_NAMES.forEach((field, i) => cases.push({ group: 'field', account, op: `Incident.${field}`, fixture: w, expected: row[i + 1], rule: 'fields' }));
+      FIELD_NAMES.forEach((field, i) =>
+        cases.push({ group: 'field', account, op: `Incident.${field}`, fixture: w, expected: row[i + 1], rule: 'fields' }),
+      );
       cases.push({ group: 'field', account, op: 'Incident.projection', fixture: w, expected: expectedProjection(row[0], w), rule: 'projection' });
       cases.push({ group: 'field', account, op: 'Incident.actors', fixture: w, expected: expectedActors(account, w, row), rule: 'actors' });
     }
@@ -134,11 +182,20 @@ export function allCases(): CaseSpec[] {
   }
   // The rulebook as data: read once (by the coordinator's ADMIN; `roles` is the same for everyone).
   for (const [kind, role, caps] of ROLE_TABLE) {
-    cases.push({ group: 'listing', account: 'admin@vncert.test', op: 'roles.capabilities', fixture: `${kind}/${role}`, expected: caps, rule: 'roles' });
+    cases.push({
+      group: 'listing',
+      account: 'admin@vncert.test',
+      op: 'roles.capabilities',
+      fixture: `${kind}/${role}`,
+      expected: caps,
+      rule: 'roles',
+    });
   }
   for (const table of MUTATION_TABLES) {
     for (const [account, ...cells] of table.rows) {
-      table.columns.forEach((column, i) => cases.push({ group: 'mutation', account, op: table.op, fixture: column, expected: cells[i], rule: table.rule }));
+      table.columns.forEach((column, i) =>
+        cases.push({ group: 'mutation', account, op: table.op, fixture: column, expected: cells[i], rule: table.rule }),
+      );
     }
   }
   for (const [account, op, ...cells] of KEY_MUTATION_ROWS) {
@@ -158,16 +215,48 @@ export function tableShapeProblems(): string[] {
     });
   };
   for (const w of WORLD_INCIDENTS) check(`VIEW_TABLE.${w}`, Object.keys(VIEW_TABLE[w]), [], 0);
-  check('DIRECTIVE_TABLE', DIRECTIVE_TABLE.map((r) => r[0]), DIRECTIVE_TABLE.map((r) => r.length - 1), DIRECTIVE_COLUMNS.length);
-  check('DOMAIN_TABLE', DOMAIN_TABLE.map((r) => r[0]), DOMAIN_TABLE.map((r) => r.length - 1), DOMAIN_COLUMNS.length);
-  check('FEED_TABLE', FEED_TABLE.map((r) => r[0]), FEED_TABLE.map((r) => r.length - 1), FEED_COLUMNS.length);
-  check('QUERY_TABLE', QUERY_TABLE.map((r) => r[0]), QUERY_TABLE.map((r) => r.length - 1), QUERY_COLUMNS.length);
-  check('DIRECTORY_TABLE', DIRECTORY_TABLE.map((r) => r[0]), DIRECTORY_TABLE.map((r) => r.length - 1), DIRECTORY_COLUMNS.length);
-  for (const t of MUTATION_TABLES) check(`MUTATION_TABLES.${t.op}`, t.rows.map((r) => r[0]), t.rows.map((r) => r.length - 1), t.columns.length);
+  check(
+    'DIRECTIVE_TABLE',
+    DIRECTIVE_TABLE.map((r) => r[0]),
+    DIRECTIVE_TABLE.map((r) => r.length - 1),
+    DIRECTIVE_COLUMNS.length,
+  );
+  check(
+    'DOMAIN_TABLE',
+    DOMAIN_TABLE.map((r) => r[0]),
+    DOMAIN_TABLE.map((r) => r.length - 1),
+    DOMAIN_COLUMNS.length,
+  );
+  check(
+    'FEED_TABLE',
+    FEED_TABLE.map((r) => r[0]),
+    FEED_TABLE.map((r) => r.length - 1),
+    FEED_COLUMNS.length,
+  );
+  check(
+    'QUERY_TABLE',
+    QUERY_TABLE.map((r) => r[0]),
+    QUERY_TABLE.map((r) => r.length - 1),
+    QUERY_COLUMNS.length,
+  );
+  check(
+    'DIRECTORY_TABLE',
+    DIRECTORY_TABLE.map((r) => r[0]),
+    DIRECTORY_TABLE.map((r) => r.length - 1),
+    DIRECTORY_COLUMNS.length,
+  );
+  for (const t of MUTATION_TABLES)
+    check(
+      `MUTATION_TABLES.${t.op}`,
+      t.rows.map((r) => r[0]),
+      t.rows.map((r) => r.length - 1),
+      t.columns.length,
+    );
   for (const [account, op, ...cells] of KEY_MUTATION_ROWS) {
     const table = MUTATION_TABLES.find((t) => t.op === op);
     if (!table) problems.push(`KEY_MUTATION_ROWS: no table ${op}`);
-    else if (cells.length !== table.columns.length) problems.push(`KEY_MUTATION_ROWS ${account} ${op}: ${cells.length} cells, expected ${table.columns.length}`);
+    else if (cells.length !== table.columns.length)
+      problems.push(`KEY_MUTATION_ROWS ${account} ${op}: ${cells.length} cells, expected ${table.columns.length}`);
   }
   return problems;
 }
@@ -205,11 +294,27 @@ const INCIDENT_FIELDS = `accessLevel reporterContact { name } reportingOrganizat
 /** The projection cell read from an answer: the fields holding data (not null, false or empty), in PROJECTION_FIELDS order. */
 function projectionOf(inc: IncidentAnswer): string {
   return PROJECTION_FIELDS.map((f) => {
-    if (f === 'indicators') return inc.indicators.length ? `indicators[${inc.indicators.map((i) => i.value).sort().join(',')}]` : null;
-    if (f === 'domains') return inc.domains.length ? `domains[${inc.domains.map((d) => d.name).sort().join(',')}]` : null;
+    if (f === 'indicators')
+      return inc.indicators.length
+        ? `indicators[${inc.indicators
+            .map((i) => i.value)
+            .sort()
+            .join(',')}]`
+        : null;
+    if (f === 'domains')
+      return inc.domains.length
+        ? `domains[${inc.domains
+            .map((d) => d.name)
+            .sort()
+            .join(',')}]`
+        : null;
     const v = inc[f];
     // An object whose every member is null (an unclassified incident's classification) holds no data either.
-    const empty = v === null || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && Object.values(v as object).every((x) => x === null));
+    const empty =
+      v === null ||
+      v === false ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === 'object' && Object.values(v as object).every((x) => x === null));
     return empty ? null : f;
   })
     .filter((x): x is string => x !== null)
@@ -221,7 +326,10 @@ function projectionOf(inc: IncidentAnswer): string {
  * rule; the latter with the part each plays), so the cell is their codes when both agree, and shows both otherwise.
  */
 function participantsOf(inc: IncidentAnswer): string {
-  const codes = inc.participants.map((p) => p.code).sort().join(' ');
+  const codes = inc.participants
+    .map((p) => p.code)
+    .sort()
+    .join(' ');
   const withRoles = [...new Set(inc.participantRoles.map((p) => p.organization.code))].sort().join(' ');
   return codes === withRoles ? codes : `participants: ${codes}; participantRoles: ${withRoles}`;
 }
@@ -254,8 +362,14 @@ function fieldValues(world: World, inc: IncidentAnswer): Record<(typeof FIELD_NA
     reportingOrganization: inc.reportingOrganization?.code ?? '-',
     reasons: REASONS.filter((r) => inc[r] !== null).join(' '),
     participants: participantsOf(inc),
-    directives: inc.directives.edges.map((e) => directiveName.get(e.node.id) ?? 'D?').sort().join(' '),
-    notes: inc.notes.edges.map((e) => e.node.body).sort().join(' '),
+    directives: inc.directives.edges
+      .map((e) => directiveName.get(e.node.id) ?? 'D?')
+      .sort()
+      .join(' '),
+    notes: inc.notes.edges
+      .map((e) => e.node.body)
+      .sort()
+      .join(' '),
     timeline: inc.timeline.edges.map((e) => e.node.type).join(' '),
   };
 }
@@ -279,14 +393,19 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
         vars[`id${i}`] = world.incidents[w].id;
         vars[`ref${i}`] = world.incidents[w].reference;
         decl.push(`$id${i}: ID!`, `$ref${i}: String!`);
-        parts.push(`w${i}: incident(id: $id${i}) { ${INCIDENT_FIELDS} }`, `n${i}: node(id: $id${i}) { ... on Incident { accessLevel } }`,
-          `r${i}: incidentByReference(reference: $ref${i}) { accessLevel }`);
+        parts.push(
+          `w${i}: incident(id: $id${i}) { ${INCIDENT_FIELDS} }`,
+          `n${i}: node(id: $id${i}) { ... on Incident { accessLevel } }`,
+          `r${i}: incidentByReference(reference: $ref${i}) { accessLevel }`,
+        );
       });
-      const res = await client.gql<Record<string, IncidentAnswer | { accessLevel: string } | null> & { e?: ({ id: string; accessLevel: string } | null)[] }>(
-        account, `query(${decl.join(', ')}) { ${parts.join('\n')} }`, vars);
+      const res = await client.gql<
+        Record<string, IncidentAnswer | { accessLevel: string } | null> & { e?: ({ id: string; accessLevel: string } | null)[] }
+      >(account, `query(${decl.join(', ')}) { ${parts.join('\n')} }`, vars);
       chunk.forEach((w, i) => {
         const read = (alias: string) =>
-          fieldError(res, alias) ?? (!res.data ? outcomeOf(res) : res.data[alias] ? (res.data[alias] as { accessLevel: string }).accessLevel : 'null');
+          fieldError(res, alias) ??
+          (!res.data ? outcomeOf(res) : res.data[alias] ? (res.data[alias] as { accessLevel: string }).accessLevel : 'null');
         actual.set(key('incident', w), read(`w${i}`));
         actual.set(key('node', w), read(`n${i}`));
         actual.set(key('incidentByReference', w), read(`r${i}`));
@@ -297,8 +416,11 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
     }
   }
   if (needs((c) => c.op === 'incidents')) {
-    const res = await client.gql<{ incidents: { edges: { node: { id: string; accessLevel: string } }[] } }>(account,
-      `query($t: String!) { incidents(filter: { text: $t }, first: 50) { edges { node { id accessLevel } } } }`, { t: world.tag });
+    const res = await client.gql<{ incidents: { edges: { node: { id: string; accessLevel: string } }[] } }>(
+      account,
+      `query($t: String!) { incidents(filter: { text: $t }, first: 50) { edges { node { id accessLevel } } } }`,
+      { t: world.tag },
+    );
     for (const w of WORLD_INCIDENTS) {
       const hit = res.data?.incidents.edges.find((e) => e.node.id === world.incidents[w].id);
       actual.set(key('incidents', w), res.errors ? outcomeOf(res) : hit ? hit.node.accessLevel : 'null');
@@ -306,9 +428,11 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
   }
   if (needs((c) => c.op === 'domain.cases')) {
     const names = DOMAIN_COLUMNS.map((w) => WORLD_DOMAIN[w] ?? '');
-    const res = await client.gql<Record<string, { cases: { edges: { node: { id: string; accessLevel: string } }[] } }>>(account,
+    const res = await client.gql<Record<string, { cases: { edges: { node: { id: string; accessLevel: string } }[] } }>>(
+      account,
       `query(${names.map((_, i) => `$d${i}: String!`).join(', ')}) { ${names.map((_, i) => `d${i}: domain(name: $d${i}) { cases(first: 20) { edges { node { id accessLevel } } } }`).join(' ')} }`,
-      Object.fromEntries(names.map((n, i) => [`d${i}`, n])));
+      Object.fromEntries(names.map((n, i) => [`d${i}`, n])),
+    );
     DOMAIN_COLUMNS.forEach((w, i) => {
       const hit = res.data?.[`d${i}`]?.cases.edges.find((e) => e.node.id === world.incidents[w].id);
       actual.set(key('domain.cases', w), fieldError(res, `d${i}`) ?? (!res.data ? outcomeOf(res) : hit ? hit.node.accessLevel : 'null'));
@@ -320,14 +444,23 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
     let after: string | null = null;
     let failure: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const res: GqlResult<{ domainCases: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { incidentId: string; removed: boolean; incident: { accessLevel: string } | null } }[] } }> =
-        await client.gql(account, `query($after: String) { domainCases(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
-          edges { node { incidentId removed incident { accessLevel } } } } }`, { after });
+      const res: GqlResult<{
+        domainCases: {
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          edges: { node: { incidentId: string; removed: boolean; incident: { accessLevel: string } | null } }[];
+        };
+      }> = await client.gql(
+        account,
+        `query($after: String) { domainCases(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+          edges { node { incidentId removed incident { accessLevel } } } } }`,
+        { after },
+      );
       if (!res.data) {
         failure = outcomeOf(res);
         break;
       }
-      for (const e of res.data.domainCases.edges) seen.set(e.node.incidentId, e.node.removed ? 'removed' : `live:${e.node.incident?.accessLevel ?? 'null'}`);
+      for (const e of res.data.domainCases.edges)
+        seen.set(e.node.incidentId, e.node.removed ? 'removed' : `live:${e.node.incident?.accessLevel ?? 'null'}`);
       if (!res.data.domainCases.pageInfo.hasNextPage) break;
       after = res.data.domainCases.pageInfo.endCursor;
     }
@@ -336,19 +469,27 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
   if (needs((c) => c.rule === 'directiveView')) {
     const names = DIRECTIVE_COLUMNS;
     const incidentOf = DIRECTIVE_INCIDENT;
-    const cell = (d: { incident: { accessLevel: string } | null } | null | undefined) => (d ? `incident=${d.incident?.accessLevel ?? 'null'}` : 'null');
+    const cell = (d: { incident: { accessLevel: string } | null } | null | undefined) =>
+      d ? `incident=${d.incident?.accessLevel ?? 'null'}` : 'null';
     const history = (d: { history: { incidentId: string | null }[] } | null | undefined) =>
       !d ? 'null' : d.history.every((e) => e.incidentId) ? 'shown' : d.history.every((e) => !e.incidentId) ? 'hidden' : 'mixed';
-    const byNode = await client.gql<Record<string, { incident: { accessLevel: string } | null; history: { incidentId: string | null }[] } | null>>(account,
+    const byNode = await client.gql<Record<string, { incident: { accessLevel: string } | null; history: { incidentId: string | null }[] } | null>>(
+      account,
       `query(${names.map((n) => `$${n}: ID!`).join(', ')}) { ${names.map((n) => `${n}: node(id: $${n}) { ... on Directive { incident { accessLevel } history { incidentId } } }`).join(' ')} }`,
-      Object.fromEntries(names.map((n) => [n, world.directives[n]])));
-    const lists = await client.gql<Record<string, { edges: { node: { id: string; incident: { accessLevel: string } | null } }[] }>>(account,
+      Object.fromEntries(names.map((n) => [n, world.directives[n]])),
+    );
+    const lists = await client.gql<Record<string, { edges: { node: { id: string; incident: { accessLevel: string } | null } }[] }>>(
+      account,
       `query(${names.map((n) => `$${n}: ID!`).join(', ')}) { ${names.map((n) => `${n}: directives(filter: { incident: $${n} }, first: 50) { edges { node { id incident { accessLevel } } } }`).join(' ')} }`,
-      Object.fromEntries(names.map((n) => [n, world.incidents[incidentOf[n]].id])));
+      Object.fromEntries(names.map((n) => [n, world.incidents[incidentOf[n]].id])),
+    );
     for (const n of names) {
       actual.set(key('node', n), fieldError(byNode, n) ?? (byNode.data ? cell(byNode.data[n]) : outcomeOf(byNode)));
       actual.set(key('history.incidentId', n), fieldError(byNode, n) ?? (byNode.data ? history(byNode.data[n]) : outcomeOf(byNode)));
-      actual.set(key('directives', n), lists.errors ? outcomeOf(lists) : cell(lists.data?.[n].edges.find((e) => e.node.id === world.directives[n])?.node));
+      actual.set(
+        key('directives', n),
+        lists.errors ? outcomeOf(lists) : cell(lists.data?.[n].edges.find((e) => e.node.id === world.directives[n])?.node),
+      );
     }
   }
   if (needs((c) => c.rule === 'viewer' || c.rule === 'directory' || c.op === 'roles' || c.group === 'listing')) {
@@ -356,9 +497,14 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
       viewer: { role: { organizationKind: string; memberRole: string } };
       roles: { organizationKind: string; memberRole: string; capabilities: string[] }[];
       organizations: { edges: { node: { code: string } }[] };
-      acme: { code: string } | null; vnpt: { contact: { focalPoint: string | null } | null } | null; account: { id: string } | null; key: { id: string } | null;
+      acme: { code: string } | null;
+      vnpt: { contact: { focalPoint: string | null } | null } | null;
+      account: { id: string } | null;
+      key: { id: string } | null;
       vnptAccounts: { accounts: { edges: unknown[] } } | null;
-    }>(account, `query($acme: ID!, $vnpt: ID!, $account: ID!, $key: ID!) {
+    }>(
+      account,
+      `query($acme: ID!, $vnpt: ID!, $account: ID!, $key: ID!) {
         viewer { role { organizationKind memberRole } }
         roles { organizationKind memberRole capabilities }
         organizations(kind: CONSTITUENT, first: 100) { edges { node { code } } }
@@ -367,7 +513,9 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
         vnptAccounts: node(id: $vnpt) { ... on Organization { accounts(first: 5) { edges { node { id } } } } }
         account: node(id: $account) { ... on Account { id } }
         key: node(id: $key) { ... on ApiKey { id } }
-      }`, { acme: world.acmeOrgId, vnpt: world.vnptOrgId, account: world.vnptAdminAccountId, key: world.vnptKeyId });
+      }`,
+      { acme: world.acmeOrgId, vnpt: world.vnptOrgId, account: world.vnptAdminAccountId, key: world.vnptKeyId },
+    );
     const d = res.data;
     const seen = (b: boolean | undefined) => (b === undefined ? outcomeOf(res) : b ? 'visible' : 'hidden');
     actual.set(key('viewer', '-'), d ? `${d.viewer.role.organizationKind}/${d.viewer.role.memberRole}` : outcomeOf(res));
@@ -376,11 +524,15 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
     actual.set(key('organizations', 'ACME'), seen(codes?.includes('ACME')));
     actual.set(key('organizations', 'PERSON-0001'), seen(codes?.includes('PERSON-0001')));
     actual.set(key('organizations', 'VNPT.contact'), seen(d ? !!d.vnpt?.contact : undefined));
-    actual.set(key('organizations', 'VNPT.accounts'), fieldError(res, 'vnptAccounts') ?? seen(d ? !!d.vnptAccounts?.accounts.edges.length : undefined));
+    actual.set(
+      key('organizations', 'VNPT.accounts'),
+      fieldError(res, 'vnptAccounts') ?? seen(d ? !!d.vnptAccounts?.accounts.edges.length : undefined),
+    );
     actual.set(key('node', 'Organization:ACME'), seen(d ? !!d.acme : undefined));
     actual.set(key('node', 'Account:admin@vnpt.test'), seen(d ? !!d.account : undefined));
     actual.set(key('node', 'ApiKey:VNPT'), seen(d ? !!d.key : undefined));
-    for (const r of d?.roles ?? []) actual.set(key('roles.capabilities', `${r.organizationKind}/${r.memberRole}`), [...r.capabilities].sort().join(' '));
+    for (const r of d?.roles ?? [])
+      actual.set(key('roles.capabilities', `${r.organizationKind}/${r.memberRole}`), [...r.capabilities].sort().join(' '));
   }
   const single = async (op: string, fixture: string, query: string) => {
     if (needs((c) => c.op === op && c.fixture === fixture)) actual.set(key(op, fixture), outcomeOf(await client.gql(account, query)));
@@ -404,27 +556,63 @@ async function readAccount(client: MatrixClient, world: World, account: Principa
 // Mutations
 
 const INPUT_TYPE: Record<MutationOp, string> = {
-  reportIncident: 'ReportIncidentInput', triageIncident: 'TriageIncidentInput', startResponse: 'IncidentActionInput',
-  escalateIncident: 'EscalateIncidentInput', coordinateIncident: 'IncidentActionInput', returnIncident: 'EscalateIncidentInput',
-  rejectIncident: 'RejectIncidentInput', withdrawReport: 'EscalateIncidentInput', reopenIncident: 'IncidentActionInput',
-  resolveIncident: 'ResolveIncidentInput', submitFinalReport: 'FinalReportInput', closeIncident: 'IncidentActionInput',
-  updateIncident: 'UpdateIncidentInput', addIndicators: 'AddIndicatorsInput', shareIncident: 'ShareIncidentInput',
-  unshareIncident: 'ShareIncidentInput', referIncident: 'ReferIncidentInput', setIncidentTlp: 'SetTlpInput', addNote: 'AddNoteInput',
-  redactNote: 'RedactNoteInput', issueDirective: 'IssueDirectiveInput', acknowledgeDirective: 'DirectiveActionInput',
-  startDirective: 'DirectiveActionInput', completeDirective: 'CompleteDirectiveInput', declineDirective: 'DeclineDirectiveInput',
-  cancelDirective: 'CancelDirectiveInput', createAccount: 'CreateAccountInput', setAccountActive: 'SetAccountActiveInput',
-  setAccountRole: 'SetAccountRoleInput', createApiKey: 'CreateApiKeyInput', revokeApiKey: 'RevokeApiKeyInput',
-  createOrganization: 'OrganizationInput', updateOrganization: 'OrganizationInput',
+  reportIncident: 'ReportIncidentInput',
+  triageIncident: 'TriageIncidentInput',
+  startResponse: 'IncidentActionInput',
+  escalateIncident: 'EscalateIncidentInput',
+  coordinateIncident: 'IncidentActionInput',
+  returnIncident: 'EscalateIncidentInput',
+  rejectIncident: 'RejectIncidentInput',
+  withdrawReport: 'EscalateIncidentInput',
+  reopenIncident: 'IncidentActionInput',
+  resolveIncident: 'ResolveIncidentInput',
+  submitFinalReport: 'FinalReportInput',
+  closeIncident: 'IncidentActionInput',
+  updateIncident: 'UpdateIncidentInput',
+  addIndicators: 'AddIndicatorsInput',
+  shareIncident: 'ShareIncidentInput',
+  unshareIncident: 'ShareIncidentInput',
+  referIncident: 'ReferIncidentInput',
+  setIncidentTlp: 'SetTlpInput',
+  addNote: 'AddNoteInput',
+  redactNote: 'RedactNoteInput',
+  issueDirective: 'IssueDirectiveInput',
+  acknowledgeDirective: 'DirectiveActionInput',
+  startDirective: 'DirectiveActionInput',
+  completeDirective: 'CompleteDirectiveInput',
+  declineDirective: 'DeclineDirectiveInput',
+  cancelDirective: 'CancelDirectiveInput',
+  createAccount: 'CreateAccountInput',
+  setAccountActive: 'SetAccountActiveInput',
+  setAccountRole: 'SetAccountRoleInput',
+  createApiKey: 'CreateApiKeyInput',
+  revokeApiKey: 'RevokeApiKeyInput',
+  createOrganization: 'OrganizationInput',
+  updateOrganization: 'OrganizationInput',
 };
 
 /** The viewerCan flag that predicts each mutation (ops without one: the schema's permissions have no flag for them). */
 const INCIDENT_FLAG: Partial<Record<MutationOp, string>> = {
-  triageIncident: 'triage', startResponse: 'startResponse', escalateIncident: 'escalate', coordinateIncident: 'coordinate',
-  returnIncident: 'return', rejectIncident: 'reject', withdrawReport: 'withdraw', reopenIncident: 'reopen', resolveIncident: 'resolve',
-  closeIncident: 'close', submitFinalReport: 'submitFinalReport', updateIncident: 'update', addIndicators: 'addIndicators',
+  triageIncident: 'triage',
+  startResponse: 'startResponse',
+  escalateIncident: 'escalate',
+  coordinateIncident: 'coordinate',
+  returnIncident: 'return',
+  rejectIncident: 'reject',
+  withdrawReport: 'withdraw',
+  reopenIncident: 'reopen',
+  resolveIncident: 'resolve',
+  closeIncident: 'close',
+  submitFinalReport: 'submitFinalReport',
+  updateIncident: 'update',
+  addIndicators: 'addIndicators',
 };
 const DIRECTIVE_FLAG: Partial<Record<MutationOp, string>> = {
-  acknowledgeDirective: 'acknowledge', startDirective: 'start', completeDirective: 'complete', declineDirective: 'decline', cancelDirective: 'cancel',
+  acknowledgeDirective: 'acknowledge',
+  startDirective: 'start',
+  completeDirective: 'complete',
+  declineDirective: 'decline',
+  cancelDirective: 'cancel',
 };
 
 /** Which fixture instance a case needs; cases expected to change nothing share one instance per key. */
@@ -435,7 +623,12 @@ function fixtureKey(c: CaseSpec): string {
   if (name === 'OWN_KEY') return `KEY:${orgOf(c.account)}`;
   if (name === 'VNPT_KEY') return 'KEY:VNPT';
   if (name === 'FRESH_ORG') return 'FRESH_ORG';
-  if ((INCIDENT_FIXTURES as readonly string[]).includes(name) || (DIRECTIVE_FIXTURES as readonly string[]).includes(name) || (NOTE_FIXTURES as readonly string[]).includes(name)) return name;
+  if (
+    (INCIDENT_FIXTURES as readonly string[]).includes(name) ||
+    (DIRECTIVE_FIXTURES as readonly string[]).includes(name) ||
+    (NOTE_FIXTURES as readonly string[]).includes(name)
+  )
+    return name;
   return 'NONE';
 }
 
@@ -466,12 +659,24 @@ function inputOf(f: Factory, c: CaseSpec, fx: Fx): Record<string, unknown> {
   const act = () => ({ id: idOf(), expectedVersion: version() });
   switch (c.op as MutationOp) {
     case 'reportIncident':
-      return { title: `MXF ${f.unique()}`, description: 'Matrix report', detectedAt: f.detectedAt(), reporterContact: { name: 'Matrix' }, reportTo: c.fixture === 'TO_MPS' ? 'MPS-A05' : 'VNPT' };
+      return {
+        title: `MXF ${f.unique()}`,
+        description: 'Matrix report',
+        detectedAt: f.detectedAt(),
+        reporterContact: { name: 'Matrix' },
+        reportTo: c.fixture === 'TO_MPS' ? 'MPS-A05' : 'VNPT',
+      };
     case 'triageIncident':
       return { ...act(), severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' };
-    case 'startResponse': case 'coordinateIncident': case 'reopenIncident': case 'closeIncident':
+    case 'startResponse':
+    case 'coordinateIncident':
+    case 'reopenIncident':
+    case 'closeIncident':
       return act();
-    case 'escalateIncident': case 'returnIncident': case 'withdrawReport': case 'rejectIncident':
+    case 'escalateIncident':
+    case 'returnIncident':
+    case 'withdrawReport':
+    case 'rejectIncident':
       return { ...act(), reason: 'Matrix reason' };
     case 'resolveIncident':
       return { ...act(), summary: 'Matrix summary' };
@@ -483,7 +688,8 @@ function inputOf(f: Factory, c: CaseSpec, fx: Fx): Record<string, unknown> {
       return { incidentId: idOf(), indicators: [{ type: 'DOMAIN', value: `case-${f.unique().toLowerCase()}.example` }] };
     case 'setIncidentTlp':
       return { ...act(), tlp: variant };
-    case 'shareIncident': case 'unshareIncident':
+    case 'shareIncident':
+    case 'unshareIncident':
       return { ...act(), organization: variant };
     case 'referIncident':
       return { ...act(), organization: variant, reason: 'Matrix referral' };
@@ -493,16 +699,22 @@ function inputOf(f: Factory, c: CaseSpec, fx: Fx): Record<string, unknown> {
       return { id: idOf(), reason: 'Matrix redaction' };
     case 'issueDirective':
       return { incidentId: idOf(), recipient: variant, action: 'PROVIDE_INFORMATION', instructions: 'Matrix order' };
-    case 'acknowledgeDirective': case 'startDirective':
+    case 'acknowledgeDirective':
+    case 'startDirective':
       return act();
     case 'completeDirective':
       return { ...act(), result: 'Matrix result' };
-    case 'declineDirective': case 'cancelDirective':
+    case 'declineDirective':
+    case 'cancelDirective':
       return { ...act(), reason: 'Matrix reason' };
     case 'createAccount': {
       const valid = constituent ? 'REPORTER' : 'HANDLER';
       const invalid = constituent ? 'HANDLER' : 'REPORTER';
-      return { email: `mx-${f.unique()}@${orgOf(c.account).toLowerCase()}.test`, displayName: 'Matrix', role: c.fixture === 'VALID_ROLE' ? valid : invalid };
+      return {
+        email: `mx-${f.unique()}@${orgOf(c.account).toLowerCase()}.test`,
+        displayName: 'Matrix',
+        role: c.fixture === 'VALID_ROLE' ? valid : invalid,
+      };
     }
     case 'setAccountActive':
       return { id: idOf(), active: false };
@@ -528,9 +740,12 @@ async function viewerCanFlag(client: MatrixClient, c: CaseSpec, fx: Fx): Promise
   const op = c.op as MutationOp;
   const flag = fx.type === 'incident' ? INCIDENT_FLAG[op] : fx.type === 'directive' ? DIRECTIVE_FLAG[op] : undefined;
   if (!flag || (fx.type !== 'incident' && fx.type !== 'directive')) return null;
-  const res = await client.gql<{ node: { viewerCan: Record<string, boolean> } | null }>(c.account,
+  const res = await client.gql<{ node: { viewerCan: Record<string, boolean> } | null }>(
+    c.account,
     `query($id: ID!) { node(id: $id) { ... on Incident { viewerCan { ${Object.values(INCIDENT_FLAG).join(' ')} } }
-      ... on Directive { viewerCan { ${Object.values(DIRECTIVE_FLAG).join(' ')} } } } }`, { id: fx.id });
+      ... on Directive { viewerCan { ${Object.values(DIRECTIVE_FLAG).join(' ')} } } } }`,
+    { id: fx.id },
+  );
   const can = res.data?.node?.viewerCan;
   return can ? can[flag] === true : null;
 }
@@ -630,7 +845,13 @@ export function dirtyKeys(results: CaseResult[]): string[] {
 
 /** Builds the state a series of runs shares: the world and one instance of every shared fixture. */
 export async function buildState(factory: Factory): Promise<MatrixState> {
-  const keys = [...new Set(allCases().filter((c) => c.group === 'mutation' && c.expected !== 'OK').map(fixtureKey))];
+  const keys = [
+    ...new Set(
+      allCases()
+        .filter((c) => c.group === 'mutation' && c.expected !== 'OK')
+        .map(fixtureKey),
+    ),
+  ];
   const state: MatrixState = { world: buildWorld(factory), shared: new Map(keys.map((k) => [k, buildFixture(factory, k)])) };
   await Promise.all([state.world, ...state.shared.values()]);
   return state;
@@ -640,11 +861,24 @@ export async function buildState(factory: Factory): Promise<MatrixState> {
 export function summarize(results: CaseResult[]): { lines: string[]; failures: string[] } {
   const counts = new Map<string, number>();
   for (const r of results) counts.set(bucketOf(r), (counts.get(bucketOf(r)) ?? 0) + 1);
-  const order = ['allowed', 'null (invisible)', 'hidden', 'field shown', 'field hidden', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'INVALID_TRANSITION'];
+  const order = [
+    'allowed',
+    'null (invisible)',
+    'hidden',
+    'field shown',
+    'field hidden',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'BAD_USER_INPUT',
+    'CONFLICT',
+    'INVALID_TRANSITION',
+  ];
   const lines = order.filter((b) => counts.has(b)).map((b) => `matrix: ${b.padEnd(18)} ${counts.get(b)} cases`);
   lines.push(`matrix: ${'total'.padEnd(18)} ${results.length} cases`);
   const predicted = results.filter((r) => r.viewerCan !== undefined);
-  lines.push(`matrix: viewerCan read before ${predicted.length} mutations (${predicted.filter((r) => r.viewerCan).length} true, ${predicted.filter((r) => !r.viewerCan).length} false)`);
+  lines.push(
+    `matrix: viewerCan read before ${predicted.length} mutations (${predicted.filter((r) => r.viewerCan).length} true, ${predicted.filter((r) => !r.viewerCan).length} false)`,
+  );
   const failures = results
     .filter((r) => !r.pass)
     .map((r) => `${r.account} ${r.op} ${r.fixture}: expected ${r.expected}, got ${r.actual}${r.detail ? ` (${r.detail})` : ''}`);

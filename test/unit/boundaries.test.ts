@@ -37,26 +37,52 @@ function lint(cases: Case[]): { rule: string | null; message: string }[][] {
 }
 
 const WRONG: (Case & { expect: RegExp })[] = [
-  { file: 'src/graphql/wrong.ts', code: `export { incidentById } from '../modules/incidents/incident.service';\n`, expect: /toolkit \(src\/graphql\) imports no module/ },
+  {
+    file: 'src/graphql/wrong.ts',
+    code: `export { incidentById } from '../modules/incidents/incident.service';\n`,
+    expect: /toolkit \(src\/graphql\) imports no module/,
+  },
   { file: 'src/graphql/wrong.ts', code: `export { buildHubSchema } from '../app/schema';\n`, expect: /toolkit \(src\/graphql\) imports no module/ },
-  { file: 'src/auth/wrong.ts', code: `export { visibleIncidentsByIds } from '../modules/incidents/incident.repo';\n`, expect: /rulebook \(src\/auth\) may import a module’s entity/ },
+  {
+    file: 'src/auth/wrong.ts',
+    code: `export { visibleIncidentsByIds } from '../modules/incidents/incident.repo';\n`,
+    expect: /rulebook \(src\/auth\) may import a module’s entity/,
+  },
   { file: 'src/auth/wrong.ts', code: `export { startHub } from '../server/app';\n`, expect: /rulebook \(src\/auth\) imports no transport/ },
   { file: 'src/auth/wrong.ts', code: `export { toGlobalId } from '../graphql/relay';\n`, expect: /only the toolkit’s errors/ },
   { file: 'src/db/wrong.ts', code: `export { incidentVisibleSql } from '../auth/views';\n`, expect: /src\/db imports nothing above it/ },
-  { file: 'src/db/wrong.ts', code: `export { listIncidents } from '../modules/incidents/incident.service';\n`, expect: /src\/db imports nothing above it/ },
+  {
+    file: 'src/db/wrong.ts',
+    code: `export { listIncidents } from '../modules/incidents/incident.service';\n`,
+    expect: /src\/db imports nothing above it/,
+  },
   { file: 'src/modules/notes/wrong.ts', code: `export { startHub } from '../../server/app';\n`, expect: /Modules never import the transport/ },
   { file: 'src/modules/notes/wrong.ts', code: `export { buildHubSchema } from '../../app/schema';\n`, expect: /Modules never import the transport/ },
   // A cycle between modules: incidents is below notes in MODULE_ORDER.
-  { file: 'src/modules/incidents/wrong.ts', code: `export { addNote } from '../notes/note.service';\n`, expect: /Module order .*incidents may import only/ },
-  { file: 'src/modules/organizations/wrong.ts', code: `export { createAccount } from '../accounts/account.service';\n`, expect: /Module order .*organizations may import only/ },
+  {
+    file: 'src/modules/incidents/wrong.ts',
+    code: `export { addNote } from '../notes/note.service';\n`,
+    expect: /Module order .*incidents may import only/,
+  },
+  {
+    file: 'src/modules/organizations/wrong.ts',
+    code: `export { createAccount } from '../accounts/account.service';\n`,
+    expect: /Module order .*organizations may import only/,
+  },
   // A cycle between files: relay.ts imports errors.ts.
   { file: 'src/graphql/errors.ts', code: `export { toGlobalId } from './relay';\n`, expect: /Dependency cycle/ },
 ];
 
 const ALLOWED: Case[] = [
-  { file: 'src/auth/allowed.ts', code: `export { INCIDENT_STATUSES } from '../modules/incidents/incident.entity';\nexport { badInput } from '../graphql/errors';\n` },
+  {
+    file: 'src/auth/allowed.ts',
+    code: `export { INCIDENT_STATUSES } from '../modules/incidents/incident.entity';\nexport { badInput } from '../graphql/errors';\n`,
+  },
   { file: 'src/db/allowed.ts', code: `export { IncidentEntity } from '../modules/incidents/incident.entity';\n` },
-  { file: 'src/modules/notes/allowed.ts', code: `export { visibleIncidentsByIds } from '../incidents/incident.repo';\nexport { viewerOf } from '../../graphql/context';\n` },
+  {
+    file: 'src/modules/notes/allowed.ts',
+    code: `export { visibleIncidentsByIds } from '../incidents/incident.repo';\nexport { viewerOf } from '../../graphql/context';\n`,
+  },
   { file: 'src/app/allowed.ts', code: `export { NoteResolver } from '../modules/notes/note.resolver';\nexport { startHub } from '../server/app';\n` },
 ];
 

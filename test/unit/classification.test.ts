@@ -11,7 +11,9 @@ test('OTHER when none lists it; required when several do', () => {
   expect(classify({ rsitClass: 'vulnerable', rsitType: 'weak-crypto' }).nationalCategory).toBe('OTHER');
   // intrusions/application-compromise: UNAUTHORIZED_ACCESS (intrusions/*) and DEFACEMENT.
   expect(() => classify({ rsitClass: 'intrusions', rsitType: 'application-compromise' })).toThrow(HubError);
-  expect(classify({ rsitClass: 'intrusions', rsitType: 'application-compromise', nationalCategory: 'DEFACEMENT' }).nationalCategory).toBe('DEFACEMENT');
+  expect(classify({ rsitClass: 'intrusions', rsitType: 'application-compromise', nationalCategory: 'DEFACEMENT' }).nationalCategory).toBe(
+    'DEFACEMENT',
+  );
   expect(() => classify({ rsitClass: 'information-content-security', rsitType: 'unauthorised-information-modification' })).toThrow(/RANSOMWARE/);
 });
 

@@ -50,7 +50,7 @@ test('target states of each move', () => {
   expect(findDirectiveTransition('CANCEL', 'COMPLETED', c)).toBeUndefined();
 });
 
-test('who may ever make a move: recipients respond, the coordinator cancels; neither does the other\'s moves', () => {
+test("who may ever make a move: recipients respond, the coordinator cancels; neither does the other's moves", () => {
   const r = new Set<DirectiveActor>(['RECIPIENT']);
   const c = new Set<DirectiveActor>(['COORDINATOR']);
   expect(DIRECTIVE_MOVES.filter((m) => mayEverMakeDirectiveMove(m, r))).toEqual(['ACKNOWLEDGE', 'START', 'COMPLETE', 'DECLINE']);
@@ -84,7 +84,9 @@ function viewer(kind: OrganizationKind, orgId: string, caps: Capability[]): View
 
 describe('directive rulebook', () => {
   test('the recipient is HANDLER/ADMIN (DIRECTIVE_RESPOND) of the recipient organization; an analyst of it is nobody', () => {
-    expect([...directiveActors(viewer('REGISTRY', 'vnnic', ['INCIDENT_READ', 'DIRECTIVE_RESPOND']), { recipientOrgId: 'vnnic' })]).toEqual(['RECIPIENT']);
+    expect([...directiveActors(viewer('REGISTRY', 'vnnic', ['INCIDENT_READ', 'DIRECTIVE_RESPOND']), { recipientOrgId: 'vnnic' })]).toEqual([
+      'RECIPIENT',
+    ]);
     expect([...directiveActors(viewer('REGISTRY', 'vnnic', ['INCIDENT_READ']), { recipientOrgId: 'vnnic' })]).toEqual([]);
     expect([...directiveActors(viewer('ISP', 'viettel', ['INCIDENT_READ', 'DIRECTIVE_RESPOND']), { recipientOrgId: 'vnnic' })]).toEqual([]);
   });
@@ -95,11 +97,20 @@ describe('directive rulebook', () => {
   });
 
   test('recipient kinds: REGISTRY, ISP, AGENCY_IT, RESPONSE_PARTNER only', () => {
-    const kinds: OrganizationKind[] = ['COORDINATOR', 'REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER', 'LAW_ENFORCEMENT', 'REGULATOR', 'CONSTITUENT'];
+    const kinds: OrganizationKind[] = [
+      'COORDINATOR',
+      'REGISTRY',
+      'ISP',
+      'AGENCY_IT',
+      'RESPONSE_PARTNER',
+      'LAW_ENFORCEMENT',
+      'REGULATOR',
+      'CONSTITUENT',
+    ];
     expect(kinds.filter(isDirectiveRecipientKind)).toEqual(['REGISTRY', 'ISP', 'AGENCY_IT', 'RESPONSE_PARTNER']);
   });
 
-  test('visibility: everything for the coordinator; own directives or the handled incident\'s for others', () => {
+  test("visibility: everything for the coordinator; own directives or the handled incident's for others", () => {
     expect(directiveVisibleSql(viewer('COORDINATOR', 'vncert', [])).toQuery()).toEqual({ text: 'true', values: [] });
     expect(directiveVisibleSql(viewer('ISP', 'viettel', [])).toQuery()).toEqual({
       text: '(d.recipient_org_id = $1 or i.handler_org_id = $2)',

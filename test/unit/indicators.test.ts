@@ -453,10 +453,7 @@ describe('FILE_HASH', () => {
   it.each([
     ['D41D8CD98F00B204E9800998ECF8427E', 'd41d8cd98f00b204e9800998ecf8427e'], // MD5
     ['da39a3ee5e6b4b0d3255bfef95601890afd80709', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'], // SHA-1
-    [
-      'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855',
-      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    ], // SHA-256
+    ['E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'], // SHA-256
     ['AB'.repeat(64), 'ab'.repeat(64)], // SHA-512
   ])('%s → %s', (raw, value) => {
     expect(normalizeIndicator('FILE_HASH', raw)).toEqual([same('FILE_HASH', value)]);
@@ -485,11 +482,7 @@ describe('normalizeIndicators', () => {
         { type: 'DOMAIN', value: 'Bücher.VN' },
         { type: 'ASN', value: '64500' },
       ]),
-    ).toEqual([
-      same('IPV4', '1.2.3.4'),
-      { type: 'DOMAIN', value: 'xn--bcher-kva.vn', displayValue: 'bücher.vn' },
-      same('ASN', 'AS64500'),
-    ]);
+    ).toEqual([same('IPV4', '1.2.3.4'), { type: 'DOMAIN', value: 'xn--bcher-kva.vn', displayValue: 'bücher.vn' }, same('ASN', 'AS64500')]);
   });
 
   it('returns an empty list for no inputs', () => {
@@ -534,12 +527,7 @@ describe('normalizeIndicators', () => {
         { type: 'URL', value: 'http://1.2.3.4/' },
         { type: 'IPV4', value: '1.2.3.4' },
       ]),
-    ).toEqual([
-      same('URL', 'http://evil.vn/a'),
-      same('DOMAIN', 'evil.vn'),
-      same('URL', 'http://1.2.3.4/'),
-      same('IPV4', '1.2.3.4'),
-    ]);
+    ).toEqual([same('URL', 'http://evil.vn/a'), same('DOMAIN', 'evil.vn'), same('URL', 'http://1.2.3.4/'), same('IPV4', '1.2.3.4')]);
   });
 
   it('reports the index of the first refused input', () => {

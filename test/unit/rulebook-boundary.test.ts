@@ -52,7 +52,7 @@ test('the scanner bites: each kind of decision written in a module is found', ()
     "throw new HubError('FORBIDDEN', 'no');",
     "if (!viewer.capabilities.has('INCIDENT_HANDLE')) return null;",
     "if (viewer.organization.kind === 'COORDINATOR') return row;",
-    'where v.access_level in (\'FULL\', \'REPORTER\')',
+    "where v.access_level in ('FULL', 'REPORTER')",
     "if (incident.accessLevel === 'FULL') return row.title;",
     '// a comment that says forbidden( is fine',
   ].join('\n');

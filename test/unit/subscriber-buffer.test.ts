@@ -6,7 +6,13 @@ const revoked = (n: number): Delivery => ({ kind: 'ACCESS_REVOKED', incidentId: 
 
 test('a subscriber that falls behind is ended at its buffer bound and its socket told to close (no unbounded memory)', async () => {
   let overflowed = 0;
-  const sub = new Subscriber(() => viewer, { kind: 'INCIDENT', incidentId: null }, '0', 3, () => overflowed++);
+  const sub = new Subscriber(
+    () => viewer,
+    { kind: 'INCIDENT', incidentId: null },
+    '0',
+    3,
+    () => overflowed++,
+  );
   for (let i = 1; i <= 3; i++) sub.push(revoked(i));
   expect(overflowed).toBe(0);
   sub.push(revoked(4));
@@ -22,7 +28,13 @@ test('a subscriber that falls behind is ended at its buffer bound and its socket
 });
 
 test('next() waits for a push', async () => {
-  const sub = new Subscriber(() => viewer, { kind: 'DIRECTIVE' }, '0', 10, () => undefined);
+  const sub = new Subscriber(
+    () => viewer,
+    { kind: 'DIRECTIVE' },
+    '0',
+    10,
+    () => undefined,
+  );
   const pending = sub.next();
   setTimeout(() => sub.push(revoked(7)), 10);
   expect(((await pending) as { position: string }).position).toBe('7');

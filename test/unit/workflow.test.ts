@@ -27,7 +27,13 @@ const EXPECTED: Record<string, Record<IncidentStatus, string[]>> = {
   },
   REPORTER: {
     REPORTED: ['WITHDRAW'],
-    TRIAGED: [], RESPONDING: [], ESCALATED: [], COORDINATING: [], RESOLVED: [], CLOSED: [], REJECTED: [],
+    TRIAGED: [],
+    RESPONDING: [],
+    ESCALATED: [],
+    COORDINATING: [],
+    RESOLVED: [],
+    CLOSED: [],
+    REJECTED: [],
   },
   NOBODY: { REPORTED: [], TRIAGED: [], RESPONDING: [], ESCALATED: [], COORDINATING: [], RESOLVED: [], CLOSED: [], REJECTED: [] },
 };
@@ -67,5 +73,6 @@ test('reopening a resolved incident resumes where its owner works on it; reopeni
 });
 
 test('every move appears in the table', () => {
-  for (const move of INCIDENT_MOVES) expect(mayEverMake(move, new Set<IncidentActor>(['HANDLER', 'HANDLER_NOT_COORDINATOR', 'COORDINATOR', 'OWNER', 'REPORTER']))).toBe(true);
+  for (const move of INCIDENT_MOVES)
+    expect(mayEverMake(move, new Set<IncidentActor>(['HANDLER', 'HANDLER_NOT_COORDINATOR', 'COORDINATOR', 'OWNER', 'REPORTER']))).toBe(true);
 });

@@ -86,6 +86,8 @@ create index notification_attempt_delivery on notification_attempt (delivery_id,
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table notification_attempt; drop table notification_delivery; drop table notification; drop table webhook; drop table notification_settings;`);
+    this.addSql(
+      `drop table notification_attempt; drop table notification_delivery; drop table notification; drop table webhook; drop table notification_settings;`,
+    );
   }
 }

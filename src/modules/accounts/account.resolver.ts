@@ -8,7 +8,14 @@ import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import * as accounts from './account.service';
 import {
-  AccountConnection, AccountPayload, CreateAccountInput, Role, SetAccountActiveInput, SetAccountRoleInput, ViewerInfo, toRole,
+  AccountConnection,
+  AccountPayload,
+  CreateAccountInput,
+  Role,
+  SetAccountActiveInput,
+  SetAccountRoleInput,
+  ViewerInfo,
+  toRole,
 } from './account.types';
 
 const ACCOUNTS = { capability: 'ORG_ADMIN' } as const;

@@ -33,7 +33,14 @@ export async function createAccount(ctx: Context, input: CreateAccountInput): Pr
   const now = ctx.clock.now();
   const row = await ctx.db.transactional(async (em) => {
     const account = em.create(AccountEntity, {
-      id: crypto.randomUUID(), organizationId: viewer.organization.id, email, displayName, memberRole: input.role, active: true, createdAt: now, updatedAt: now,
+      id: crypto.randomUUID(),
+      organizationId: viewer.organization.id,
+      email,
+      displayName,
+      memberRole: input.role,
+      active: true,
+      createdAt: now,
+      updatedAt: now,
     });
     try {
       await em.flush();
@@ -90,7 +97,10 @@ export function setAccountActive(ctx: Context, input: SetAccountActiveInput): Pr
     if (!input.active && isSelf(viewer, account.id)) throw badInput('input.active', 'You cannot deactivate your own account');
     // An account whose role its organization's kind no longer has (after a kind change) gets a valid role first.
     if (input.active && !MEMBER_ROLES_BY_KIND[viewer.organization.kind].includes(account.memberRole)) {
-      throw badInput('input.id', `The account's role ${account.memberRole} is not a member role of a ${viewer.organization.kind} organization; give it a valid role first`);
+      throw badInput(
+        'input.id',
+        `The account's role ${account.memberRole} is not a member role of a ${viewer.organization.kind} organization; give it a valid role first`,
+      );
     }
     account.active = input.active;
   });

@@ -77,12 +77,19 @@ export async function presentAccount(ctx: Context, row: AccountRow): Promise<Acc
   if (!org) throw notFound('Account');
   const viewer = viewerOf(ctx);
   // A class instance, so the Node interface resolves its type.
-  return Object.assign(new Account(), project('Account', { viewer, view: 'FULL', facts: null, organization: org }, {
-    id: toGlobalId('Account', row.id),
-    email: row.email,
-    displayName: row.display_name,
-    active: row.active,
-    role: toRole(org.kind, row.member_role),
-    organization: toOrganization(viewer, org),
-  }));
+  return Object.assign(
+    new Account(),
+    project(
+      'Account',
+      { viewer, view: 'FULL', facts: null, organization: org },
+      {
+        id: toGlobalId('Account', row.id),
+        email: row.email,
+        displayName: row.display_name,
+        active: row.active,
+        role: toRole(org.kind, row.member_role),
+        organization: toOrganization(viewer, org),
+      },
+    ),
+  );
 }

@@ -19,8 +19,15 @@ const KEY_COLUMNS = sql`k.id, k.organization_id, k.name, k.hint, k.capabilities,
 /** The row a command's entity now holds (what the presenter reads). */
 export function apiKeyRowOf(e: ApiKeyEntity): ApiKeyRow {
   return {
-    id: e.id, organization_id: e.organizationId, name: e.name, hint: e.hint, capabilities: e.capabilities, expires_at: e.expiresAt ?? null,
-    created_at: e.createdAt, last_used_at: e.lastUsedAt ?? null, revoked_at: e.revokedAt ?? null,
+    id: e.id,
+    organization_id: e.organizationId,
+    name: e.name,
+    hint: e.hint,
+    capabilities: e.capabilities,
+    expires_at: e.expiresAt ?? null,
+    created_at: e.createdAt,
+    last_used_at: e.lastUsedAt ?? null,
+    revoked_at: e.revokedAt ?? null,
   };
 }
 

@@ -23,11 +23,15 @@ export function checkKeyCapabilities(kind: OrganizationKind, requested: readonly
       throw new HubError('BAD_USER_INPUT', `"${value}" is not a capability`, { field, value, grantable: [...grantable] });
     }
     if (!grantable.includes(value)) {
-      throw new HubError('BAD_USER_INPUT', `"${value}" cannot be given to an API key of a ${kind} organization (grantable: ${grantable.join(', ')})`, {
-        field,
-        value,
-        grantable: [...grantable],
-      });
+      throw new HubError(
+        'BAD_USER_INPUT',
+        `"${value}" cannot be given to an API key of a ${kind} organization (grantable: ${grantable.join(', ')})`,
+        {
+          field,
+          value,
+          grantable: [...grantable],
+        },
+      );
     }
     chosen.add(value);
   }
@@ -47,8 +51,15 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput): Prom
   const createdBy = viewer.principal.type === 'ACCOUNT' ? viewer.principal.id : null;
   const row = await ctx.db.transactional(async (em) => {
     const key = em.create(ApiKeyEntity, {
-      id: crypto.randomUUID(), organizationId: viewer.organization.id, name, secretHash: hashApiKey(secret), hint: apiKeyHint(secret), capabilities,
-      expiresAt, createdByAccountId: createdBy, createdAt: now,
+      id: crypto.randomUUID(),
+      organizationId: viewer.organization.id,
+      name,
+      secretHash: hashApiKey(secret),
+      hint: apiKeyHint(secret),
+      capabilities,
+      expiresAt,
+      createdByAccountId: createdBy,
+      createdAt: now,
     });
     await em.flush();
     return apiKeyRowOf(key);

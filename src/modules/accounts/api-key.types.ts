@@ -45,14 +45,21 @@ export class RevokeApiKeyPayload {
 
 /** A key as its organization's ADMINs read it (the only ones who get its row). */
 export function toApiKey(viewer: Viewer, row: ApiKeyRow): ApiKey {
-  return Object.assign(new ApiKey(), project('ApiKey', { viewer, view: 'FULL', facts: null, organization: { id: row.organization_id } }, {
-    id: toGlobalId('ApiKey', row.id),
-    name: row.name,
-    capabilities: [...row.capabilities].sort(),
-    hint: row.hint,
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    revokedAt: row.revoked_at,
-  }));
+  return Object.assign(
+    new ApiKey(),
+    project(
+      'ApiKey',
+      { viewer, view: 'FULL', facts: null, organization: { id: row.organization_id } },
+      {
+        id: toGlobalId('ApiKey', row.id),
+        name: row.name,
+        capabilities: [...row.capabilities].sort(),
+        hint: row.hint,
+        expiresAt: row.expires_at,
+        createdAt: row.created_at,
+        lastUsedAt: row.last_used_at,
+        revokedAt: row.revoked_at,
+      },
+    ),
+  );
 }

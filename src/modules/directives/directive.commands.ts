@@ -86,9 +86,20 @@ export async function issueDirective(ctx: Context, input: IssueDirectiveInput): 
     // The id is taken here so that the targets can name it before the flush writes both.
     const directiveId = crypto.randomUUID();
     em.create(DirectiveEntity, {
-      id: directiveId, incidentId: row.id, issuerOrgId: viewer.organization.id, recipientOrgId: recipient.id, action: input.action,
-      instructions, tlp: input.tlp ?? row.tlp, pap: input.pap ?? row.pap, status: 'ISSUED', dueAt, acknowledgementDueAt,
-      issuedAt: now, version: 1, updatedAt: now,
+      id: directiveId,
+      incidentId: row.id,
+      issuerOrgId: viewer.organization.id,
+      recipientOrgId: recipient.id,
+      action: input.action,
+      instructions,
+      tlp: input.tlp ?? row.tlp,
+      pap: input.pap ?? row.pap,
+      status: 'ISSUED',
+      dueAt,
+      acknowledgementDueAt,
+      issuedAt: now,
+      version: 1,
+      updatedAt: now,
     });
     let added: string[] = [];
     if (targets.length) {
@@ -146,7 +157,10 @@ type DirectiveAnswer = Partial<Pick<DirectiveEntity, 'result' | 'declineReason' 
  * version only (DESIGN.md §2 "Versions").
  */
 async function applyDirectiveMove(
-  ctx: Context, input: DirectiveMoveInput, move: DirectiveMove, opts: { set?: DirectiveAnswer; data?: Record<string, unknown> } = {},
+  ctx: Context,
+  input: DirectiveMoveInput,
+  move: DirectiveMove,
+  opts: { set?: DirectiveAnswer; data?: Record<string, unknown> } = {},
 ): Promise<string> {
   return ctx.db.transactional(async (em, q) => {
     const { row, directive } = await lockVisibleDirective(ctx, em, q, input.id);
@@ -173,7 +187,12 @@ async function applyDirectiveMove(
       throw err;
     }
     await appendEvents(q, viewerOf(ctx), now, [
-      { incidentId: row.incident_id, directiveId: row.id, type: DIRECTIVE_MOVE_EVENT[move], data: { from: row.status, to: transition.to, ...(opts.data ?? {}) } },
+      {
+        incidentId: row.incident_id,
+        directiveId: row.id,
+        type: DIRECTIVE_MOVE_EVENT[move],
+        data: { from: row.status, to: transition.to, ...(opts.data ?? {}) },
+      },
     ]);
     return row.id;
   });

@@ -4,8 +4,17 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 import { IncidentEntity, TLPS, PAPS, type Tlp, type Pap } from '../incidents/incident.entity';
 
 export const DIRECTIVE_ACTIONS = [
-  'BLOCK_IP', 'BLOCK_DOMAIN', 'SUSPEND_DOMAIN', 'TAKE_DOWN_CONTENT', 'PRESERVE_EVIDENCE', 'PROVIDE_INFORMATION',
-  'ISOLATE_SYSTEM', 'DEPLOY_RESPONSE_TEAM', 'PATCH_VULNERABILITY', 'INVESTIGATE', 'OTHER',
+  'BLOCK_IP',
+  'BLOCK_DOMAIN',
+  'SUSPEND_DOMAIN',
+  'TAKE_DOWN_CONTENT',
+  'PRESERVE_EVIDENCE',
+  'PROVIDE_INFORMATION',
+  'ISOLATE_SYSTEM',
+  'DEPLOY_RESPONSE_TEAM',
+  'PATCH_VULNERABILITY',
+  'INVESTIGATE',
+  'OTHER',
 ] as const;
 export type DirectiveAction = (typeof DIRECTIVE_ACTIONS)[number];
 export const DIRECTIVE_STATUSES = ['ISSUED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'COMPLETED', 'DECLINED', 'CANCELLED'] as const;
@@ -17,7 +26,10 @@ export const OPEN_DIRECTIVE_STATUSES: readonly DirectiveStatus[] = ['ISSUED', 'A
 @Entity({ tableName: 'directive' })
 @Index({ name: 'directive_incident', properties: ['incidentId', 'issuedAt', 'id'] })
 @Index({ name: 'directive_recipient', properties: ['recipientOrgId', 'status', 'dueAt'] })
-@Index({ name: 'directive_open_due', expression: "create index directive_open_due on directive (due_at) where status in ('ISSUED','ACKNOWLEDGED','IN_PROGRESS')" })
+@Index({
+  name: 'directive_open_due',
+  expression: "create index directive_open_due on directive (due_at) where status in ('ISSUED','ACKNOWLEDGED','IN_PROGRESS')",
+})
 @Index({ name: 'directive_due', properties: ['dueAt', 'id'] })
 @Index({ name: 'directive_recipient_due', properties: ['recipientOrgId', 'dueAt', 'id'] })
 export class DirectiveEntity {

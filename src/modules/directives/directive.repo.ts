@@ -135,7 +135,10 @@ export function incidentDirectivesPageAfterSql(viewer: Viewer, now: Date, cursor
  * page per key, so the statement count does not grow with the number of incidents.
  */
 export async function visibleDirectivesForIncidents(
-  db: Queryable, viewer: Viewer, now: Date, keys: readonly IncidentDirectivesKey[],
+  db: Queryable,
+  viewer: Viewer,
+  now: Date,
+  keys: readonly IncidentDirectivesKey[],
 ): Promise<(DirectiveRow & { key_index: string })[]> {
   if (keys.length === 0) return [];
   const ids = keys.map((k) => k.incidentId);

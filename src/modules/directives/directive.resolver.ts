@@ -4,8 +4,14 @@ import { Rule } from '../../auth/rules';
 import { notFound } from '../../graphql/errors';
 import { Incident } from '../incidents/incident.types';
 import {
-  DirectiveConnection, DirectiveFilter, DirectivePayload, IssueDirectiveInput, DirectiveActionInput,
-  CompleteDirectiveInput, DeclineDirectiveInput, CancelDirectiveInput,
+  DirectiveConnection,
+  DirectiveFilter,
+  DirectivePayload,
+  IssueDirectiveInput,
+  DirectiveActionInput,
+  CompleteDirectiveInput,
+  DeclineDirectiveInput,
+  CancelDirectiveInput,
 } from './directive.types';
 import * as cmd from './directive.commands';
 import { listDirectives, incidentDirectives, loadVisibleDirective } from './directive.service';

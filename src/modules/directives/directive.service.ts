@@ -9,8 +9,14 @@ import { clampFirst } from '../../graphql/relay';
 import type { Incident } from '../incidents/incident.types';
 import { registerPagedRelation } from '../incidents/incident.read';
 import {
-  listVisibleDirectives, visibleDirectivesByIds, visibleDirectivesForIncidents, directiveCursorKey, incidentDirectivesPageAfterSql,
-  type DirectiveCursor, type DirectiveRow, type IncidentDirectivesKey,
+  listVisibleDirectives,
+  visibleDirectivesByIds,
+  visibleDirectivesForIncidents,
+  directiveCursorKey,
+  incidentDirectivesPageAfterSql,
+  type DirectiveCursor,
+  type DirectiveRow,
+  type IncidentDirectivesKey,
 } from './directive.repo';
 import { toDirective, type Directive, type DirectiveFilter } from './directive.types';
 
@@ -120,7 +126,13 @@ export async function listDirectives(
 }
 
 /** Gives the directive loaders a page read by the compiled read (the key `incidentDirectives` will ask with). */
-export function primeIncidentDirectives(ctx: Context, incidentId: string, first: number, after: string | null | undefined, rows: DirectiveRow[]): void {
+export function primeIncidentDirectives(
+  ctx: Context,
+  incidentId: string,
+  first: number,
+  after: string | null | undefined,
+  rows: DirectiveRow[],
+): void {
   const loaders = directiveLoaders(ctx);
   loaders.byIncident.prime({ incidentId, after: parseCursor(after), limit: first + 1 }, rows);
   for (const row of rows) loaders.directive.prime(row.id, row);
@@ -128,7 +140,9 @@ export function primeIncidentDirectives(ctx: Context, incidentId: string, first:
 
 /** `Incident.directives`: only the directives the viewer may see, none in views that show none. */
 export async function incidentDirectives(
-  ctx: Context, incident: Incident, args: { first?: number | null; after?: string | null },
+  ctx: Context,
+  incident: Incident,
+  args: { first?: number | null; after?: string | null },
 ): Promise<Connection<Directive>> {
   const first = clampFirst(ctx, args.first);
   const after = parseCursor(args.after);

@@ -21,8 +21,10 @@ import { eventsByDirectiveIds, type DirectiveRow } from './directive.repo';
 
 /** The histories of every directive of a request in one statement (not one per directive). */
 function historyLoader(ctx: Context): DataLoader<string, EventRow[]> {
-  return requestLoader(ctx, 'directiveHistory', () =>
-    new DataLoader<string, EventRow[]>(async (ids) => groupBy(await eventsByDirectiveIds(ctx.db, ids), (r) => r.directive_id, ids)),
+  return requestLoader(
+    ctx,
+    'directiveHistory',
+    () => new DataLoader<string, EventRow[]>(async (ids) => groupBy(await eventsByDirectiveIds(ctx.db, ids), (r) => r.directive_id, ids)),
   );
 }
 
@@ -69,7 +71,8 @@ export class Directive extends Node {
   @Field(() => GraphQLDateTime) issuedAt!: Date;
   @Field(() => GraphQLDateTime) dueAt!: Date;
   @Field(() => GraphQLDateTime) acknowledgementDueAt!: Date;
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Also set when completed or declined straight from ISSUED' }) acknowledgedAt!: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Also set when completed or declined straight from ISSUED' })
+  acknowledgedAt!: Date | null;
   @Field(() => GraphQLDateTime, { nullable: true }) startedAt!: Date | null;
   @Field(() => GraphQLDateTime, { nullable: true }) completedAt!: Date | null;
   @Field(() => GraphQLDateTime, { nullable: true }) declinedAt!: Date | null;
@@ -120,29 +123,34 @@ export const DirectiveConnection = ConnectionType('Directive', Directive);
 
 /** A directive as the viewer reads it: its row is visible by the directive rule (SQL); the projection does the rest. */
 export function toDirective(viewer: Viewer, row: DirectiveRow): Directive {
-  const projected = project('Directive', { viewer, view: 'FULL', facts: null }, {
-    id: toGlobalId('Directive', row.id),
-    action: row.action,
-    instructions: row.instructions,
-    targets: row.targets.map((t) => ({ type: t.type, value: t.value, displayValue: t.displayValue })) as Indicator[],
-    tlp: row.tlp,
-    pap: row.pap,
-    status: row.status,
-    issuedAt: row.issued_at,
-    dueAt: row.due_at,
-    acknowledgementDueAt: row.acknowledgement_due_at,
-    acknowledgedAt: row.acknowledged_at,
-    startedAt: row.started_at,
-    completedAt: row.completed_at,
-    declinedAt: row.declined_at,
-    cancelledAt: row.cancelled_at,
-    overdue: row.overdue,
-    acknowledgementOverdue: row.acknowledgement_overdue,
-    result: row.result,
-    declineReason: row.decline_reason,
-    cancelReason: row.cancel_reason,
-    version: row.version,
-  }, { targets: [], overdue: false, acknowledgementOverdue: false });
+  const projected = project(
+    'Directive',
+    { viewer, view: 'FULL', facts: null },
+    {
+      id: toGlobalId('Directive', row.id),
+      action: row.action,
+      instructions: row.instructions,
+      targets: row.targets.map((t) => ({ type: t.type, value: t.value, displayValue: t.displayValue })) as Indicator[],
+      tlp: row.tlp,
+      pap: row.pap,
+      status: row.status,
+      issuedAt: row.issued_at,
+      dueAt: row.due_at,
+      acknowledgementDueAt: row.acknowledgement_due_at,
+      acknowledgedAt: row.acknowledged_at,
+      startedAt: row.started_at,
+      completedAt: row.completed_at,
+      declinedAt: row.declined_at,
+      cancelledAt: row.cancelled_at,
+      overdue: row.overdue,
+      acknowledgementOverdue: row.acknowledgement_overdue,
+      result: row.result,
+      declineReason: row.decline_reason,
+      cancelReason: row.cancel_reason,
+      version: row.version,
+    },
+    { targets: [], overdue: false, acknowledgementOverdue: false },
+  );
   return Object.assign(new Directive(), projected, { row });
 }
 
@@ -155,10 +163,16 @@ export class IssueDirectiveInput {
   @Field(() => DirectiveActionEnum) action!: DirectiveAction;
   @Field() @MaxLength(20000) instructions!: string;
   @Field(() => [IndicatorInput], { nullable: true, defaultValue: [], description: 'Indicators not yet on the incident are added to it' })
-  @IsOptional() @ArrayMaxSize(1000) @ValidateNested({ each: true })
+  @IsOptional()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
   targets?: IndicatorInput[] | null;
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Default by action (24 h takedown/blocking/suspension/preservation, 72 h information, 120 h otherwise)' })
-  @IsOptional() dueAt?: Date | null;
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'Default by action (24 h takedown/blocking/suspension/preservation, 72 h information, 120 h otherwise)',
+  })
+  @IsOptional()
+  dueAt?: Date | null;
   @Field(() => TlpEnum, { nullable: true, description: "Default: the incident's TLP" }) @IsOptional() tlp?: Tlp | null;
   @Field(() => PapEnum, { nullable: true, description: "Default: the incident's PAP" }) @IsOptional() pap?: Pap | null;
 }

@@ -14,7 +14,8 @@ import { importStix } from './stix.import';
 export class ExchangeResolver {
   @FieldResolver(() => GraphQLJSON, {
     nullable: true,
-    description: 'Your view of the incident as a STIX 2.1 bundle (incident with the Incident Core Extension, identities, indicators and observables, directives as tasks, notes, relationships, TLP 2.0 markings); the same fields as here, never more',
+    description:
+      'Your view of the incident as a STIX 2.1 bundle (incident with the Incident Core Extension, identities, indicators and observables, directives as tasks, notes, relationships, TLP 2.0 markings); the same fields as here, never more',
   })
   async stix(@Root() incident: Incident, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<StixBundle | null> {
     if (!incident.shown.has('stix')) return null;

@@ -3,9 +3,7 @@ import { parse, execute, type GraphQLSchema, type DocumentNode } from 'graphql';
 import type { Context } from '../../graphql/context';
 import type { Tlp } from '../incidents/incident.entity';
 import { quote } from './stix.pattern';
-import {
-  stixId, scoId, tlpMarking, tlpMarkingId, HUB_IDENTITY, INCIDENT_CORE_EXTENSION, TASK_EXTENSION,
-} from './stix.ids';
+import { stixId, scoId, tlpMarking, tlpMarkingId, HUB_IDENTITY, INCIDENT_CORE_EXTENSION, TASK_EXTENSION } from './stix.ids';
 
 /**
  * The STIX 2.1 bundle of one incident for one viewer (DESIGN.md §8). Its content is read through the
@@ -127,14 +125,22 @@ export async function readIncidentSource(ctx: Context, schema: GraphQLSchema, in
   // Rarely more than a page: the rest page by page, through the same fields.
   let d = incident.directives;
   while (d.pageInfo.hasNextPage) {
-    const more = await run<{ incident: { directives: Page<DirectiveSource> } | null }>(ctx, schema, docs.directives, { id: incidentId, first, directivesAfter: d.pageInfo.endCursor });
+    const more = await run<{ incident: { directives: Page<DirectiveSource> } | null }>(ctx, schema, docs.directives, {
+      id: incidentId,
+      first,
+      directivesAfter: d.pageInfo.endCursor,
+    });
     if (!more.incident) break;
     incident.directives.edges.push(...more.incident.directives.edges);
     d = more.incident.directives;
   }
   let n = incident.notes;
   while (n.pageInfo.hasNextPage) {
-    const more = await run<{ incident: { notes: Page<NoteSource> } | null }>(ctx, schema, docs.notes, { id: incidentId, first, notesAfter: n.pageInfo.endCursor });
+    const more = await run<{ incident: { notes: Page<NoteSource> } | null }>(ctx, schema, docs.notes, {
+      id: incidentId,
+      first,
+      notesAfter: n.pageInfo.endCursor,
+    });
     if (!more.incident) break;
     incident.notes.edges.push(...more.incident.notes.edges);
     n = more.incident.notes;
@@ -195,11 +201,23 @@ function scoIdOf(sco: Record<string, unknown> & { type: string }): string {
 
 /** Incident Core Extension: determination and investigation status from the hub's status. */
 const INVESTIGATION_STATUS: Record<string, string> = {
-  REPORTED: 'new', TRIAGED: 'open', RESPONDING: 'open', ESCALATED: 'open', COORDINATING: 'open', RESOLVED: 'closed', CLOSED: 'closed', REJECTED: 'closed',
+  REPORTED: 'new',
+  TRIAGED: 'open',
+  RESPONDING: 'open',
+  ESCALATED: 'open',
+  COORDINATING: 'open',
+  RESOLVED: 'closed',
+  CLOSED: 'closed',
+  REJECTED: 'closed',
 };
 const CRITICALITY: Record<string, number> = { LOW: 25, MEDIUM: 50, HIGH: 75, CRITICAL: 100 };
 const TASK_OUTCOME: Record<string, string> = {
-  ISSUED: 'pending', ACKNOWLEDGED: 'pending', IN_PROGRESS: 'in-progress', COMPLETED: 'successful', DECLINED: 'declined', CANCELLED: 'cancelled',
+  ISSUED: 'pending',
+  ACKNOWLEDGED: 'pending',
+  IN_PROGRESS: 'in-progress',
+  COMPLETED: 'successful',
+  DECLINED: 'declined',
+  CANCELLED: 'cancelled',
 };
 
 export const HUB_SOURCE_NAME = 'incident-coordination-hub';
@@ -217,7 +235,11 @@ export function bundleObjects(src: IncidentSource): StixObject[] {
     const id = stixId('identity', org.id);
     if (!identities.has(id)) {
       identities.set(id, {
-        type: 'identity', ...base, id, created: HUB_IDENTITY.created, modified: HUB_IDENTITY.modified,
+        type: 'identity',
+        ...base,
+        id,
+        created: HUB_IDENTITY.created,
+        modified: HUB_IDENTITY.modified,
         name: org.name,
         identity_class: org.person ? 'individual' : 'organization',
         external_references: [{ source_name: HUB_SOURCE_NAME, external_id: org.code }],
@@ -229,7 +251,17 @@ export function bundleObjects(src: IncidentSource): StixObject[] {
   const relate = (source: string, target: string, description: string, at: string) => {
     const id = stixId('relationship', `${source}|related-to|${target}|${description}`);
     if (relationships.some((r) => r.id === id)) return;
-    relationships.push({ type: 'relationship', ...base, id, created: at, modified: at, relationship_type: 'related-to', description, source_ref: source, target_ref: target });
+    relationships.push({
+      type: 'relationship',
+      ...base,
+      id,
+      created: at,
+      modified: at,
+      relationship_type: 'related-to',
+      description,
+      source_ref: source,
+      target_ref: target,
+    });
   };
 
   const ext: Record<string, unknown> = {
@@ -241,7 +273,11 @@ export function bundleObjects(src: IncidentSource): StixObject[] {
   if (types.length) ext.incident_types = types;
   if (src.severity) ext.criticality = CRITICALITY[src.severity];
   const incident: StixObject = {
-    type: 'incident', ...base, id: incidentId, created, modified,
+    type: 'incident',
+    ...base,
+    id: incidentId,
+    created,
+    modified,
     name: src.title,
     ...(src.description !== null ? { description: src.description } : {}),
     external_references: [{ source_name: HUB_SOURCE_NAME, external_id: src.reference }],
@@ -261,9 +297,16 @@ export function bundleObjects(src: IncidentSource): StixObject[] {
     const id = stixId('indicator', `${src.id}|${i.type}|${i.value}`);
     if (!indicators.has(id)) {
       indicators.set(id, {
-        type: 'indicator', ...base, id, created, modified: created,
+        type: 'indicator',
+        ...base,
+        id,
+        created,
+        modified: created,
         name: i.displayValue ?? i.value,
-        pattern: o.pattern, pattern_type: 'stix', pattern_version: '2.1', valid_from: created,
+        pattern: o.pattern,
+        pattern_type: 'stix',
+        pattern_version: '2.1',
+        valid_from: created,
       });
       const sid = scoIdOf(o.sco);
       if (!observables.has(sid)) observables.set(sid, { ...o.sco, ...COMMON, id: sid, object_marking_refs: marking });
@@ -284,7 +327,11 @@ export function bundleObjects(src: IncidentSource): StixObject[] {
       if (target) relate(id, target, 'target', ts(d.issuedAt));
     }
     return {
-      type: 'task', ...base, id, created: ts(d.issuedAt), modified: at,
+      type: 'task',
+      ...base,
+      id,
+      created: ts(d.issuedAt),
+      modified: at,
       name: d.action,
       description: d.instructions,
       task_types: [d.action.toLowerCase().replace(/_/g, '-')],
@@ -294,7 +341,11 @@ export function bundleObjects(src: IncidentSource): StixObject[] {
   });
 
   const notes: StixObject[] = src.notes.edges.map(({ node: n }) => ({
-    type: 'note', ...base, id: stixId('note', n.id), created: ts(n.createdAt), modified: latest(n.createdAt, n.redactedAt),
+    type: 'note',
+    ...base,
+    id: stixId('note', n.id),
+    created: ts(n.createdAt),
+    modified: latest(n.createdAt, n.redactedAt),
     content: n.body,
     ...(n.authorOrganization ? { authors: [n.authorOrganization.name] } : {}),
     object_refs: [incidentId],

@@ -14,7 +14,15 @@ import { parsePattern, simpleComparison, PatternError, type Literal } from './st
 
 const MAX_OBJECTS = 10_000;
 const MAX_INDICATORS = 1000;
-const HASHES = new Map([['md5', 32], ['sha-1', 40], ['sha1', 40], ['sha-256', 64], ['sha256', 64], ['sha-512', 128], ['sha512', 128]]);
+const HASHES = new Map([
+  ['md5', 32],
+  ['sha-1', 40],
+  ['sha1', 40],
+  ['sha-256', 64],
+  ['sha256', 64],
+  ['sha-512', 128],
+  ['sha512', 128],
+]);
 
 type Extracted = { type: IndicatorType; value: string } | { unsupported: string };
 

@@ -9,11 +9,53 @@
 export class PatternError extends Error {}
 
 type TokenKind =
-  | 'IntNeg' | 'IntPos' | 'FloatNeg' | 'FloatPos' | 'Hex' | 'Binary' | 'String' | 'Bool' | 'Timestamp'
-  | 'AND' | 'OR' | 'NOT' | 'FOLLOWEDBY' | 'LIKE' | 'MATCHES' | 'ISSUPERSET' | 'ISSUBSET' | 'EXISTS' | 'LAST' | 'IN'
-  | 'START' | 'STOP' | 'SECONDS' | 'WITHIN' | 'REPEATS' | 'TIMES'
-  | 'IdNoHyphen' | 'IdHyphen' | 'EQ' | 'NEQ' | 'LT' | 'LE' | 'GT' | 'GE'
-  | 'QUOTE' | 'COLON' | 'DOT' | 'COMMA' | 'RPAREN' | 'LPAREN' | 'RBRACK' | 'LBRACK' | 'PLUS' | 'MINUS' | 'POWER' | 'DIVIDE' | 'ASTERISK'
+  | 'IntNeg'
+  | 'IntPos'
+  | 'FloatNeg'
+  | 'FloatPos'
+  | 'Hex'
+  | 'Binary'
+  | 'String'
+  | 'Bool'
+  | 'Timestamp'
+  | 'AND'
+  | 'OR'
+  | 'NOT'
+  | 'FOLLOWEDBY'
+  | 'LIKE'
+  | 'MATCHES'
+  | 'ISSUPERSET'
+  | 'ISSUBSET'
+  | 'EXISTS'
+  | 'LAST'
+  | 'IN'
+  | 'START'
+  | 'STOP'
+  | 'SECONDS'
+  | 'WITHIN'
+  | 'REPEATS'
+  | 'TIMES'
+  | 'IdNoHyphen'
+  | 'IdHyphen'
+  | 'EQ'
+  | 'NEQ'
+  | 'LT'
+  | 'LE'
+  | 'GT'
+  | 'GE'
+  | 'QUOTE'
+  | 'COLON'
+  | 'DOT'
+  | 'COMMA'
+  | 'RPAREN'
+  | 'LPAREN'
+  | 'RBRACK'
+  | 'LBRACK'
+  | 'PLUS'
+  | 'MINUS'
+  | 'POWER'
+  | 'DIVIDE'
+  | 'ASTERISK'
   | 'EOF';
 
 interface Token {
@@ -22,9 +64,25 @@ interface Token {
 }
 
 const KEYWORDS: Record<string, TokenKind> = {
-  AND: 'AND', OR: 'OR', NOT: 'NOT', FOLLOWEDBY: 'FOLLOWEDBY', LIKE: 'LIKE', MATCHES: 'MATCHES', ISSUPERSET: 'ISSUPERSET',
-  ISSUBSET: 'ISSUBSET', EXISTS: 'EXISTS', LAST: 'LAST', IN: 'IN', START: 'START', STOP: 'STOP', SECONDS: 'SECONDS',
-  true: 'Bool', false: 'Bool', WITHIN: 'WITHIN', REPEATS: 'REPEATS', TIMES: 'TIMES',
+  AND: 'AND',
+  OR: 'OR',
+  NOT: 'NOT',
+  FOLLOWEDBY: 'FOLLOWEDBY',
+  LIKE: 'LIKE',
+  MATCHES: 'MATCHES',
+  ISSUPERSET: 'ISSUPERSET',
+  ISSUBSET: 'ISSUBSET',
+  EXISTS: 'EXISTS',
+  LAST: 'LAST',
+  IN: 'IN',
+  START: 'START',
+  STOP: 'STOP',
+  SECONDS: 'SECONDS',
+  true: 'Bool',
+  false: 'Bool',
+  WITHIN: 'WITHIN',
+  REPEATS: 'REPEATS',
+  TIMES: 'TIMES',
 };
 
 /** Token rules in the grammar's order: at one position the longest match wins, the earlier rule on a tie (as ANTLR's lexer). */
@@ -81,7 +139,8 @@ export function tokenize(input: string): Token[] {
       if (m && m[0].length > 0 && (!best || m[0].length > best.text.length)) best = { kind, text: m[0] };
     }
     // Keywords come before identifiers in the grammar: an identifier that spells one exactly is the keyword.
-    if (best && (best.kind === 'IdNoHyphen' || best.kind === 'IdHyphen') && KEYWORDS[best.text]) best = { kind: KEYWORDS[best.text], text: best.text };
+    if (best && (best.kind === 'IdNoHyphen' || best.kind === 'IdHyphen') && KEYWORDS[best.text])
+      best = { kind: KEYWORDS[best.text], text: best.text };
     if (!best) throw new PatternError(`unexpected character ${JSON.stringify(input[pos])} at ${pos}`);
     out.push(best);
     pos += best.text.length;
@@ -239,7 +298,8 @@ class Parser {
 
   private objectPath(): ObjectPath {
     const type = this.peek();
-    if (type.kind !== 'IdNoHyphen' && type.kind !== 'IdHyphen') throw new PatternError(`expected an object type, found ${JSON.stringify(type.text) || 'end of pattern'}`);
+    if (type.kind !== 'IdNoHyphen' && type.kind !== 'IdHyphen')
+      throw new PatternError(`expected an object type, found ${JSON.stringify(type.text) || 'end of pattern'}`);
     this.i++;
     this.take('COLON');
     const steps: PathStep[] = [];
@@ -272,7 +332,14 @@ class Parser {
   private orderable(): Literal {
     const t = this.peek();
     const kinds: Partial<Record<TokenKind, Literal['kind']>> = {
-      IntPos: 'int', IntNeg: 'int', FloatPos: 'float', FloatNeg: 'float', String: 'string', Binary: 'binary', Hex: 'hex', Timestamp: 'timestamp',
+      IntPos: 'int',
+      IntNeg: 'int',
+      FloatPos: 'float',
+      FloatNeg: 'float',
+      String: 'string',
+      Binary: 'binary',
+      Hex: 'hex',
+      Timestamp: 'timestamp',
     };
     const kind = kinds[t.kind];
     if (!kind) throw new PatternError(`expected a literal, found ${JSON.stringify(t.text) || 'end of pattern'}`);

@@ -16,7 +16,10 @@ import { lockVisibleIncident, checkVersion, saveIncident, requireReason, decideO
 import type { UpdateIncidentInput, ShareIncidentInput, ReferIncidentInput, SetTlpInput } from './collaboration.types';
 
 /** The incident's fields `updateIncident` changes (also the keys of its UPDATED payload). */
-type UpdatableFields = Pick<IncidentEntity, 'title' | 'description' | 'severity' | 'serious' | 'scope' | 'pap' | 'rsitClass' | 'rsitType' | 'nationalCategory'>;
+type UpdatableFields = Pick<
+  IncidentEntity,
+  'title' | 'description' | 'severity' | 'serious' | 'scope' | 'pap' | 'rsitClass' | 'rsitType' | 'nationalCategory'
+>;
 
 export async function updateIncident(ctx: Context, input: UpdateIncidentInput): Promise<string> {
   const changed: Partial<UpdatableFields> = {};
@@ -53,7 +56,11 @@ export async function updateIncident(ctx: Context, input: UpdateIncidentInput): 
 }
 
 /** Adds normalized indicators (only adds: no expectedVersion); duplicates of existing ones are ignored. */
-export async function addIndicators(ctx: Context, incidentId: string, values: { type: NormalizedIndicator['type']; value: string }[]): Promise<string> {
+export async function addIndicators(
+  ctx: Context,
+  incidentId: string,
+  values: { type: NormalizedIndicator['type']; value: string }[],
+): Promise<string> {
   let indicators: NormalizedIndicator[];
   try {
     indicators = normalizeIndicators(values);
@@ -92,7 +99,12 @@ async function isParticipant(q: Queryable, locked: LockedIncident, orgId: string
 }
 
 async function addParticipant(ctx: Context, input: ShareIncidentInput, kind: 'SHARED' | 'REFERRED', reason: string | null): Promise<string> {
-  const org = await targetOrganization(ctx, input.organization, kind === 'SHARED' ? SHAREABLE_KINDS : REFERABLE_KINDS, kind === 'SHARED' ? 'Sharing' : 'A referral');
+  const org = await targetOrganization(
+    ctx,
+    input.organization,
+    kind === 'SHARED' ? SHAREABLE_KINDS : REFERABLE_KINDS,
+    kind === 'SHARED' ? 'Sharing' : 'A referral',
+  );
   return ctx.db.transactional(async (em, q) => {
     const locked = await lockVisibleIncident(ctx, em, q, input.id);
     enforce(decideOn(ctx, locked.row, { action: kind === 'SHARED' ? 'SHARE' : 'REFER' }), () => checkVersion(locked.row, input.expectedVersion));
@@ -101,7 +113,11 @@ async function addParticipant(ctx: Context, input: ShareIncidentInput, kind: 'SH
     em.create(IncidentParticipantEntity, { incidentId: locked.row.id, organizationId: org.id, kind, reason, addedAt: now });
     await saveIncident(locked, now);
     await appendEvents(q, viewerOf(ctx), now, [
-      { incidentId: locked.row.id, type: kind === 'SHARED' ? 'SHARED' : 'REFERRED', data: { organization: org.code, organizationId: org.id, participation: kind, ...(reason ? { reason } : {}) } },
+      {
+        incidentId: locked.row.id,
+        type: kind === 'SHARED' ? 'SHARED' : 'REFERRED',
+        data: { organization: org.code, organizationId: org.id, participation: kind, ...(reason ? { reason } : {}) },
+      },
     ]);
     return locked.row.id;
   });

@@ -47,7 +47,10 @@ export interface FinalReport {
  */
 @Entity({ tableName: 'incident' })
 @Check({ name: 'incident_check', expression: '((idempotency_key IS NULL) = (idempotency_principal IS NULL))' })
-@Index({ name: 'incident_idempotency', expression: 'create unique index incident_idempotency on incident (idempotency_principal, idempotency_key) where idempotency_key is not null' })
+@Index({
+  name: 'incident_idempotency',
+  expression: 'create unique index incident_idempotency on incident (idempotency_principal, idempotency_key) where idempotency_key is not null',
+})
 @Index({ name: 'incident_handler', expression: 'create index incident_handler on incident (handler_org_id, reported_at desc, id desc)' })
 @Index({ name: 'incident_reporting', expression: 'create index incident_reporting on incident (reporting_org_id, reported_at desc, id desc)' })
 @Index({ name: 'incident_reported', expression: 'create index incident_reported on incident (reported_at desc, id desc)' })
@@ -72,7 +75,8 @@ export class IncidentEntity {
   /** Sort key of `severity` (indexed); computed by PostgreSQL. */
   @Property({
     type: 'smallint',
-    generated: "CASE severity\n    WHEN 'LOW'::text THEN 1\n    WHEN 'MEDIUM'::text THEN 2\n    WHEN 'HIGH'::text THEN 3\n    WHEN 'CRITICAL'::text THEN 4\n    ELSE 0\nEND stored",
+    generated:
+      "CASE severity\n    WHEN 'LOW'::text THEN 1\n    WHEN 'MEDIUM'::text THEN 2\n    WHEN 'HIGH'::text THEN 3\n    WHEN 'CRITICAL'::text THEN 4\n    ELSE 0\nEND stored",
     lazy: true,
   })
   severityRank?: number;
@@ -126,7 +130,12 @@ export class IncidentEntity {
 export class IncidentParticipantEntity {
   @ManyToOne(() => IncidentEntity, { ...FK, primary: true, fieldName: 'incident_id', foreignKeyName: 'incident_participant_incident_id_fkey' })
   incidentId!: string;
-  @ManyToOne(() => OrganizationEntity, { ...FK, primary: true, fieldName: 'organization_id', foreignKeyName: 'incident_participant_organization_id_fkey' })
+  @ManyToOne(() => OrganizationEntity, {
+    ...FK,
+    primary: true,
+    fieldName: 'organization_id',
+    foreignKeyName: 'incident_participant_organization_id_fkey',
+  })
   organizationId!: string;
   @Enum({ items: [...PARTICIPATION_KINDS], columnType: 'text' }) kind!: ParticipationKind;
   @Property({ type: 'text', nullable: true }) reason?: string | null;
@@ -136,7 +145,10 @@ export class IncidentParticipantEntity {
 @Entity({ tableName: 'indicator' })
 @Unique({ name: 'indicator_incident_id_type_value_key', properties: ['incidentId', 'type', 'value'] })
 // Label-aligned suffix matching of domains against zones: reverse(value) like reverse(zone) || '.%'.
-@Index({ name: 'indicator_domain_reversed', expression: "create index indicator_domain_reversed on indicator (reverse(value) text_pattern_ops) where type = 'DOMAIN'" })
+@Index({
+  name: 'indicator_domain_reversed',
+  expression: "create index indicator_domain_reversed on indicator (reverse(value) text_pattern_ops) where type = 'DOMAIN'",
+})
 @Index({ name: 'indicator_value', properties: ['type', 'value'] })
 export class IndicatorEntity {
   /** Have defaults: optional when creating. */

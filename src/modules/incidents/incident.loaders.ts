@@ -10,7 +10,9 @@ declare module '../../graphql/loaders' {
   }
 }
 
-defineLoader('incident', (db, viewer) =>
-  new DataLoader(async (ids) => (viewer ? byKey(await visibleIncidentsByIds(db, viewer, ids), (r) => r.id, ids) : ids.map(() => null))),
+defineLoader(
+  'incident',
+  (db, viewer) =>
+    new DataLoader(async (ids) => (viewer ? byKey(await visibleIncidentsByIds(db, viewer, ids), (r) => r.id, ids) : ids.map(() => null))),
 );
 defineLoader('indicators', (db) => new DataLoader(async (ids) => groupBy(await indicatorsByIncidentIds(db, ids), (r) => r.incident_id, ids)));

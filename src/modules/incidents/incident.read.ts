@@ -7,7 +7,14 @@ import { objectType, rootSelections, selectedFields, selectionsAt } from '../../
 import { sql, raw, type Sql } from '../../db/sql';
 import { PROJECTIONS, type FieldEntry, type ProtectedType } from '../../auth/projection';
 import { ACCESS_LEVELS, type AccessLevel } from '../../auth/views';
-import { incidentIndicatorsSql, linkedParticipantsSql, visibleIncidentsWithRelations, type IncidentRow, type IndicatorRow, type LinkedParticipantRow } from './incident.repo';
+import {
+  incidentIndicatorsSql,
+  linkedParticipantsSql,
+  visibleIncidentsWithRelations,
+  type IncidentRow,
+  type IndicatorRow,
+  type LinkedParticipantRow,
+} from './incident.repo';
 import { primeParticipants } from './participants';
 import { decodeKeyset } from '../../graphql/relay';
 import type { Viewer } from '../../auth/viewer';
@@ -113,7 +120,12 @@ function pageArgs(ctx: Context, args: Record<string, unknown>, shape: PagedRelat
  * Plans the relations of the incidents selected by `sets` (selection sets on the Incident type);
  * `indicators` reads them whatever the selection (a registry case's `domains`).
  */
-export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: SelectionSetNode[], opts: { indicators?: boolean } = {}): IncidentReadPlan {
+export function planIncidentRead(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  sets: SelectionSetNode[],
+  opts: { indicators?: boolean } = {},
+): IncidentReadPlan {
   const type = objectType(info, 'Incident');
   if (!type || (!sets.length && !opts.indicators) || !ctx.viewer) return NO_PLAN;
   const viewer = viewerOf(ctx);
@@ -126,9 +138,15 @@ export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: S
   if (opts.indicators || has('indicators') || has('domains')) {
     relations.push({
       column: '$indicators',
-      sql: shownOnly([['Incident', 'indicators'], ['Incident', 'domains'], ...(opts.indicators ? [['DomainCase', 'domains'] as const] : [])],
-        jsonArray(incidentIndicatorsSql(), 'r.id')),
-      prime: (c, row, value) => c.loaders.indicators.prime(row.id, (value as (IndicatorRow & { id?: unknown })[]).map(({ id: _id, ...r }) => r as IndicatorRow)),
+      sql: shownOnly(
+        [['Incident', 'indicators'], ['Incident', 'domains'], ...(opts.indicators ? [['DomainCase', 'domains'] as const] : [])],
+        jsonArray(incidentIndicatorsSql(), 'r.id'),
+      ),
+      prime: (c, row, value) =>
+        c.loaders.indicators.prime(
+          row.id,
+          (value as (IndicatorRow & { id?: unknown })[]).map(({ id: _id, ...r }) => r as IndicatorRow),
+        ),
     });
     signature.push('indicators');
   }
@@ -136,7 +154,13 @@ export function planIncidentRead(ctx: Context, info: GraphQLResolveInfo, sets: S
     relations.push({
       column: '$participants',
       // Unordered, as the loader reads them: the resolver orders and deduplicates by the participants rule.
-      sql: shownOnly([['Incident', 'participants'], ['Incident', 'participantRoles']], jsonArray(linkedParticipantsSql(), null)),
+      sql: shownOnly(
+        [
+          ['Incident', 'participants'],
+          ['Incident', 'participantRoles'],
+        ],
+        jsonArray(linkedParticipantsSql(), null),
+      ),
       prime: (c, row, value) => primeParticipants(c, row.id, value as LinkedParticipantRow[]),
     });
     signature.push('participants');
@@ -206,17 +230,20 @@ export function planForDomainCases(ctx: Context, info: GraphQLResolveInfo): Inci
  * plan (the representations of `_entities`, aliased `node` fields), primed into the request's loaders.
  */
 export function loadIncidentWithPlan(ctx: Context, plan: IncidentReadPlan, id: string): Promise<IncidentRow | null> {
-  const loader = requestLoader(ctx, `incidentRead:${plan.signature}`, () =>
-    new DataLoader<string, IncidentRow | null>(async (ids) => {
-      const rows = await visibleIncidentsWithRelations(ctx.db, viewerOf(ctx), { ids }, plan.columns);
-      const byId = new Map<string, IncidentRow>();
-      for (const row of rows) {
-        plan.prime(row);
-        ctx.loaders.incident.prime(row.id, row);
-        byId.set(row.id, row);
-      }
-      return ids.map((i) => byId.get(i) ?? null);
-    }),
+  const loader = requestLoader(
+    ctx,
+    `incidentRead:${plan.signature}`,
+    () =>
+      new DataLoader<string, IncidentRow | null>(async (ids) => {
+        const rows = await visibleIncidentsWithRelations(ctx.db, viewerOf(ctx), { ids }, plan.columns);
+        const byId = new Map<string, IncidentRow>();
+        for (const row of rows) {
+          plan.prime(row);
+          ctx.loaders.incident.prime(row.id, row);
+          byId.set(row.id, row);
+        }
+        return ids.map((i) => byId.get(i) ?? null);
+      }),
   );
   return loader.load(id);
 }

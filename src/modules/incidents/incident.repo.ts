@@ -176,7 +176,10 @@ export async function listVisibleIncidents(
 
 /** Visible incidents by id or by reference with the relations the selection asks for (incident.read.ts), in one statement. */
 export async function visibleIncidentsWithRelations(
-  db: Queryable, viewer: Viewer, by: { ids: readonly string[] } | { reference: string }, relations: readonly Sql[],
+  db: Queryable,
+  viewer: Viewer,
+  by: { ids: readonly string[] } | { reference: string },
+  relations: readonly Sql[],
 ): Promise<IncidentRow[]> {
   const where = 'ids' in by ? sql`i.id = any(${by.ids}::uuid[])` : sql`i.reference = ${by.reference}`;
   const extra = relations.length ? sql`, ${join(relations)}` : sql``;
@@ -184,7 +187,6 @@ export async function visibleIncidentsWithRelations(
   // would be evaluated again wherever a relation's SQL reads `v.access_level`.
   return db.query<IncidentRow>(sql`select v.*${extra} from (${visibleIncidentsSql(viewer)} and ${where} offset 0) v`);
 }
-
 
 /**
  * Takes the next receipt number of the year. The row lock is held until commit and a rollback returns the number: gap-free.
@@ -197,7 +199,11 @@ export async function nextReferenceNumber(q: Queryable, year: number): Promise<n
 }
 
 /** The incident a principal already reported with this idempotency key, with the fingerprint of that request. */
-export async function incidentByIdempotencyKey(q: Queryable, principal: string, key: string | null): Promise<{ id: string; request_hash: string } | undefined> {
+export async function incidentByIdempotencyKey(
+  q: Queryable,
+  principal: string,
+  key: string | null,
+): Promise<{ id: string; request_hash: string } | undefined> {
   return q.one<{ id: string; request_hash: string }>(sql`select id, request_hash from incident
       where idempotency_principal = ${principal} and idempotency_key = ${key}`);
 }
@@ -209,7 +215,8 @@ export async function incidentReferenceAndStatus(q: Queryable, id: string): Prom
 
 /** Is the organization shared or referred the incident, or a recipient of one of its directives? */
 export async function isLinkedParticipant(q: Queryable, incidentId: string, orgId: string): Promise<boolean> {
-  const hit = await q.one(sql`select 1 as x where exists (select 1 from incident_participant where incident_id = ${incidentId} and organization_id = ${orgId})
+  const hit =
+    await q.one(sql`select 1 as x where exists (select 1 from incident_participant where incident_id = ${incidentId} and organization_id = ${orgId})
     or exists (select 1 from directive where incident_id = ${incidentId} and recipient_org_id = ${orgId})`);
   return !!hit;
 }
@@ -229,7 +236,10 @@ export function linkedParticipantsSql(): Sql {
     select distinct recipient_org_id, 'RECIPIENT' from directive where incident_id = v.id`;
 }
 
-export async function linkedParticipantsByIncidentIds(db: Queryable, ids: readonly string[]): Promise<(LinkedParticipantRow & { incident_id: string })[]> {
+export async function linkedParticipantsByIncidentIds(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<(LinkedParticipantRow & { incident_id: string })[]> {
   return db.query<LinkedParticipantRow & { incident_id: string }>(sql`
         select v.id as incident_id, p.* from unnest(${ids}::uuid[]) v(id) cross join lateral (${linkedParticipantsSql()}) p`);
 }

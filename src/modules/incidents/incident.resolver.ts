@@ -1,4 +1,18 @@
-import { Resolver, Query, Mutation, Arg, Ctx, Info, FieldResolver, Root, Int, ID, ObjectType, Field, Directive as SchemaDirective } from 'type-graphql';
+import {
+  Resolver,
+  Query,
+  Mutation,
+  Arg,
+  Ctx,
+  Info,
+  FieldResolver,
+  Root,
+  Int,
+  ID,
+  ObjectType,
+  Field,
+  Directive as SchemaDirective,
+} from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
@@ -6,9 +20,7 @@ import { Rule } from '../../auth/rules';
 import { projectItems } from '../../auth/projection';
 import { incidentFacts, IncidentOrderEnum } from './incident.types';
 import { Organization, toOrganization } from '../organizations/organization.types';
-import {
-  Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload,
-} from './incident.types';
+import { Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload } from './incident.types';
 import { incidentById, incidentByReference, listIncidents, presentIncident } from './incident.service';
 import { reportIncident } from './report.service';
 import type { IncidentOrder } from './incident.repo';
@@ -53,7 +65,12 @@ export class IncidentResolver {
   @Rule({ capability: 'INCIDENT_REPORT' })
   async reportIncident(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: Context): Promise<ReportIncidentPayload> {
     const result = await reportIncident(ctx, input);
-    const receipt = { incidentId: toGlobalId('Incident', result.incidentId), status: result.status, reference: result.reference, duplicate: result.duplicate };
+    const receipt = {
+      incidentId: toGlobalId('Incident', result.incidentId),
+      status: result.status,
+      reference: result.reference,
+      duplicate: result.duplicate,
+    };
     // Reporting is not reading (DESIGN.md §3): without INCIDENT_READ the receipt is all, on replays too.
     if (!ctx.authz.has('INCIDENT_READ')) return { ...receipt, incident: null };
     const row = await ctx.loaders.incident.load(result.incidentId);
@@ -88,15 +105,24 @@ export class IncidentResolver {
   async indicators(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Indicator[]> {
     if (!incident.shown.has('indicators')) return [];
     const rows = await ctx.loaders.indicators.load(incident.row.id);
-    return projectItems('Incident', 'indicators', { viewer: viewerOf(ctx), view: incident.accessLevel, facts: incidentFacts(incident.row) }, rows)
-      .map((r) => ({ type: r.type as Indicator['type'], value: r.value, displayValue: r.display_value }));
+    return projectItems(
+      'Incident',
+      'indicators',
+      { viewer: viewerOf(ctx), view: incident.accessLevel, facts: incidentFacts(incident.row) },
+      rows,
+    ).map((r) => ({ type: r.type as Indicator['type'], value: r.value, displayValue: r.display_value }));
   }
 
   @FieldResolver(() => [Domain], { description: 'The DOMAIN indicators as entities' })
   async domains(@Root() incident: Incident, @Ctx() ctx: Context): Promise<Domain[]> {
     if (!incident.shown.has('domains')) return [];
     const rows = await ctx.loaders.indicators.load(incident.row.id);
-    const shown = projectItems('Incident', 'domains', { viewer: viewerOf(ctx), view: incident.accessLevel, facts: incidentFacts(incident.row) }, rows);
+    const shown = projectItems(
+      'Incident',
+      'domains',
+      { viewer: viewerOf(ctx), view: incident.accessLevel, facts: incidentFacts(incident.row) },
+      rows,
+    );
     return shown.filter((r) => r.type === 'DOMAIN').map((r) => ({ name: r.value, unicodeName: r.display_value }));
   }
 }

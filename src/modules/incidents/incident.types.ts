@@ -4,7 +4,18 @@ import { IsOptional, Length, MaxLength, Min, Max, ArrayMaxSize, ValidateNested, 
 import { IsEmailAddress } from '../../graphql/validators';
 import { Node, ConnectionType, toGlobalId } from '../../graphql/relay';
 import { AccessLevelEnum, enumOf } from '../../graphql/enums';
-import { INCIDENT_STATUSES, SEVERITIES, TLPS, PAPS, SCOPES, type IncidentStatus, type Severity, type Tlp, type Pap, type IncidentScope } from './incident.entity';
+import {
+  INCIDENT_STATUSES,
+  SEVERITIES,
+  TLPS,
+  PAPS,
+  SCOPES,
+  type IncidentStatus,
+  type Severity,
+  type Tlp,
+  type Pap,
+  type IncidentScope,
+} from './incident.entity';
 import { INDICATOR_TYPES, type IndicatorType } from '../indicators/normalize';
 import type { AccessLevel, IncidentFacts } from '../../auth/views';
 import type { IncidentSubject } from '../../auth/decide';
@@ -177,7 +188,8 @@ export class AffectedSystemInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(5) level?: number | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(300) operator?: string | null;
   @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(256) publicIps?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'Organization code of the ISP' }) @IsOptional() @MaxLength(32) connectivityProvider?: string | null;
+  @Field(() => String, { nullable: true, description: 'Organization code of the ISP' }) @IsOptional() @MaxLength(32) connectivityProvider?:
+    string | null;
 }
 
 @InputType()
@@ -188,23 +200,32 @@ export class ReportIncidentInput {
   @Field(() => GraphQLDateTime, { nullable: true }) occurredAt?: Date | null;
   @Field(() => IncidentScopeEnum, { defaultValue: 'LOCAL' }) scope!: IncidentScope;
   @Field(() => String, { nullable: true, description: 'Organization code: an ISP, an agency unit or VNCERT; omitted → routed' })
-  @IsOptional() @MaxLength(32) reportTo?: string | null;
-  @Field(() => [IndicatorInput], { defaultValue: [] }) @ArrayMaxSize(1000) @ValidateNested({ each: true })
+  @IsOptional()
+  @MaxLength(32)
+  reportTo?: string | null;
+  @Field(() => [IndicatorInput], { defaultValue: [] })
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
   indicators!: IndicatorInput[];
   @Field(() => ContactInput) @ValidateNested() reporterContact!: ContactInput;
-  @Field(() => AffectedSystemInput, { nullable: true }) @IsOptional() @ValidateNested()
+  @Field(() => AffectedSystemInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   affectedSystem?: AffectedSystemInput | null;
   @Field(() => TlpEnum, { defaultValue: 'AMBER' }) tlp!: Tlp;
   @Field({ defaultValue: false, description: 'Form 03 "keep confidential"' }) confidential!: boolean;
   @Field(() => String, { nullable: true, description: 'Scoped to the account or API key; same key + other input → CONFLICT' })
-  @IsOptional() @Length(1, 200) idempotencyKey?: string | null;
+  @IsOptional()
+  @Length(1, 200)
+  idempotencyKey?: string | null;
 }
 
 @ObjectType()
 export class ReportIncidentPayload {
   @Field(() => Incident, {
     nullable: true,
-    description: 'The report in your view; null for a principal that may report but not read incidents (a report-only API key), whose receipt is reference, incidentId, status and duplicate',
+    description:
+      'The report in your view; null for a principal that may report but not read incidents (a report-only API key), whose receipt is reference, incidentId, status and duplicate',
   })
   incident!: Incident | null;
   @Field(() => ID, { description: 'The incident’s global id (the receipt)' }) incidentId!: string;

@@ -4,11 +4,14 @@ import type { Context } from '../../graphql/context';
 import { linkedParticipantsByIncidentIds, type LinkedParticipantRow } from './incident.repo';
 
 export function participantLoader(ctx: Context): DataLoader<string, LinkedParticipantRow[]> {
-  return requestLoader(ctx, 'participants', () =>
-    new DataLoader<string, LinkedParticipantRow[]>(async (ids) => {
-      const rows = await linkedParticipantsByIncidentIds(ctx.db, ids);
-      return ids.map((id) => rows.filter((r) => r.incident_id === id).map((r) => ({ organization_id: r.organization_id, role: r.role })));
-    }),
+  return requestLoader(
+    ctx,
+    'participants',
+    () =>
+      new DataLoader<string, LinkedParticipantRow[]>(async (ids) => {
+        const rows = await linkedParticipantsByIncidentIds(ctx.db, ids);
+        return ids.map((id) => rows.filter((r) => r.incident_id === id).map((r) => ({ organization_id: r.organization_id, role: r.role })));
+      }),
   );
 }
 

@@ -16,7 +16,10 @@ import { coordinatorOrganization } from './routing.repo';
 
 /** Thrown inside the transaction to roll it back (returning the taken number) when the key was used before. */
 class IdempotentReplay extends Error {
-  constructor(readonly incidentId: string, readonly sameInput: boolean) {
+  constructor(
+    readonly incidentId: string,
+    readonly sameInput: boolean,
+  ) {
     super('idempotent replay');
   }
 }

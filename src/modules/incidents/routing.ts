@@ -43,7 +43,10 @@ export async function resolveConnectivityProvider(db: Queryable, viewer: Viewer,
   }
   const org = await organizationByCode(db, viewer, value);
   if (!org || !org.active || !['ISP', 'AGENCY_IT'].includes(org.kind)) {
-    throw badInput('input.affectedSystem.connectivityProvider', `connectivityProvider must be the code or ASN of an active ISP or agency IT unit; "${value}" is not`);
+    throw badInput(
+      'input.affectedSystem.connectivityProvider',
+      `connectivityProvider must be the code or ASN of an active ISP or agency IT unit; "${value}" is not`,
+    );
   }
   return org;
 }

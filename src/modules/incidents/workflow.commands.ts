@@ -6,13 +6,16 @@ import { decodeId } from '../../graphql/relay';
 import { enforce, cancelsOpenDirectives } from '../../auth/decide';
 import type { IncidentMove } from '../../auth/moves';
 import { classify } from './classification';
-import {
-  applyMove, requireReason, coordinatorTakesPart, lockVisibleIncident, checkVersion, saveIncident, decideOn,
-} from './workflow.service';
+import { applyMove, requireReason, coordinatorTakesPart, lockVisibleIncident, checkVersion, saveIncident, decideOn } from './workflow.service';
 import { appendEvents } from './events';
 import { DirectiveEntity, OPEN_DIRECTIVE_STATUSES } from '../directives/directive.entity';
 import type {
-  IncidentActionInput, TriageIncidentInput, EscalateIncidentInput, RejectIncidentInput, ResolveIncidentInput, FinalReportInput,
+  IncidentActionInput,
+  TriageIncidentInput,
+  EscalateIncidentInput,
+  RejectIncidentInput,
+  ResolveIncidentInput,
+  FinalReportInput,
 } from './workflow.types';
 
 export function simpleMove(ctx: Context, input: IncidentActionInput, move: IncidentMove): Promise<string> {
@@ -152,7 +155,9 @@ export async function submitFinalReport(ctx: Context, input: FinalReportInput): 
     incident.finalReport = { ...report, reference: row.reference };
     incident.finalReportAt = now;
     await saveIncident(locked, now);
-    await appendEvents(q, viewerOf(ctx), now, [{ incidentId: row.id, type: 'FINAL_REPORT_SUBMITTED', data: { estimatedDamage: report.estimatedDamage } }]);
+    await appendEvents(q, viewerOf(ctx), now, [
+      { incidentId: row.id, type: 'FINAL_REPORT_SUBMITTED', data: { estimatedDamage: report.estimatedDamage } },
+    ]);
     return row.id;
   });
 }

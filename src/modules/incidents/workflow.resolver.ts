@@ -6,8 +6,15 @@ import { notFound } from '../../graphql/errors';
 import { Incident } from './incident.types';
 import { presentIncident } from './incident.service';
 import {
-  IncidentActionInput, TriageIncidentInput, EscalateIncidentInput, RejectIncidentInput, ResolveIncidentInput,
-  FinalReportInput, IncidentPayload, IncidentPermissions, FinalReport,
+  IncidentActionInput,
+  TriageIncidentInput,
+  EscalateIncidentInput,
+  RejectIncidentInput,
+  ResolveIncidentInput,
+  FinalReportInput,
+  IncidentPayload,
+  IncidentPermissions,
+  FinalReport,
 } from './workflow.types';
 import * as wf from './workflow.commands';
 import { incidentPermissions } from '../../auth/decide';
@@ -105,7 +112,13 @@ export class WorkflowResolver {
   finalReport(@Root() incident: Incident): FinalReport | null {
     const r = incident.row.final_report as (Omit<FinalReport, 'reference'> & { reference?: string }) | null;
     if (!r || !incident.shown.has('finalReport')) return null;
-    return { result: r.result, remediation: r.remediation, prevention: r.prevention, estimatedDamage: r.estimatedDamage ?? null, reference: incident.row.reference };
+    return {
+      result: r.result,
+      remediation: r.remediation,
+      prevention: r.prevention,
+      estimatedDamage: r.estimatedDamage ?? null,
+      reference: incident.row.reference,
+    };
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'FULL and REPORTER views' })
@@ -137,4 +150,3 @@ export class WorkflowResolver {
     return row ? presentIncident(ctx, row) : null;
   }
 }
-

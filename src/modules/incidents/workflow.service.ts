@@ -106,7 +106,13 @@ async function openDirectiveCount(em: EntityManager, incidentId: string): Promis
 }
 
 /** One move of the state machine, one transaction, with DESIGN.md §3's error precedence after input validation. */
-export async function applyMove(ctx: Context, globalId: string, expectedVersion: number, move: IncidentMove, opts: MoveOptions = {}): Promise<string> {
+export async function applyMove(
+  ctx: Context,
+  globalId: string,
+  expectedVersion: number,
+  move: IncidentMove,
+  opts: MoveOptions = {},
+): Promise<string> {
   const viewer = viewerOf(ctx);
   return ctx.db.transactional(async (em, q) => {
     const locked = await lockVisibleIncident(ctx, em, q, globalId);

@@ -232,8 +232,7 @@ function normalizeUrl(s: string): NormalizedIndicator[] {
   const authorityMatch = /^([/\\]*)([^/\\?#]*)/.exec(rest)!;
   const authority = refangDots(authorityMatch[2]!);
   if (authority.includes('@')) return fail('credentials are not accepted');
-  const rawHost = (authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.split(':')[0]!)
-    .toLowerCase();
+  const rawHost = (authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.split(':')[0]!).toLowerCase();
   const refanged = `${scheme}:${authorityMatch[1]}${authority}${rest.slice(authorityMatch[0].length)}`;
 
   let url: URL;

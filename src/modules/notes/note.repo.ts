@@ -55,7 +55,11 @@ export async function notesOfIncidents(db: Queryable, viewer: Viewer, keys: read
 }
 
 /** A note by id with its incident's view and facts, if the viewer may read the incident and is in the note's audience. */
-export async function visibleNoteRow(db: Queryable, viewer: Viewer, noteId: string): Promise<(NoteRow & IncidentRow & { incident_id: string }) | undefined> {
+export async function visibleNoteRow(
+  db: Queryable,
+  viewer: Viewer,
+  noteId: string,
+): Promise<(NoteRow & IncidentRow & { incident_id: string }) | undefined> {
   return db.one<NoteRow & IncidentRow & { incident_id: string }>(sql`select ${NOTE_COLUMNS}, n.incident_id, v.access_level,
       v.handler_org_id, v.reporting_org_id, v.reporting_org_kind, v.reporting_org_person, v.coordinator_org_id
     from note n join (${visibleIncidentsSql(viewer)}) v on v.id = n.incident_id

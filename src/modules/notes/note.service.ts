@@ -39,7 +39,11 @@ export async function notesOf(ctx: Context, incident: IncidentRow, first: number
   return { ...page, edges: await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentNote(ctx, e.node, on) }))) };
 }
 /** The field `Incident.notes`: empty where the viewer's view of the incident does not show it. */
-export function incidentNotes(ctx: Context, incident: Incident, args: { first?: number | null; after?: string | null }): Promise<Connection<Note>> | Connection<Note> {
+export function incidentNotes(
+  ctx: Context,
+  incident: Incident,
+  args: { first?: number | null; after?: string | null },
+): Promise<Connection<Note>> | Connection<Note> {
   return incident.shown.has('notes') ? notesOf(ctx, incident.row, clampFirst(ctx, args.first), args.after) : pageOf([], 0, () => '');
 }
 

@@ -22,7 +22,8 @@ export class Note extends Node {
   @Field() body!: string;
   @Field(() => NoteVisibilityEnum) visibility!: NoteVisibility;
   @Field(() => GraphQLDateTime) createdAt!: Date;
-  @Field(() => String, { nullable: true, description: 'Author e-mail: the author’s organization and the coordinator only' }) authorEmail!: string | null;
+  @Field(() => String, { nullable: true, description: 'Author e-mail: the author’s organization and the coordinator only' }) authorEmail!:
+    string | null;
   @Field(() => Organization, { nullable: true }) authorOrganization!: Organization | null;
   @Field() redacted!: boolean;
   @Field(() => GraphQLDateTime, { nullable: true }) redactedAt!: Date | null;
@@ -57,16 +58,21 @@ export interface NoteIncident {
 export async function presentNote(ctx: Context, r: NoteRow, incident: NoteIncident): Promise<Note> {
   const viewer = viewerOf(ctx);
   const org = await ctx.loaders.organization.load(r.author_org_id);
-  const projected = project('Note', { viewer, view: incident.view, facts: incident.facts, organization: org ?? { id: r.author_org_id } }, {
-    id: toGlobalId('Note', r.id),
-    body: r.redacted_at ? REDACTED_BODY : r.body,
-    visibility: r.visibility,
-    createdAt: r.created_at,
-    authorEmail: r.author_email,
-    authorOrganization: org ? toOrganization(viewer, org) : null,
-    redacted: !!r.redacted_at,
-    redactedAt: r.redacted_at,
-    redactionReason: r.redaction_reason,
-  }, { redacted: false });
+  const projected = project(
+    'Note',
+    { viewer, view: incident.view, facts: incident.facts, organization: org ?? { id: r.author_org_id } },
+    {
+      id: toGlobalId('Note', r.id),
+      body: r.redacted_at ? REDACTED_BODY : r.body,
+      visibility: r.visibility,
+      createdAt: r.created_at,
+      authorEmail: r.author_email,
+      authorOrganization: org ? toOrganization(viewer, org) : null,
+      redacted: !!r.redacted_at,
+      redactedAt: r.redacted_at,
+      redactionReason: r.redaction_reason,
+    },
+    { redacted: false },
+  );
   return Object.assign(new Note(), projected, { authorOrgId: r.author_org_id });
 }

@@ -72,13 +72,23 @@ export async function readContent(
 ): Promise<NotificationData | null> {
   const ctx = createContext(services, recipientViewer(org), `notify-${crypto.randomUUID()}`);
   if (target.directiveId) {
-    const result = await execute({ schema, document: doc(DIRECTIVE_SELECTION), contextValue: ctx, variableValues: { id: toGlobalId('Directive', target.directiveId) } });
+    const result = await execute({
+      schema,
+      document: doc(DIRECTIVE_SELECTION),
+      contextValue: ctx,
+      variableValues: { id: toGlobalId('Directive', target.directiveId) },
+    });
     if (result.errors?.length) throw new Error(`notification content: ${result.errors[0].message}`);
     const node = (result.data as { node: Record<string, unknown> | null } | null)?.node ?? null;
     return node && Object.keys(node).length ? { directive: node } : null;
   }
   if (target.incidentId) {
-    const result = await execute({ schema, document: doc(INCIDENT_SELECTION), contextValue: ctx, variableValues: { id: toGlobalId('Incident', target.incidentId) } });
+    const result = await execute({
+      schema,
+      document: doc(INCIDENT_SELECTION),
+      contextValue: ctx,
+      variableValues: { id: toGlobalId('Incident', target.incidentId) },
+    });
     if (result.errors?.length) throw new Error(`notification content: ${result.errors[0].message}`);
     const incident = (result.data as { incident: Record<string, unknown> | null } | null)?.incident ?? null;
     return incident ? { incident } : null;

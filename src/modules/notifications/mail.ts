@@ -27,7 +27,11 @@ export interface Mailer {
  */
 export function createMailer(config: NotificationConfig): Mailer {
   const headersOf = (m: MailMessage) => ({
-    from: config.mailFrom, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId,
+    from: config.mailFrom,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    messageId: m.messageId,
     headers: { 'Content-Language': m.language, 'Auto-Submitted': 'auto-generated' },
   });
   if (config.smtpUrl) {

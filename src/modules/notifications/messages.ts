@@ -7,7 +7,10 @@ import type { Language, NotificationKind } from './notification.entity';
  * incident reference, or "" when the recipient may not see the incident), `title` (only where the view
  * shows it and the TLP allows), `action`, `due` (formatted), `status`, `org`, `link`.
  */
-type Catalog = Record<NotificationKind, { subject: string; body: string }> & { footer: { subject: string; body: string }; restricted: { subject: string; body: string } };
+type Catalog = Record<NotificationKind, { subject: string; body: string }> & {
+  footer: { subject: string; body: string };
+  restricted: { subject: string; body: string };
+};
 
 const VI: Catalog = {
   REPORT_RECEIVED: {
@@ -149,5 +152,7 @@ export function renderMessage(language: Language, kind: NotificationKind | 'rest
 /** A due time in the recipient's language, in Vietnam's time zone (the reference time of the network). */
 export function formatDue(language: Language, at: Date | null): string {
   if (!at) return '';
-  return new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(at) + ' (UTC+7)';
+  return (
+    new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(at) + ' (UTC+7)'
+  );
 }

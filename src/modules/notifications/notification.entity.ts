@@ -6,8 +6,18 @@ import { DirectiveEntity } from '../directives/directive.entity';
 
 /** DESIGN.md §7: the notification kinds (what notifies whom). PING is a test delivery of `testWebhook`. */
 export const NOTIFICATION_KINDS = [
-  'REPORT_RECEIVED', 'INCIDENT_ASSIGNED', 'DIRECTIVE_ISSUED', 'DIRECTIVE_DUE_SOON', 'DIRECTIVE_OVERDUE', 'DIRECTIVE_ANSWERED',
-  'FINAL_REPORT_DUE', 'FINAL_REPORT_OVERDUE', 'INCIDENT_SHARED', 'INCIDENT_REFERRED', 'REPORT_STATUS_CHANGED', 'PING',
+  'REPORT_RECEIVED',
+  'INCIDENT_ASSIGNED',
+  'DIRECTIVE_ISSUED',
+  'DIRECTIVE_DUE_SOON',
+  'DIRECTIVE_OVERDUE',
+  'DIRECTIVE_ANSWERED',
+  'FINAL_REPORT_DUE',
+  'FINAL_REPORT_OVERDUE',
+  'INCIDENT_SHARED',
+  'INCIDENT_REFERRED',
+  'REPORT_STATUS_CHANGED',
+  'PING',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const LANGUAGES = ['VI', 'EN'] as const;
@@ -19,7 +29,12 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 @Entity({ tableName: 'notification_settings' })
 export class NotificationSettingsEntity {
-  @ManyToOne(() => OrganizationEntity, { ...FK, primary: true, fieldName: 'organization_id', foreignKeyName: 'notification_settings_organization_id_fkey' })
+  @ManyToOne(() => OrganizationEntity, {
+    ...FK,
+    primary: true,
+    fieldName: 'organization_id',
+    foreignKeyName: 'notification_settings_organization_id_fkey',
+  })
   organizationId!: string;
   @Property({ type: 'text', nullable: true }) email?: string | null;
   @Enum({ items: [...LANGUAGES], columnType: 'text', nullable: true }) language?: Language | null;
@@ -65,7 +80,10 @@ export class NotificationEntity {
 }
 
 @Entity({ tableName: 'notification_delivery' })
-@Index({ name: 'notification_delivery_due', expression: "create index notification_delivery_due on notification_delivery (next_attempt_at) where status = 'PENDING'" })
+@Index({
+  name: 'notification_delivery_due',
+  expression: "create index notification_delivery_due on notification_delivery (next_attempt_at) where status = 'PENDING'",
+})
 @Index({
   name: 'notification_delivery_organization',
   expression: 'create index notification_delivery_organization on notification_delivery (organization_id, created_at desc, id desc)',
@@ -109,5 +127,9 @@ export class NotificationAttemptEntity {
 }
 
 export const NOTIFICATION_ENTITIES = [
-  NotificationSettingsEntity, WebhookEntity, NotificationEntity, NotificationDeliveryEntity, NotificationAttemptEntity,
+  NotificationSettingsEntity,
+  WebhookEntity,
+  NotificationEntity,
+  NotificationDeliveryEntity,
+  NotificationAttemptEntity,
 ];

@@ -24,7 +24,7 @@ export class NotificationAttemptMetrics {
   });
   private readonly latency = new Histogram({
     name: 'hub_notification_attempt_duration_seconds',
-    help: 'Time of the webhook POST or SMTP send of this instance\'s attempts, by channel and outcome',
+    help: "Time of the webhook POST or SMTP send of this instance's attempts, by channel and outcome",
     labelNames: ['channel', 'outcome'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
     registers: [],

@@ -39,10 +39,22 @@ export type DeliveryRow = {
   last_error: string | null;
   delivered_at: Date | null;
   created_at: Date;
-  attempt_log: { attempt: number; startedAt: string; finishedAt: string | null; statusCode: number | null; latencyMs: number | null; outcome: string | null; error: string | null }[] | null;
+  attempt_log:
+    | {
+        attempt: number;
+        startedAt: string;
+        finishedAt: string | null;
+        statusCode: number | null;
+        latencyMs: number | null;
+        outcome: string | null;
+        error: string | null;
+      }[]
+    | null;
 };
 
-const WEBHOOK_COLUMNS = raw('w.id, w.organization_id, w.url, w.description, w.kinds, w.active, w.secret, w.previous_secret, w.previous_secret_until, w.disabled_reason, w.created_at');
+const WEBHOOK_COLUMNS = raw(
+  'w.id, w.organization_id, w.url, w.description, w.kinds, w.active, w.secret, w.previous_secret, w.previous_secret_until, w.disabled_reason, w.created_at',
+);
 
 /** The organization a settings change targets, with its country (the default language). */
 export async function organizationCountry(db: Db, id: string): Promise<{ id: string; country: string } | undefined> {
@@ -51,7 +63,8 @@ export async function organizationCountry(db: Db, id: string): Promise<{ id: str
 
 /** An active organization as a notification's reader (content.ts) sees it. */
 export async function activeOrganization(
-  db: Db, id: string,
+  db: Db,
+  id: string,
 ): Promise<{ id: string; code: string; name: string; kind: OrganizationKind; person: boolean; zones: string[] } | undefined> {
   return db.one<{ id: string; code: string; name: string; kind: OrganizationKind; person: boolean; zones: string[] }>(
     sql`select id, code, name, kind, person, zones from organization where id = ${id} and active`,
@@ -65,7 +78,12 @@ export async function settings(db: Db, organizationId: string): Promise<Settings
 }
 
 /** `undefined` leaves a setting as it is; `null` returns it to its default. */
-export async function upsertSettings(db: Db, organizationId: string, change: { email?: string | null; language?: Language; kinds?: string[] | null }, now: Date): Promise<SettingsRow> {
+export async function upsertSettings(
+  db: Db,
+  organizationId: string,
+  change: { email?: string | null; language?: Language; kinds?: string[] | null },
+  now: Date,
+): Promise<SettingsRow> {
   await db.query(sql`insert into notification_settings (organization_id, email, language, kinds, updated_at)
     values (${organizationId}, ${change.email ?? null}, ${change.language ?? null}, ${change.kinds ?? null}::text[], ${now})
     on conflict (organization_id) do update set
@@ -76,7 +94,11 @@ export async function upsertSettings(db: Db, organizationId: string, change: { e
   return settings(db, organizationId);
 }
 
-export async function insertWebhook(db: Db, w: { organizationId: string; url: string; kinds: string[] | null; description: string | null; secret: string }, now: Date): Promise<WebhookRow> {
+export async function insertWebhook(
+  db: Db,
+  w: { organizationId: string; url: string; kinds: string[] | null; description: string | null; secret: string },
+  now: Date,
+): Promise<WebhookRow> {
   const row = await db.one<WebhookRow>(sql`insert into webhook as w (organization_id, url, description, kinds, active, secret, created_at, updated_at)
     values (${w.organizationId}, ${w.url}, ${w.description}, ${w.kinds}::text[], true, ${w.secret}, ${now}, ${now}) returning ${WEBHOOK_COLUMNS}`);
   return row!;
@@ -90,13 +112,22 @@ export async function webhookById(db: Db, id: string, visible: Sql): Promise<Web
 export type CreatedCursor = readonly string[];
 
 /** An organization's webhooks (not deleted) that `visible` lets the viewer see, newest first, after the cursor. */
-export async function webhooks(db: Db, f: { organizationId: string; visible: Sql; after: CreatedCursor | null }, limit: number): Promise<WebhookRow[]> {
+export async function webhooks(
+  db: Db,
+  f: { organizationId: string; visible: Sql; after: CreatedCursor | null },
+  limit: number,
+): Promise<WebhookRow[]> {
   const conds: Sql[] = [sql`w.organization_id = ${f.organizationId}`, sql`w.deleted_at is null`, f.visible];
   if (f.after) conds.push(sql`(w.created_at, w.id) < (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`);
   return db.query<WebhookRow>(sql`select ${WEBHOOK_COLUMNS} from webhook w where ${and(conds)} order by w.created_at desc, w.id desc limit ${limit}`);
 }
 
-export async function updateWebhook(db: Db, id: string, change: { url: string | null; kinds?: string[] | null; active: boolean | null }, now: Date): Promise<WebhookRow> {
+export async function updateWebhook(
+  db: Db,
+  id: string,
+  change: { url: string | null; kinds?: string[] | null; active: boolean | null },
+  now: Date,
+): Promise<WebhookRow> {
   const row = await db.one<WebhookRow>(sql`update webhook w set
       url = coalesce(${change.url}, url),
       kinds = case when ${change.kinds !== undefined} then ${change.kinds ?? null}::text[] else kinds end,
@@ -109,7 +140,8 @@ export async function updateWebhook(db: Db, id: string, change: { url: string | 
 
 /** The new secret signs from now on; the previous one signs too until `until` (the overlap). */
 export async function rotateSecret(db: Db, id: string, secret: string, until: Date, now: Date): Promise<WebhookRow> {
-  const row = await db.one<WebhookRow>(sql`update webhook w set previous_secret = secret, previous_secret_until = ${until}, secret = ${secret}, updated_at = ${now}
+  const row =
+    await db.one<WebhookRow>(sql`update webhook w set previous_secret = secret, previous_secret_until = ${until}, secret = ${secret}, updated_at = ${now}
     where id = ${id} returning ${WEBHOOK_COLUMNS}`);
   return row!;
 }
@@ -118,7 +150,9 @@ export async function rotateSecret(db: Db, id: string, secret: string, until: Da
 export async function deleteWebhook(db: Db, id: string, now: Date): Promise<void> {
   await db.tx(async (q) => {
     await q.query(sql`update webhook set deleted_at = ${now}, active = false, updated_at = ${now} where id = ${id}`);
-    await q.query(sql`update notification_delivery set status = 'CANCELLED', last_error = 'endpoint deleted', updated_at = ${now} where webhook_id = ${id} and status = 'PENDING'`);
+    await q.query(
+      sql`update notification_delivery set status = 'CANCELLED', last_error = 'endpoint deleted', updated_at = ${now} where webhook_id = ${id} and status = 'PENDING'`,
+    );
   });
 }
 
@@ -161,7 +195,9 @@ export async function deliveries(db: Db, f: DeliveryListFilter, limit: number): 
 
 /** Replay: pending again now, the retry schedule from its start; attempt numbers go on (the log keeps every try). */
 export async function replay(db: Db, id: string, now: Date): Promise<void> {
-  await db.query(sql`update notification_delivery set status = 'PENDING', retry_base = attempts, next_attempt_at = ${now}, updated_at = ${now} where id = ${id}`);
+  await db.query(
+    sql`update notification_delivery set status = 'PENDING', retry_base = attempts, next_attempt_at = ${now}, updated_at = ${now} where id = ${id}`,
+  );
 }
 
 // Delivery (notifier.ts): claiming due deliveries, one attempt's reads and writes, reminders.
@@ -206,7 +242,9 @@ export type ExecuteSql = (text: string, values: unknown[]) => Promise<{ rows: un
  * enqueue the same attempt. A pooled connection of its own: pg-boss needs the raw client.
  */
 export async function claimDueDeliveries(
-  db: Db, now: Date, enqueue: (claimed: { id: string; attempt: number }[], executeSql: ExecuteSql) => Promise<void>,
+  db: Db,
+  now: Date,
+  enqueue: (claimed: { id: string; attempt: number }[], executeSql: ExecuteSql) => Promise<void>,
 ): Promise<void> {
   const client = await db.pool.connect();
   let broken = false;
@@ -259,7 +297,14 @@ export async function startAttempt(db: Db, deliveryId: string, attempt: number, 
 }
 
 /** Logs how the attempt ended, then moves the delivery on (unless a later attempt was recorded already). */
-export async function finishAttempt(db: Db, attemptId: string, deliveryId: string, attempt: number, outcome: AttemptOutcome, at: Date): Promise<void> {
+export async function finishAttempt(
+  db: Db,
+  attemptId: string,
+  deliveryId: string,
+  attempt: number,
+  outcome: AttemptOutcome,
+  at: Date,
+): Promise<void> {
   await db.query(sql`update notification_attempt set finished_at = ${at}, status_code = ${outcome.statusCode},
       latency_ms = ${outcome.latencyMs}, outcome = ${outcome.outcome}, error = ${outcome.error} where id = ${attemptId}`);
   await db.query(sql`update notification_delivery set attempts = ${attempt}, status = ${outcome.status},
@@ -270,7 +315,9 @@ export async function finishAttempt(db: Db, attemptId: string, deliveryId: strin
 
 /** The receiver answered 410: the endpoint is off (an ADMIN can re-activate it) and its pending deliveries cancelled. */
 export async function disableGoneWebhook(db: Db, webhookId: string, at: Date): Promise<void> {
-  await db.query(sql`update webhook set active = false, disabled_reason = ${'the receiver answered 410 Gone'}, updated_at = ${at} where id = ${webhookId}`);
+  await db.query(
+    sql`update webhook set active = false, disabled_reason = ${'the receiver answered 410 Gone'}, updated_at = ${at} where id = ${webhookId}`,
+  );
   await db.query(sql`update notification_delivery set status = 'CANCELLED', last_error = 'endpoint disabled (410 Gone)', updated_at = ${at}
         where webhook_id = ${webhookId} and status = 'PENDING'`);
 }

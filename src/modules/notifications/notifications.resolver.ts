@@ -4,8 +4,18 @@ import type { Context } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import * as service from './notifications.service';
 import {
-  CreateWebhookInput, CreateWebhookPayload, DeletedPayload, NotificationDelivery, NotificationDeliveryConnection, NotificationDeliveryFilter,
-  NotificationSettings, NotificationSettingsPayload, UpdateNotificationSettingsInput, UpdateWebhookInput, WebhookConnection, WebhookPayload,
+  CreateWebhookInput,
+  CreateWebhookPayload,
+  DeletedPayload,
+  NotificationDelivery,
+  NotificationDeliveryConnection,
+  NotificationDeliveryFilter,
+  NotificationSettings,
+  NotificationSettingsPayload,
+  UpdateNotificationSettingsInput,
+  UpdateWebhookInput,
+  WebhookConnection,
+  WebhookPayload,
 } from './notifications.types';
 
 /** DESIGN.md §7: an organization's ADMINs (the coordinator's for any organization) manage its notifications. */
@@ -15,7 +25,10 @@ const ADMINS = { capability: 'ORG_ADMIN' } as const;
 export class NotificationsResolver {
   @Mutation(() => NotificationSettingsPayload)
   @Rule(ADMINS)
-  async updateNotificationSettings(@Arg('input', () => UpdateNotificationSettingsInput) input: UpdateNotificationSettingsInput, @Ctx() ctx: Context): Promise<NotificationSettingsPayload> {
+  async updateNotificationSettings(
+    @Arg('input', () => UpdateNotificationSettingsInput) input: UpdateNotificationSettingsInput,
+    @Ctx() ctx: Context,
+  ): Promise<NotificationSettingsPayload> {
     return { settings: await service.updateNotificationSettings(ctx, input) };
   }
 
@@ -31,7 +44,9 @@ export class NotificationsResolver {
     return { webhook: await service.updateWebhook(ctx, input) };
   }
 
-  @Mutation(() => CreateWebhookPayload, { description: 'A new secret; the previous one keeps signing during the overlap (NOTIFY_SECRET_OVERLAP_HOURS)' })
+  @Mutation(() => CreateWebhookPayload, {
+    description: 'A new secret; the previous one keeps signing during the overlap (NOTIFY_SECRET_OVERLAP_HOURS)',
+  })
   @Rule(ADMINS)
   rotateWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CreateWebhookPayload> {
     return service.rotateWebhookSecret(ctx, id);
@@ -49,7 +64,9 @@ export class NotificationsResolver {
     return service.testWebhook(ctx, id, info.schema);
   }
 
-  @Mutation(() => NotificationDelivery, { description: 'Sends a finished (dead, skipped, cancelled or delivered) delivery again, with the same webhook-id' })
+  @Mutation(() => NotificationDelivery, {
+    description: 'Sends a finished (dead, skipped, cancelled or delivered) delivery again, with the same webhook-id',
+  })
   @Rule(ADMINS)
   replayNotification(@Arg('deliveryId', () => ID) deliveryId: string, @Ctx() ctx: Context): Promise<NotificationDelivery> {
     return service.replayNotification(ctx, deliveryId);
@@ -57,11 +74,16 @@ export class NotificationsResolver {
 
   @Query(() => NotificationSettings, { description: 'The caller’s organization’s (the coordinator’s ADMINs: any organization’s)' })
   @Rule(ADMINS)
-  notificationSettings(@Ctx() ctx: Context, @Arg('organizationId', () => ID, { nullable: true }) organizationId?: string): Promise<NotificationSettings> {
+  notificationSettings(
+    @Ctx() ctx: Context,
+    @Arg('organizationId', () => ID, { nullable: true }) organizationId?: string,
+  ): Promise<NotificationSettings> {
     return service.notificationSettings(ctx, organizationId);
   }
 
-  @Query(() => WebhookConnection, { description: 'The caller’s organization’s webhooks (the coordinator’s ADMINs: any organization’s), newest first' })
+  @Query(() => WebhookConnection, {
+    description: 'The caller’s organization’s webhooks (the coordinator’s ADMINs: any organization’s), newest first',
+  })
   @Rule(ADMINS)
   webhooks(
     @Ctx() ctx: Context,

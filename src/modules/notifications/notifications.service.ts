@@ -13,8 +13,14 @@ import { checkWebhookUrl } from './ssrf';
 import { newWebhookSecret } from './webhook';
 import * as repo from './notifications.repo';
 import type {
-  CreateWebhookInput, CreateWebhookPayload, NotificationDelivery, NotificationDeliveryFilter, NotificationSettings,
-  UpdateNotificationSettingsInput, UpdateWebhookInput, Webhook,
+  CreateWebhookInput,
+  CreateWebhookPayload,
+  NotificationDelivery,
+  NotificationDeliveryFilter,
+  NotificationSettings,
+  UpdateNotificationSettingsInput,
+  UpdateWebhookInput,
+  Webhook,
 } from './notifications.types';
 
 /** Starts delivery when notifications are on; in production, refuses to start without SMTP_URL. */
@@ -24,7 +30,8 @@ export async function startNotifications(services: Services, schema: GraphQLSche
   if (!services.config.notifications.enabled) return null;
   const notifier = new Notifier(services, schema, databaseUrl);
   await notifier.start();
-  if (notifier.mailer.mailbox) services.log.info({ mailbox: notifier.mailer.mailbox }, 'no SMTP_URL: e-mail goes to the local mailbox (npm run mailbox)');
+  if (notifier.mailer.mailbox)
+    services.log.info({ mailbox: notifier.mailer.mailbox }, 'no SMTP_URL: e-mail goes to the local mailbox (npm run mailbox)');
   return notifier;
 }
 
@@ -59,7 +66,11 @@ function toDelivery(row: repo.DeliveryRow): NotificationDelivery {
     lastError: row.last_error,
     deliveredAt: row.delivered_at,
     createdAt: row.created_at,
-    attemptLog: (row.attempt_log ?? []).map((a) => ({ ...a, startedAt: new Date(a.startedAt), finishedAt: a.finishedAt ? new Date(a.finishedAt) : null })),
+    attemptLog: (row.attempt_log ?? []).map((a) => ({
+      ...a,
+      startedAt: new Date(a.startedAt),
+      finishedAt: a.finishedAt ? new Date(a.finishedAt) : null,
+    })),
   };
 }
 
@@ -90,11 +101,16 @@ export async function updateNotificationSettings(ctx: Context, input: UpdateNoti
   const kinds = checkKinds(input.kinds, 'input.kinds');
   const org = await targetOrganization(ctx, input.organizationId);
   const now = ctx.clock.now();
-  const row = await repo.upsertSettings(ctx.db, org.id, {
-    email: input.email === undefined ? undefined : input.email || null,
-    language: input.language ?? undefined,
-    kinds: input.kinds === undefined ? undefined : kinds,
-  }, now);
+  const row = await repo.upsertSettings(
+    ctx.db,
+    org.id,
+    {
+      email: input.email === undefined ? undefined : input.email || null,
+      language: input.language ?? undefined,
+      kinds: input.kinds === undefined ? undefined : kinds,
+    },
+    now,
+  );
   return toSettings(row, org.country);
 }
 
@@ -118,7 +134,11 @@ export async function createWebhook(ctx: Context, input: CreateWebhookInput): Pr
   const url = await checkedUrl(ctx, input.url, 'input.url');
   const org = await targetOrganization(ctx, input.organizationId);
   const secret = newWebhookSecret();
-  const row = await repo.insertWebhook(ctx.db, { organizationId: org.id, url, kinds, description: input.description ?? null, secret }, ctx.clock.now());
+  const row = await repo.insertWebhook(
+    ctx.db,
+    { organizationId: org.id, url, kinds, description: input.description ?? null, secret },
+    ctx.clock.now(),
+  );
   return { secret, webhook: toWebhook(row) };
 }
 
@@ -136,7 +156,12 @@ export async function updateWebhook(ctx: Context, input: UpdateWebhookInput): Pr
   const kinds = checkKinds(input.kinds, 'input.kinds');
   const url = input.url != null ? await checkedUrl(ctx, input.url, 'input.url') : null;
   const row = await managedWebhook(ctx, input.id);
-  const updated = await repo.updateWebhook(ctx.db, row.id, { url, kinds: input.kinds === undefined ? undefined : kinds, active: input.active ?? null }, ctx.clock.now());
+  const updated = await repo.updateWebhook(
+    ctx.db,
+    row.id,
+    { url, kinds: input.kinds === undefined ? undefined : kinds, active: input.active ?? null },
+    ctx.clock.now(),
+  );
   return toWebhook(updated);
 }
 
@@ -182,7 +207,10 @@ export async function replayNotification(ctx: Context, deliveryId: string): Prom
   return toDelivery((await repo.deliveryById(ctx.db, row.id, visible))!);
 }
 
-export async function listWebhooks(ctx: Context, args: { first?: number | null; after?: string | null; organizationId?: string | null }): Promise<Connection<Webhook>> {
+export async function listWebhooks(
+  ctx: Context,
+  args: { first?: number | null; after?: string | null; organizationId?: string | null },
+): Promise<Connection<Webhook>> {
   const org = await targetOrganization(ctx, args.organizationId);
   const first = clampFirst(ctx, args.first);
   const cursor = decodeKeyset(args.after, ['timestamp', 'uuid']);
@@ -205,7 +233,11 @@ export async function listDeliveries(
     webhookId = decodeId(f.webhookId, 'Webhook');
     if (!webhookId) throw badInput('filter.webhookId', 'unknown webhook');
   }
-  const rows = await repo.deliveries(ctx.db, { organizationId: org.id, visible, kind: f?.kind, status: f?.status, webhookId, after: cursor }, first + 1);
+  const rows = await repo.deliveries(
+    ctx.db,
+    { organizationId: org.id, visible, kind: f?.kind, status: f?.status, webhookId, after: cursor },
+    first + 1,
+  );
   const page = pageOf(rows, first, (r) => encodeCursor([r.created_at.toISOString(), r.id]));
   return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toDelivery(e.node) })) };
 }

@@ -2,7 +2,16 @@ import { Field, InputType, Int, ObjectType, ID, registerEnumType } from 'type-gr
 import { ArrayMaxSize, IsOptional, Length, MaxLength } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../../graphql/relay';
-import { CHANNELS, DELIVERY_STATUSES, LANGUAGES, NOTIFICATION_KINDS, type Channel, type DeliveryStatus, type Language, type NotificationKind } from './notification.entity';
+import {
+  CHANNELS,
+  DELIVERY_STATUSES,
+  LANGUAGES,
+  NOTIFICATION_KINDS,
+  type Channel,
+  type DeliveryStatus,
+  type Language,
+  type NotificationKind,
+} from './notification.entity';
 
 function enumOf<T extends string>(values: readonly T[]): Record<T, T> {
   return Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
@@ -14,7 +23,10 @@ export const DeliveryStatusEnum = enumOf(DELIVERY_STATUSES);
 registerEnumType(NotificationKindEnum, { name: 'NotificationKind', description: 'What a notification is about (DESIGN.md §7); PING is a test' });
 registerEnumType(LanguageEnum, { name: 'Language' });
 registerEnumType(NotificationChannelEnum, { name: 'NotificationChannel' });
-registerEnumType(DeliveryStatusEnum, { name: 'NotificationDeliveryStatus', description: 'DEAD: retries exhausted (replayable); SKIPPED: the recipient could no longer see the object' });
+registerEnumType(DeliveryStatusEnum, {
+  name: 'NotificationDeliveryStatus',
+  description: 'DEAD: retries exhausted (replayable); SKIPPED: the recipient could no longer see the object',
+});
 
 @ObjectType({ description: 'An organization’s notification settings' })
 export class NotificationSettings {
@@ -31,7 +43,9 @@ export class NotificationSettingsPayload {
 
 @InputType()
 export class UpdateNotificationSettingsInput {
-  @Field(() => ID, { nullable: true, description: 'Default: the caller’s organization (the coordinator’s ADMINs may name any)' }) @IsOptional() organizationId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Default: the caller’s organization (the coordinator’s ADMINs may name any)' })
+  @IsOptional()
+  organizationId?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(254) email?: string | null;
   @Field(() => LanguageEnum, { nullable: true }) @IsOptional() language?: Language | null;
   @Field(() => [NotificationKindEnum], { nullable: true }) @IsOptional() @ArrayMaxSize(20) kinds?: NotificationKind[] | null;
@@ -46,7 +60,8 @@ export class Webhook {
   @Field(() => [NotificationKindEnum], { description: 'Kinds it receives (all when created without a list)' }) kinds!: NotificationKind[];
   @Field() active!: boolean;
   @Field(() => String, { nullable: true, description: 'Why the hub disabled it (410 Gone)' }) disabledReason!: string | null;
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Until when the previous secret still signs (after a rotation)' }) previousSecretExpiresAt!: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Until when the previous secret still signs (after a rotation)' })
+  previousSecretExpiresAt!: Date | null;
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
 
@@ -70,7 +85,9 @@ export class DeletedPayload {
 @InputType()
 export class CreateWebhookInput {
   @Field() @Length(1, 2048) url!: string;
-  @Field(() => ID, { nullable: true, description: 'Default: the caller’s organization (the coordinator’s ADMINs may name any)' }) @IsOptional() organizationId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Default: the caller’s organization (the coordinator’s ADMINs may name any)' })
+  @IsOptional()
+  organizationId?: string | null;
   @Field(() => [NotificationKindEnum], { nullable: true }) @IsOptional() @ArrayMaxSize(20) kinds?: NotificationKind[] | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(500) description?: string | null;
 }
@@ -90,14 +107,16 @@ export class NotificationAttempt {
   @Field(() => GraphQLDateTime, { nullable: true }) finishedAt!: Date | null;
   @Field(() => Int, { nullable: true }) statusCode!: number | null;
   @Field(() => Int, { nullable: true }) latencyMs!: number | null;
-  @Field(() => String, { nullable: true, description: 'DELIVERED, RETRY, GONE, DEAD, SKIPPED, CANCELLED, REFUSED, INTERRUPTED' }) outcome!: string | null;
+  @Field(() => String, { nullable: true, description: 'DELIVERED, RETRY, GONE, DEAD, SKIPPED, CANCELLED, REFUSED, INTERRUPTED' }) outcome!:
+    string | null;
   @Field(() => String, { nullable: true }) error!: string | null;
 }
 
 @ObjectType({ description: 'A notification to one endpoint or address, with its attempts' })
 export class NotificationDelivery {
   @Field(() => ID) id!: string;
-  @Field({ description: 'The webhook-id header: stable for this notification to this endpoint (receivers drop duplicates by it)' }) messageId!: string;
+  @Field({ description: 'The webhook-id header: stable for this notification to this endpoint (receivers drop duplicates by it)' })
+  messageId!: string;
   @Field(() => NotificationKindEnum) kind!: NotificationKind;
   @Field(() => NotificationChannelEnum) channel!: Channel;
   @Field(() => ID, { nullable: true }) webhookId!: string | null;

@@ -5,7 +5,13 @@ import type { Services } from '../../graphql/context';
 import type { DeliveryStatus, Language, NotificationKind } from './notification.entity';
 import { insertIntents, type Intent } from './outbox.repo';
 import {
-  claimDueDeliveries, deliveryForAttempt, disableGoneWebhook, dueReminders, finishAttempt, markAttemptInterrupted, startAttempt,
+  claimDueDeliveries,
+  deliveryForAttempt,
+  disableGoneWebhook,
+  dueReminders,
+  finishAttempt,
+  markAttemptInterrupted,
+  startAttempt,
   type DeliveryAttemptRow,
 } from './notifications.repo';
 import { loadViewerOrganization, readContent, type NotificationData } from './content';
@@ -56,7 +62,11 @@ export class Notifier {
   private readonly instance = `${os.hostname()}:${process.pid}`;
   private readonly loops: Promise<void>[] = [];
 
-  constructor(private readonly services: Services, private readonly schema: GraphQLSchema, private readonly databaseUrl: string) {
+  constructor(
+    private readonly services: Services,
+    private readonly schema: GraphQLSchema,
+    private readonly databaseUrl: string,
+  ) {
     this.mailer = createMailer(services.config.notifications);
   }
 
@@ -117,7 +127,10 @@ export class Notifier {
           await this.perform(job.data);
           await boss.complete(DELIVERY_QUEUE, job.id);
         } catch (err) {
-          this.services.log.warn({ err: (err as Error).message, deliveryId: job.data.deliveryId }, 'delivery attempt failed to run; the job will be retried');
+          this.services.log.warn(
+            { err: (err as Error).message, deliveryId: job.data.deliveryId },
+            'delivery attempt failed to run; the job will be retried',
+          );
           await boss.fail(DELIVERY_QUEUE, job.id, { message: (err as Error).message }).catch(() => undefined);
         }
       }
@@ -152,7 +165,13 @@ export class Notifier {
     await claimDueDeliveries(this.services.db, now, async (rows, executeSql) => {
       if (rows.length) {
         await boss.insert(
-          rows.map((r) => ({ name: DELIVERY_QUEUE, data: { deliveryId: r.id, attempt: r.attempt }, retryLimit: 100, retryDelay: 1, expireInSeconds: cfg.jobExpireSeconds })),
+          rows.map((r) => ({
+            name: DELIVERY_QUEUE,
+            data: { deliveryId: r.id, attempt: r.attempt },
+            retryLimit: 100,
+            retryDelay: 1,
+            expireInSeconds: cfg.jobExpireSeconds,
+          })),
           { db: { executeSql } },
         );
       }
@@ -185,7 +204,13 @@ export class Notifier {
   }
 
   /** `attempt` counts from the last replay (1 = the first try since). */
-  private failure(attempt: number, statusCode: number | null, error: string | null, latencyMs: number | null, retryAfterSeconds?: number | null): Outcome {
+  private failure(
+    attempt: number,
+    statusCode: number | null,
+    error: string | null,
+    latencyMs: number | null,
+    retryAfterSeconds?: number | null,
+  ): Outcome {
     const now = this.services.clock.now();
     const schedule = this.services.config.notifications.retrySchedule;
     if (attempt > schedule.length) return { outcome: 'DEAD', status: 'DEAD', nextAttemptAt: null, statusCode, error, latencyMs };
@@ -196,11 +221,19 @@ export class Notifier {
   private async attempt(row: DeliveryAttemptRow, attempt: number): Promise<Outcome> {
     const services = this.services;
     const cfg = services.config.notifications;
-    const none = (outcome: Outcome['outcome'], status: DeliveryStatus, error: string): Outcome => ({ outcome, status, nextAttemptAt: null, statusCode: null, error, latencyMs: null });
+    const none = (outcome: Outcome['outcome'], status: DeliveryStatus, error: string): Outcome => ({
+      outcome,
+      status,
+      nextAttemptAt: null,
+      statusCode: null,
+      error,
+      latencyMs: null,
+    });
     if (row.channel === 'WEBHOOK' && !row.webhook_usable) return none('CANCELLED', 'CANCELLED', 'the endpoint is inactive or deleted');
     const org = await loadViewerOrganization(services, row.organization_id);
     if (!org) return none('SKIPPED', 'SKIPPED', 'the organization is inactive');
-    const data: NotificationData | null = row.kind === 'PING' ? {} : await readContent(services, this.schema, org, { incidentId: row.incident_id, directiveId: row.directive_id });
+    const data: NotificationData | null =
+      row.kind === 'PING' ? {} : await readContent(services, this.schema, org, { incidentId: row.incident_id, directiveId: row.directive_id });
     // The recipient can no longer see the object: nothing of it is sent.
     if (data === null) return none('SKIPPED', 'SKIPPED', 'the recipient can no longer see the object');
     const now = services.clock.now();
@@ -210,7 +243,8 @@ export class Notifier {
       // The signature's timestamp is the receiver's replay window (wall time), not the hub's domain clock.
       const timestamp = Math.floor(Date.now() / 1000);
       const signatures = [sign(row.secret!, id, timestamp, body)];
-      if (row.previous_secret && row.previous_secret_until && row.previous_secret_until > now) signatures.push(sign(row.previous_secret, id, timestamp, body));
+      if (row.previous_secret && row.previous_secret_until && row.previous_secret_until > now)
+        signatures.push(sign(row.previous_secret, id, timestamp, body));
       const result: WebhookResult = await postWebhook({
         url: row.address,
         body,
@@ -220,9 +254,19 @@ export class Notifier {
         now,
       });
       const code = result.statusCode;
-      if (result.refused) return { outcome: 'REFUSED', status: 'DEAD', nextAttemptAt: null, statusCode: null, error: result.error, latencyMs: result.latencyMs };
-      if (code !== null && code >= 200 && code < 300) return { outcome: 'DELIVERED', status: 'DELIVERED', nextAttemptAt: null, statusCode: code, error: null, latencyMs: result.latencyMs };
-      if (code === 410) return { outcome: 'GONE', status: 'CANCELLED', nextAttemptAt: null, statusCode: code, error: 'the receiver answered 410 Gone', latencyMs: result.latencyMs };
+      if (result.refused)
+        return { outcome: 'REFUSED', status: 'DEAD', nextAttemptAt: null, statusCode: null, error: result.error, latencyMs: result.latencyMs };
+      if (code !== null && code >= 200 && code < 300)
+        return { outcome: 'DELIVERED', status: 'DELIVERED', nextAttemptAt: null, statusCode: code, error: null, latencyMs: result.latencyMs };
+      if (code === 410)
+        return {
+          outcome: 'GONE',
+          status: 'CANCELLED',
+          nextAttemptAt: null,
+          statusCode: code,
+          error: 'the receiver answered 410 Gone',
+          latencyMs: result.latencyMs,
+        };
       const retryAfter = code === 429 || code === 503 ? result.retryAfterSeconds : null;
       return this.failure(attempt - row.retry_base, code, result.error ?? `HTTP ${code}`, result.latencyMs, retryAfter);
     }
@@ -230,9 +274,20 @@ export class Notifier {
     const message = emailMessage(language, row.kind, data, `${cfg.publicUrl}/graphql`);
     const started = Date.now();
     try {
-      await this.mailer.send({ to: row.address, subject: message.subject, text: message.text, messageId: `<${row.id}@incident-hub>`, language: language === 'VI' ? 'vi' : 'en' });
+      await this.mailer.send({
+        to: row.address,
+        subject: message.subject,
+        text: message.text,
+        messageId: `<${row.id}@incident-hub>`,
+        language: language === 'VI' ? 'vi' : 'en',
+      });
     } catch (err) {
-      return this.failure(attempt - row.retry_base, (err as { responseCode?: number }).responseCode ?? null, (err as Error).message, Date.now() - started);
+      return this.failure(
+        attempt - row.retry_base,
+        (err as { responseCode?: number }).responseCode ?? null,
+        (err as Error).message,
+        Date.now() - started,
+      );
     }
     return { outcome: 'DELIVERED', status: 'DELIVERED', nextAttemptAt: null, statusCode: null, error: null, latencyMs: Date.now() - started };
   }
@@ -245,7 +300,8 @@ const RESTRICTED_TLPS = new Set(['RED', 'AMBER_STRICT']);
  * shows it, due times and a link; TLP:RED and AMBER+STRICT only the reference and the link.
  */
 export function emailMessage(language: Language, kind: NotificationKind, data: NotificationData, link: string): { subject: string; text: string } {
-  const incident = ('incident' in data ? data.incident : 'directive' in data ? (data.directive.incident as Record<string, unknown> | null) : null) ?? null;
+  const incident =
+    ('incident' in data ? data.incident : 'directive' in data ? (data.directive.incident as Record<string, unknown> | null) : null) ?? null;
   const directive = 'directive' in data ? data.directive : null;
   const ref = typeof incident?.reference === 'string' ? incident.reference : '';
   const tlps = [incident?.tlp, directive?.tlp].filter((t): t is string => typeof t === 'string');
@@ -272,6 +328,14 @@ export async function writeReminders(services: Services): Promise<number> {
   const finalHours = config.deadlines.finalReportHours;
   const rows = await dueReminders(db, now, soonHours, finalHours);
   if (rows.length === 0) return 0;
-  const intents: Intent[] = rows.map((r) => ({ kind: r.kind, organizationId: r.organization_id, incidentId: r.incident_id, directiveId: r.directive_id, position: null, email: null, reminderKey: r.key }));
+  const intents: Intent[] = rows.map((r) => ({
+    kind: r.kind,
+    organizationId: r.organization_id,
+    incidentId: r.incident_id,
+    directiveId: r.directive_id,
+    position: null,
+    email: null,
+    reminderKey: r.key,
+  }));
   return db.tx((q) => insertIntents(q, now, intents));
 }

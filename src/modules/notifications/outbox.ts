@@ -6,14 +6,29 @@ import { incidentFactsOf, insertIntents, type Facts, type Intent, type WrittenEv
 export type { WrittenEvent } from './outbox.repo';
 
 /** Status changes the REPORTER view shows (DESIGN.md §3 row 3), other than the report itself. */
-const REPORTER_STATUS_EVENTS = new Set(['TRIAGED', 'RESPONSE_STARTED', 'ESCALATED', 'COORDINATION_STARTED', 'RETURNED', 'REJECTED', 'WITHDRAWN', 'REOPENED', 'RESOLVED', 'CLOSED']);
+const REPORTER_STATUS_EVENTS = new Set([
+  'TRIAGED',
+  'RESPONSE_STARTED',
+  'ESCALATED',
+  'COORDINATION_STARTED',
+  'RETURNED',
+  'REJECTED',
+  'WITHDRAWN',
+  'REOPENED',
+  'RESOLVED',
+  'CLOSED',
+]);
 const DIRECTIVE_ANSWERS = new Set(['DIRECTIVE_ACKNOWLEDGED', 'DIRECTIVE_COMPLETED', 'DIRECTIVE_DECLINED']);
 
 /**
  * DESIGN.md §7 "What notifies whom", from events already written: one intent per recipient organization
  * and event. An organization is not notified of what it did itself, except the reporter's receipt.
  */
-export function intentsFor(events: readonly WrittenEvent[], facts: Map<string, Facts>, directives: Map<string, { recipient_org_id: string; issuer_org_id: string }>): Intent[] {
+export function intentsFor(
+  events: readonly WrittenEvent[],
+  facts: Map<string, Facts>,
+  directives: Map<string, { recipient_org_id: string; issuer_org_id: string }>,
+): Intent[] {
   const out: Intent[] = [];
   for (const e of events) {
     const f = facts.get(e.incident_id);
@@ -24,7 +39,7 @@ export function intentsFor(events: readonly WrittenEvent[], facts: Map<string, F
       if (out.some((o) => o.kind === kind && o.organizationId === organizationId && o.position === e.position)) return;
       out.push({ kind, organizationId, incidentId: e.incident_id, directiveId: e.directive_id, position: e.position, email: opts.email ?? null });
     };
-    const owner = f.coordinator_owns ? f.coordinator_org_id ?? f.coordinator_id : f.handler_org_id;
+    const owner = f.coordinator_owns ? (f.coordinator_org_id ?? f.coordinator_id) : f.handler_org_id;
     switch (e.type) {
       case 'REPORTED':
         add('REPORT_RECEIVED', f.reporting_org_id, { email: f.receipt_email, self: true });
@@ -51,7 +66,8 @@ export function intentsFor(events: readonly WrittenEvent[], facts: Map<string, F
       default:
         if (DIRECTIVE_ANSWERS.has(e.type) && e.directive_id) add('DIRECTIVE_ANSWERED', directives.get(e.directive_id)?.issuer_org_id);
     }
-    if (REPORTER_STATUS_EVENTS.has(e.type) && f.reporting_kind === 'CONSTITUENT') add('REPORT_STATUS_CHANGED', f.reporting_org_id, { email: f.receipt_email });
+    if (REPORTER_STATUS_EVENTS.has(e.type) && f.reporting_kind === 'CONSTITUENT')
+      add('REPORT_STATUS_CHANGED', f.reporting_org_id, { email: f.receipt_email });
   }
   return out;
 }
@@ -68,7 +84,8 @@ export async function recordNotifications(q: Queryable, at: Date, events: readon
   const directives = new Map<string, { recipient_org_id: string; issuer_org_id: string }>();
   for (const r of rows) {
     facts.set(r.id, r);
-    if (r.directive_id && r.recipient_org_id && r.issuer_org_id) directives.set(r.directive_id, { recipient_org_id: r.recipient_org_id, issuer_org_id: r.issuer_org_id });
+    if (r.directive_id && r.recipient_org_id && r.issuer_org_id)
+      directives.set(r.directive_id, { recipient_org_id: r.recipient_org_id, issuer_org_id: r.issuer_org_id });
   }
   await insertIntents(q, at, intentsFor(events, facts, directives));
 }

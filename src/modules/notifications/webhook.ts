@@ -66,7 +66,12 @@ export function postWebhook(opts: {
       agent: false,
       lookup: guardedLookup(opts.allowPrivate),
       timeout: opts.timeoutMs,
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(opts.body)), 'user-agent': 'incident-hub-webhooks/1', ...opts.headers },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(opts.body)),
+        'user-agent': 'incident-hub-webhooks/1',
+        ...opts.headers,
+      },
     });
     let settled = false;
     const finish = (r: Omit<WebhookResult, 'latencyMs'>) => {

@@ -24,7 +24,10 @@ export interface OrganizationContact {
 @Entity({ tableName: 'organization' })
 @Check({ name: 'organization_check', expression: "((NOT person) OR (kind = 'CONSTITUENT'::text))" })
 // Exactly one coordinator.
-@Index({ name: 'organization_one_coordinator', expression: "create unique index organization_one_coordinator on organization ((true)) where kind = 'COORDINATOR'" })
+@Index({
+  name: 'organization_one_coordinator',
+  expression: "create unique index organization_one_coordinator on organization ((true)) where kind = 'COORDINATOR'",
+})
 export class OrganizationEntity {
   /** Have defaults: optional when creating. */
   [OptionalProps]?: 'person' | 'country' | 'contact' | 'ipRanges' | 'asns' | 'zones' | 'active';

@@ -79,7 +79,11 @@ export async function asnsAnnounced(q: Queryable, asns: readonly string[], excep
 }
 
 /** Up to five active accounts of the organization whose role is none of `roles`, by e-mail. */
-export async function activeAccountsWithoutRoles(q: Queryable, orgId: string, roles: readonly string[]): Promise<{ email: string; member_role: string }[]> {
+export async function activeAccountsWithoutRoles(
+  q: Queryable,
+  orgId: string,
+  roles: readonly string[],
+): Promise<{ email: string; member_role: string }[]> {
   return q.query<{ email: string; member_role: string }>(sql`select email, member_role from account
     where organization_id = ${orgId} and active and member_role <> all(${roles}::text[]) order by email limit 5`);
 }

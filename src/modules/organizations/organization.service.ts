@@ -12,9 +12,22 @@ import { OrganizationEntity, type OrganizationContact, type OrganizationKind } f
 import { AccountEntity } from '../accounts/account.entity';
 import { isIsoCountryCode } from './countries';
 import {
-  activeAccountsWithoutRoles, asnsAnnounced, codeTaken, coordinatorCode, hasActiveAdmin, listVisibleOrganizations, notifyOrganizationPrincipals, organizationByCode,
+  activeAccountsWithoutRoles,
+  asnsAnnounced,
+  codeTaken,
+  coordinatorCode,
+  hasActiveAdmin,
+  listVisibleOrganizations,
+  notifyOrganizationPrincipals,
+  organizationByCode,
 } from './organization.repo';
-import { toOrganization, type Organization, type OrganizationContactInput, type OrganizationInput, type OrganizationPayload } from './organization.types';
+import {
+  toOrganization,
+  type Organization,
+  type OrganizationContactInput,
+  type OrganizationInput,
+  type OrganizationPayload,
+} from './organization.types';
 
 /** An organization by uuid, if visible to the viewer (DESIGN.md §2: a constituent only to itself and the coordinator). */
 export async function organizationNode(ctx: Context, id: string): Promise<Organization | null> {
@@ -31,7 +44,11 @@ export async function listOrganizations(
   const n = clampFirst(ctx, args.first);
   const cursor = decodeKeyset(args.after, ['string']);
   const viewer = viewerOf(ctx);
-  const rows = await listVisibleOrganizations(ctx.db, viewer, { kind: args.kind ?? null, afterCode: cursor ? String(cursor[0]) : null, limit: n + 1 });
+  const rows = await listVisibleOrganizations(ctx.db, viewer, {
+    kind: args.kind ?? null,
+    afterCode: cursor ? String(cursor[0]) : null,
+    limit: n + 1,
+  });
   const page = pageOf(rows, n, (r) => encodeCursor([r.code]));
   return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toOrganization(viewer, e.node) })) };
 }
@@ -97,7 +114,8 @@ function parseInput(input: OrganizationInput): OrganizationChanges {
     if (!displayName) throw badInput('input.admin.displayName', 'displayName must not be blank');
     changes.admin = { email: input.admin.email.trim().toLowerCase(), displayName };
   }
-  if (changes.person && changes.kind && changes.kind !== 'CONSTITUENT') throw badInput('input.person', 'only a CONSTITUENT organization can be a person');
+  if (changes.person && changes.kind && changes.kind !== 'CONSTITUENT')
+    throw badInput('input.person', 'only a CONSTITUENT organization can be a person');
   return changes;
 }
 
@@ -127,10 +145,17 @@ async function checkAsnsFree(q: Queryable, asns: string[] | undefined, exceptOrg
 
 /** The organization's first (or new) ADMIN account, written with the organization's own flush. */
 async function addAdmin(em: EntityManager, orgId: string, admin: { email: string; displayName: string }, now: Date): Promise<void> {
-  if (await em.count(AccountEntity, { email: admin.email })) throw badInput('input.admin.email', `an account with the e-mail ${admin.email} already exists`);
+  if (await em.count(AccountEntity, { email: admin.email }))
+    throw badInput('input.admin.email', `an account with the e-mail ${admin.email} already exists`);
   em.create(AccountEntity, {
-    id: crypto.randomUUID(), organizationId: orgId, email: admin.email, displayName: admin.displayName, memberRole: 'ADMIN',
-    active: true, createdAt: now, updatedAt: now,
+    id: crypto.randomUUID(),
+    organizationId: orgId,
+    email: admin.email,
+    displayName: admin.displayName,
+    memberRole: 'ADMIN',
+    active: true,
+    createdAt: now,
+    updatedAt: now,
   });
 }
 
@@ -166,9 +191,19 @@ export async function createOrganization(ctx: Context, input: OrganizationInput)
     if (await codeTaken(q, c.code)) throw badInput('input.code', `the code ${c.code} is taken`);
     await checkAsnsFree(q, c.asns, null);
     const org = em.create(OrganizationEntity, {
-      id: crypto.randomUUID(), code: c.code, name: c.name!, kind: c.kind!, person: c.person ?? false, country: c.country ?? 'VN',
-      contact: patchContact({}, c.contact), ipRanges: c.ipRanges ?? [], asns: c.asns ?? [], zones: c.zones ?? [], active: c.active ?? true,
-      createdAt: now, updatedAt: now,
+      id: crypto.randomUUID(),
+      code: c.code,
+      name: c.name!,
+      kind: c.kind!,
+      person: c.person ?? false,
+      country: c.country ?? 'VN',
+      contact: patchContact({}, c.contact),
+      ipRanges: c.ipRanges ?? [],
+      asns: c.asns ?? [],
+      zones: c.zones ?? [],
+      active: c.active ?? true,
+      createdAt: now,
+      updatedAt: now,
     });
     if (c.admin) await addAdmin(em, org.id, c.admin, now);
     await flush(em, c.admin);
@@ -198,12 +233,16 @@ export async function updateOrganization(ctx: Context, input: OrganizationInput)
     // Deactivating the coordinator would also lock out the only ADMINs who could undo it.
     if (org.kind === 'COORDINATOR' && c.active === false) throw badInput('input.active', 'the coordinator cannot be deactivated');
     const person = c.person ?? (kind === 'CONSTITUENT' ? org.person : false);
-    if (person && kind !== 'CONSTITUENT') throw badInput(c.person !== undefined ? 'input.person' : 'input.kind', 'only a CONSTITUENT organization can be a person');
+    if (person && kind !== 'CONSTITUENT')
+      throw badInput(c.person !== undefined ? 'input.person' : 'input.kind', 'only a CONSTITUENT organization can be a person');
     if (kind !== org.kind) {
       // Every account keeps a role its organization's kind has: active ones with another role must be deactivated (or changed) first.
       const stranded = await activeAccountsWithoutRoles(q, org.id, MEMBER_ROLES_BY_KIND[kind]);
       if (stranded.length) {
-        throw badInput('input.kind', `active accounts have roles a ${kind} organization does not have (${stranded.map((a) => `${a.email}: ${a.member_role}`).join(', ')}); deactivate them first`);
+        throw badInput(
+          'input.kind',
+          `active accounts have roles a ${kind} organization does not have (${stranded.map((a) => `${a.email}: ${a.member_role}`).join(', ')}); deactivate them first`,
+        );
       }
     }
     await checkAsnsFree(q, c.asns, org.id);

@@ -8,9 +8,17 @@ import { IncidentEntity } from '../incidents/incident.entity';
  * Maintained set-based in SQL by `refreshDomainFeeds` (src/modules/incidents/domain-feed.ts) with each event.
  */
 @Entity({ tableName: 'domain_feed_entry' })
-@Index({ name: 'domain_feed_entry_position', expression: 'create unique index domain_feed_entry_position on domain_feed_entry (registry_org_id, position)' })
+@Index({
+  name: 'domain_feed_entry_position',
+  expression: 'create unique index domain_feed_entry_position on domain_feed_entry (registry_org_id, position)',
+})
 export class DomainFeedEntryEntity {
-  @ManyToOne(() => OrganizationEntity, { ...FK, primary: true, fieldName: 'registry_org_id', foreignKeyName: 'domain_feed_entry_registry_org_id_fkey' })
+  @ManyToOne(() => OrganizationEntity, {
+    ...FK,
+    primary: true,
+    fieldName: 'registry_org_id',
+    foreignKeyName: 'domain_feed_entry_registry_org_id_fkey',
+  })
   registryOrgId!: string;
   @ManyToOne(() => IncidentEntity, { ...FK, primary: true, fieldName: 'incident_id', foreignKeyName: 'domain_feed_entry_incident_id_fkey' })
   incidentId!: string;

@@ -18,7 +18,11 @@ interface PageArgs {
 }
 
 /** `domainCases`: the registry feed, in commit order of the changes, with tombstones. */
-export async function domainCases(ctx: Context, info: GraphQLResolveInfo, args: PageArgs & { filter?: DomainCaseFilter | null }): Promise<Connection<DomainCase>> {
+export async function domainCases(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  args: PageArgs & { filter?: DomainCaseFilter | null },
+): Promise<Connection<DomainCase>> {
   const { filter } = args;
   const n = clampFirst(ctx, args.first);
   const cursor = decodeKeyset(args.after, ['bigint']);
@@ -27,7 +31,12 @@ export async function domainCases(ctx: Context, info: GraphQLResolveInfo, args: 
   const viewer = ctx.authz.require('DOMAIN_FEED_READ', 'reading the domain feed');
   // The cases' domains and what their incidents' selection asks for, in this statement (incidents/incident.read.ts).
   const plan = planForDomainCases(ctx, info);
-  const rows = await feedEntries(ctx.db, viewer, { zone, status: filter?.status ?? null, afterPosition: cursor ? cursor[0] : null, limit: n + 1 }, plan.columns);
+  const rows = await feedEntries(
+    ctx.db,
+    viewer,
+    { zone, status: filter?.status ?? null, afterPosition: cursor ? cursor[0] : null, limit: n + 1 },
+    plan.columns,
+  );
   for (const r of rows) if (!r.entry_removed && r.id) plan.prime(r);
   const page = pageOf(rows, n, (r) => encodeCursor([r.entry_position]));
   const edges = await Promise.all(
@@ -37,15 +46,23 @@ export async function domainCases(ctx: Context, info: GraphQLResolveInfo, args: 
       // A tombstone shows no incident and no domains: the case left the viewer's feed.
       const view = r.entry_removed ? null : r.access_level;
       const all = view ? await ctx.loaders.indicators.load(r.entry_incident_id) : [];
-      const c = Object.assign(new DomainCase(), project('DomainCase', { viewer: viewerOf(ctx), view, facts: null }, {
-        cursor: e.cursor,
-        removed: r.entry_removed,
-        incidentId: toGlobalId('Incident', r.entry_incident_id),
-        incident,
-        domains: projectItems('DomainCase', 'domains', { viewer: viewerOf(ctx), view, facts: null }, all)
-          .filter((x) => x.type === 'DOMAIN')
-          .map((x) => ({ type: 'DOMAIN' as const, value: x.value, displayValue: x.display_value })),
-      }, { domains: [] }));
+      const c = Object.assign(
+        new DomainCase(),
+        project(
+          'DomainCase',
+          { viewer: viewerOf(ctx), view, facts: null },
+          {
+            cursor: e.cursor,
+            removed: r.entry_removed,
+            incidentId: toGlobalId('Incident', r.entry_incident_id),
+            incident,
+            domains: projectItems('DomainCase', 'domains', { viewer: viewerOf(ctx), view, facts: null }, all)
+              .filter((x) => x.type === 'DOMAIN')
+              .map((x) => ({ type: 'DOMAIN' as const, value: x.value, displayValue: x.display_value })),
+          },
+          { domains: [] },
+        ),
+      );
       return { cursor: e.cursor, node: c };
     }),
   );

@@ -16,6 +16,7 @@ export const DomainCaseConnection = ConnectionType('DomainCase', DomainCase);
 
 @InputType()
 export class DomainCaseFilter {
-  @Field(() => String, { nullable: true, description: 'Label-aligned suffix, e.g. "vn", "gov.vn"' }) @IsOptional() @MaxLength(253) zone?: string | null;
+  @Field(() => String, { nullable: true, description: 'Label-aligned suffix, e.g. "vn", "gov.vn"' }) @IsOptional() @MaxLength(253) zone?:
+    string | null;
   @Field(() => [IncidentStatusEnum], { nullable: true }) status?: IncidentStatus[] | null;
 }

@@ -15,7 +15,12 @@ const DIMENSION_SQL: Record<Dimension, string> = {
 };
 
 /** Every incident reported in [from, to), counted per combination of the dimensions' values (in their order). */
-export async function incidentCounts(db: Queryable, from: Date, to: Date, groupBy: readonly Dimension[]): Promise<{ key: string[]; count: number }[]> {
+export async function incidentCounts(
+  db: Queryable,
+  from: Date,
+  to: Date,
+  groupBy: readonly Dimension[],
+): Promise<{ key: string[]; count: number }[]> {
   const keys = groupBy.map((d) => raw(DIMENSION_SQL[d]));
   const keyArray = keys.length ? sql`array[${join(keys)}]::text[]` : raw(`'{}'::text[]`);
   return db.query<{ key: string[]; count: number }>(sql`

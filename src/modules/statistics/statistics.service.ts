@@ -30,7 +30,14 @@ export async function directiveCompliance(ctx: Context, from: Date, to: Date): P
   checkRange(from, to);
   ctx.authz.require('STATISTICS_READ', 'reading statistics');
   const rows = await directiveCounts(ctx.db, from, to, ctx.clock.now());
-  const orgs = new Map((await organizationsByIds(ctx.db, rows.map((r) => r.recipient_org_id))).map((o) => [o.id, o]));
+  const orgs = new Map(
+    (
+      await organizationsByIds(
+        ctx.db,
+        rows.map((r) => r.recipient_org_id),
+      )
+    ).map((o) => [o.id, o]),
+  );
   const viewer = viewerOf(ctx);
   return rows
     .map((r) => ({
@@ -61,7 +68,10 @@ export async function periodicSummary(ctx: Context, code: string, year: number, 
   const byCategory = new Map(rows.map((r) => [r.category, r]));
   const helperRows = await organizationsByIds(ctx.db, await helperOrganizationIds(ctx.db, org.id, from, to));
   const present = (kind: 'VN' | 'FOREIGN') =>
-    helperRows.filter((o) => (kind === 'VN' ? o.country === 'VN' : o.country !== 'VN')).sort((a, b) => a.code.localeCompare(b.code)).map((o) => toOrganization(viewer, o));
+    helperRows
+      .filter((o) => (kind === 'VN' ? o.country === 'VN' : o.country !== 'VN'))
+      .sort((a, b) => a.code.localeCompare(b.code))
+      .map((o) => toOrganization(viewer, o));
   return {
     organization: toOrganization(viewer, org),
     year,

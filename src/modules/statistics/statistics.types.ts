@@ -47,4 +47,3 @@ export class PeriodicSummary {
   @Field(() => [Organization]) domesticHelpers!: Organization[];
   @Field(() => [Organization]) foreignHelpers!: Organization[];
 }
-

@@ -24,7 +24,11 @@ export class EventHub {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: Db, private readonly log: Logger, private readonly pollMs = 2000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly pollMs = 2000,
+  ) {}
 
   get position(): string {
     return this.lastPosition;

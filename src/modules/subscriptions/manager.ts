@@ -4,7 +4,13 @@ import type { Viewer } from '../../auth/viewer';
 import { inWildcardStream, type AccessLevel } from '../../auth/views';
 import type { EventHub } from './event-hub';
 import {
-  batchVisibility, incidentAccessLevels, scopedEventsAfter, streamedDirectivesByViewer, EVENT_PAGE, type HubEvent, type Scope,
+  batchVisibility,
+  incidentAccessLevels,
+  scopedEventsAfter,
+  streamedDirectivesByViewer,
+  EVENT_PAGE,
+  type HubEvent,
+  type Scope,
 } from './subscription.repo';
 
 declare module '../../graphql/context' {
@@ -107,7 +113,11 @@ export class SubscriptionManager {
   private readonly subscribers = new Set<Subscriber>();
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly db: Db, private readonly hub: EventHub, readonly maxBuffer = 1000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly hub: EventHub,
+    readonly maxBuffer = 1000,
+  ) {}
 
   start(): void {
     this.unsubscribe = this.hub.onBatch((batch) => this.dispatch(batch));
@@ -184,7 +194,10 @@ export class SubscriptionManager {
     const members = [...groups.values()];
     let decisions: Decision[];
     try {
-      decisions = await this.decide(members.map((subs) => subs[0].viewer()), batch);
+      decisions = await this.decide(
+        members.map((subs) => subs[0].viewer()),
+        batch,
+      );
     } catch {
       // The batch was read but could not be evaluated (the database went away in between). Skipping it
       // would be a silent gap: these subscribers end, and their clients resume from their last cursor.
@@ -245,12 +258,21 @@ export class SubscriptionManager {
         if (big(e.position) <= big(sub.lastPosition)) continue;
         sub.lastPosition = e.position;
         const access = decision.access.get(e.incident_id) ?? null;
-        this.route(sub, e, access, decision.visibleEvents.has(e.id), e.directive_id ? decision.myDirectives.has(e.directive_id) : false, () => deliveryOf(e, access));
+        this.route(sub, e, access, decision.visibleEvents.has(e.id), e.directive_id ? decision.myDirectives.has(e.directive_id) : false, () =>
+          deliveryOf(e, access),
+        );
       }
     }
   }
 
-  private route(sub: Subscriber, e: HubEvent, access: AccessLevel | null, eventVisible: boolean, myDirective: boolean, delivery: () => Delivery): void {
+  private route(
+    sub: Subscriber,
+    e: HubEvent,
+    access: AccessLevel | null,
+    eventVisible: boolean,
+    myDirective: boolean,
+    delivery: () => Delivery,
+  ): void {
     const scope = sub.scope;
     if (scope.kind === 'DIRECTIVE') {
       if (e.type.startsWith('DIRECTIVE_') && myDirective) sub.push(delivery());
@@ -260,7 +282,8 @@ export class SubscriptionManager {
     const incident = e.incident_id;
     if (access === null) {
       // Lost every view: one ACCESS_REVOKED for an incident it received events for (or follows by id).
-      if ((sub.delivered.has(incident) || scope.incidentId === incident) && !sub.revoked.has(incident)) this.revoke(sub, incident, e.position, e.occurred_at);
+      if ((sub.delivered.has(incident) || scope.incidentId === incident) && !sub.revoked.has(incident))
+        this.revoke(sub, incident, e.position, e.occurred_at);
       return;
     }
     // The wildcard stream carries incidents with a view other than SUMMARY; a SUMMARY one is followed by id.

@@ -68,7 +68,10 @@ export async function incidentAccessLevels(db: Db, viewer: Viewer, ids: readonly
  * incident a viewer sees, with the view, joined to the batch's events that view shows (`event_id`, null if none).
  */
 export async function batchVisibility(
-  db: Db, viewers: readonly Viewer[], incidentIds: readonly string[], eventIds: readonly string[],
+  db: Db,
+  viewers: readonly Viewer[],
+  incidentIds: readonly string[],
+  eventIds: readonly string[],
 ): Promise<{ g: number; id: string; access_level: AccessLevel; event_id: string | null }[]> {
   return db.query(
     join(

@@ -34,7 +34,12 @@ async function open(data: SubscribeResolverData<unknown, SubscriptionArgs, Conte
     return await openChecked(data, kind);
   } catch (err) {
     // `subscribe` bypasses the rule middleware, which logs denied attempts elsewhere.
-    logDenial(data.context, err, `${data.info.parentType.name}.${data.info.fieldName}`, typeof data.args.incidentId === 'string' ? data.args.incidentId : null);
+    logDenial(
+      data.context,
+      err,
+      `${data.info.parentType.name}.${data.info.fieldName}`,
+      typeof data.args.incidentId === 'string' ? data.args.incidentId : null,
+    );
     throw err;
   }
 }
@@ -89,22 +94,26 @@ async function present(ctx: Context, d: Delivery): Promise<IncidentEvent> {
   const ev = new IncidentEvent();
   ev.incidentUuid = d.incidentId;
   ev.actorOrgId = null;
-  return Object.assign(ev, projectAccessEvent({
-    id: toGlobalId('IncidentEvent', syntheticEventId()),
-    incidentId: toGlobalId('Incident', d.incidentId) as string | null,
-    cursor: d.position,
-    type: d.kind as EventType,
-    occurredAt: d.at,
-    changes: {},
-    actorAccountEmail: null as string | null,
-  }));
+  return Object.assign(
+    ev,
+    projectAccessEvent({
+      id: toGlobalId('IncidentEvent', syntheticEventId()),
+      incidentId: toGlobalId('Incident', d.incidentId) as string | null,
+      cursor: d.position,
+      type: d.kind as EventType,
+      occurredAt: d.at,
+      changes: {},
+      actorAccountEmail: null as string | null,
+    }),
+  );
 }
 
 @Resolver()
 export class SubscriptionResolver {
   @Subscription(() => IncidentEvent, {
     subscribe: (data: SubscribeResolverData<unknown, SubscriptionArgs, Context>) => open(data, 'INCIDENT'),
-    description: 'Timeline events of incidents you have a view of other than SUMMARY (all for the coordinator), or of one incident; resumable with after',
+    description:
+      'Timeline events of incidents you have a view of other than SUMMARY (all for the coordinator), or of one incident; resumable with after',
   })
   @Rule({ capability: 'INCIDENT_READ' })
   incidentEvents(
@@ -123,7 +132,11 @@ export class SubscriptionResolver {
     description: 'Events of directives addressed to your organization (every directive for the coordinator); resumable with after',
   })
   @Rule({ capability: 'INCIDENT_READ' })
-  async directiveEvents(@Root() delivery: Delivery, @Ctx() ctx: Context, @Arg('after', () => String, { nullable: true }) _after?: string): Promise<DirectiveEvent> {
+  async directiveEvents(
+    @Root() delivery: Delivery,
+    @Ctx() ctx: Context,
+    @Arg('after', () => String, { nullable: true }) _after?: string,
+  ): Promise<DirectiveEvent> {
     ctx.authz.require('INCIDENT_READ', 'reading incidents');
     const event = await present(ctx, delivery);
     const directiveId = delivery.kind === 'EVENT' ? delivery.event.directive_id : null;

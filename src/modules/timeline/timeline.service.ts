@@ -26,16 +26,27 @@ export function primeTimeline(ctx: Context, incident: IncidentRow, first: number
 }
 
 /** `Incident.timeline`: the events the viewer's view shows, in commit order, masked. */
-export async function timelineOf(ctx: Context, incident: IncidentRow, first: number, after: string | null | undefined): Promise<Connection<IncidentEvent>> {
+export async function timelineOf(
+  ctx: Context,
+  incident: IncidentRow,
+  first: number,
+  after: string | null | undefined,
+): Promise<Connection<IncidentEvent>> {
   const cursor = decodeKeyset(after, ['bigint']);
   const rows = await timelineLoader(ctx).load({ incident, first, after: cursor ? cursor[0] : null });
   const page = pageOf(rows, first, (r) => encodeCursor([r.position]));
-  const edges = await Promise.all(page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentEvent(ctx, e.node, incident.id, incident.access_level, incident) })));
+  const edges = await Promise.all(
+    page.edges.map(async (e) => ({ cursor: e.cursor, node: await presentEvent(ctx, e.node, incident.id, incident.access_level, incident) })),
+  );
   return { ...page, edges };
 }
 
 /** The field `Incident.timeline`: empty where the viewer's view of the incident does not show it. */
-export function incidentTimeline(ctx: Context, incident: Incident, args: { first?: number | null; after?: string | null }): Promise<Connection<IncidentEvent>> | Connection<IncidentEvent> {
+export function incidentTimeline(
+  ctx: Context,
+  incident: Incident,
+  args: { first?: number | null; after?: string | null },
+): Promise<Connection<IncidentEvent>> | Connection<IncidentEvent> {
   return incident.shown.has('timeline') ? timelineOf(ctx, incident.row, clampFirst(ctx, args.first), args.after) : pageOf([], 0, () => '');
 }
 

@@ -12,11 +12,19 @@ import type { IncidentRow } from '../incidents/incident.repo';
 import type { EventRow } from './timeline.repo';
 
 export const EVENT_TYPES = [
-  ...STATUS_EVENT_TYPES, ...FULL_EVENT_TYPES,
-  'NOTE_ADDED', 'NOTE_REDACTED',
-  'DIRECTIVE_ISSUED', 'DIRECTIVE_ACKNOWLEDGED', 'DIRECTIVE_STARTED', 'DIRECTIVE_COMPLETED', 'DIRECTIVE_DECLINED', 'DIRECTIVE_CANCELLED',
+  ...STATUS_EVENT_TYPES,
+  ...FULL_EVENT_TYPES,
+  'NOTE_ADDED',
+  'NOTE_REDACTED',
+  'DIRECTIVE_ISSUED',
+  'DIRECTIVE_ACKNOWLEDGED',
+  'DIRECTIVE_STARTED',
+  'DIRECTIVE_COMPLETED',
+  'DIRECTIVE_DECLINED',
+  'DIRECTIVE_CANCELLED',
   // Only subscriptions deliver these two (DESIGN.md §4).
-  'ACCESS_REVOKED', 'ACCESS_GRANTED',
+  'ACCESS_REVOKED',
+  'ACCESS_GRANTED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 const EventTypeEnum = Object.fromEntries(EVENT_TYPES.map((t) => [t, t])) as Record<EventType, EventType>;
@@ -27,7 +35,8 @@ export class IncidentEvent extends Node {
   incidentUuid!: string;
   @Field(() => ID, {
     nullable: true,
-    description: 'The incident (its global id), also for ACCESS_REVOKED; null where you have no view of it (a directive’s history on a confidential incident)',
+    description:
+      'The incident (its global id), also for ACCESS_REVOKED; null where you have no view of it (a directive’s history on a confidential incident)',
   })
   incidentId!: string | null;
   actorOrgId!: string | null;
@@ -35,7 +44,8 @@ export class IncidentEvent extends Node {
   @Field(() => EventTypeEnum) type!: EventType;
   @Field(() => GraphQLDateTime) occurredAt!: Date;
   @Field(() => GraphQLJSONObject, { description: 'What changed, masked by your view' }) changes!: Record<string, unknown>;
-  @Field(() => String, { nullable: true, description: 'Actor account e-mail: your own organization and the coordinator only' }) actorAccountEmail!: string | null;
+  @Field(() => String, { nullable: true, description: 'Actor account e-mail: your own organization and the coordinator only' }) actorAccountEmail!:
+    string | null;
   /** The view the event is read in. */
   access: AccessLevel | null = null;
   /** The fields the rulebook's projection shows this viewer. */
@@ -60,7 +70,9 @@ export class IncidentEvent extends Node {
     if (!org) return null;
     // A constituent actor is under the reporting-organization rule, which needs the incident's facts.
     const facts = org.kind === 'CONSTITUENT' ? await this.facts(ctx) : null;
-    return fieldShown('IncidentEvent', { viewer, view: this.access, facts, organization: org }, 'actorOrganization') ? toOrganization(viewer, org) : null;
+    return fieldShown('IncidentEvent', { viewer, view: this.access, facts, organization: org }, 'actorOrganization')
+      ? toOrganization(viewer, org)
+      : null;
   }
 
   @Field(() => Incident, { nullable: true, description: 'null when you have no view of it (ACCESS_REVOKED)' })
@@ -92,7 +104,13 @@ async function withVisibleDuplicate(ctx: Context, changes: Record<string, unknow
  * its rule. `incident` is the incident's row as the viewer reads it when the caller has it (else it is
  * loaded if a rule needs it); `access` null means no view of the incident (a directive's history).
  */
-export async function presentEvent(ctx: Context, r: EventRow, incidentId: string, access: AccessLevel | null, incident?: IncidentRow | null): Promise<IncidentEvent> {
+export async function presentEvent(
+  ctx: Context,
+  r: EventRow,
+  incidentId: string,
+  access: AccessLevel | null,
+  incident?: IncidentRow | null,
+): Promise<IncidentEvent> {
   const viewer = viewerOf(ctx);
   const ev = new IncidentEvent();
   ev.incidentUuid = incidentId;
@@ -101,15 +119,19 @@ export async function presentEvent(ctx: Context, r: EventRow, incidentId: string
   if (incident !== undefined) ev.incidentRow = incident;
   // Only share and referral payloads need the incident's facts (the participants rule).
   const facts = PARTICIPANT_EVENT_TYPES.includes(r.type) ? await ev.facts(ctx) : null;
-  const projected = project('IncidentEvent', { viewer, view: access, facts, organization: r.actor_org_id ? { id: r.actor_org_id } : null }, {
-    id: toGlobalId('IncidentEvent', r.id),
-    incidentId: toGlobalId('Incident', incidentId) as string | null,
-    cursor: r.position,
-    type: r.type,
-    occurredAt: r.occurred_at,
-    changes: await withVisibleDuplicate(ctx, projectEventPayload(viewer, access, facts, r.type, r.data)),
-    actorAccountEmail: r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null),
-  }, { changes: {} });
+  const projected = project(
+    'IncidentEvent',
+    { viewer, view: access, facts, organization: r.actor_org_id ? { id: r.actor_org_id } : null },
+    {
+      id: toGlobalId('IncidentEvent', r.id),
+      incidentId: toGlobalId('Incident', incidentId) as string | null,
+      cursor: r.position,
+      type: r.type,
+      occurredAt: r.occurred_at,
+      changes: await withVisibleDuplicate(ctx, projectEventPayload(viewer, access, facts, r.type, r.data)),
+      actorAccountEmail: r.actor_email ?? (r.actor_key_name ? `api key: ${r.actor_key_name}` : null),
+    },
+    { changes: {} },
+  );
   return Object.assign(ev, projected);
 }
-

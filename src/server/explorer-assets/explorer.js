@@ -25,9 +25,7 @@
   // The first tab's text: a query of this hub rather than GraphiQL's generic welcome.
   var EXAMPLE_QUERY = [
     '# Incident coordination hub: a first query.',
-    demoAccountsUrl
-      ? '# Choose a demo account above, then run (▶).'
-      : '# Put a token in the Headers tab, then run (▶).',
+    demoAccountsUrl ? '# Choose a demo account above, then run (▶).' : '# Put a token in the Headers tab, then run (▶).',
     '# Each organization sees only what it may:',
     '# try another account.',
     'query FirstLook {',
@@ -63,19 +61,19 @@
     var out = {};
     Object.keys(headers).forEach(function (name) {
       var value = headers[name];
-      var isPlaceholder =
-        name.toLowerCase() === 'authorization' &&
-        typeof value === 'string' &&
-        value.indexOf(TOKEN_PLACEHOLDER) !== -1;
+      var isPlaceholder = name.toLowerCase() === 'authorization' && typeof value === 'string' && value.indexOf(TOKEN_PLACEHOLDER) !== -1;
       if (!isPlaceholder) out[name] = value;
     });
     return out;
   }
 
   function hasAuthorization(headers) {
-    return Boolean(headers) && Object.keys(headers).some(function (name) {
-      return name.toLowerCase() === 'authorization';
-    });
+    return (
+      Boolean(headers) &&
+      Object.keys(headers).some(function (name) {
+        return name.toLowerCase() === 'authorization';
+      })
+    );
   }
 
   // The chosen demo account's header; it stands in until the Headers editor shows it (GraphiQL may

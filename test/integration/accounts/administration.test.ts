@@ -77,11 +77,11 @@ const reportInput = (over: Record<string, unknown> = {}) => ({
 describe('accounts', () => {
   test('an ADMIN creates an account in its own organization; the e-mail is stored in lower case and is unique', async () => {
     const created = ok(
-      await t.as<{ createAccount: { account: { id: string; email: string; displayName: string; active: boolean; role: unknown; organization: { code: string } } } }>(
-        'admin@vnpt.test',
-        CREATE_ACCOUNT,
-        { input: { email: 'New.Handler@VNPT.test', displayName: 'New handler', role: 'HANDLER' } },
-      ),
+      await t.as<{
+        createAccount: {
+          account: { id: string; email: string; displayName: string; active: boolean; role: unknown; organization: { code: string } };
+        };
+      }>('admin@vnpt.test', CREATE_ACCOUNT, { input: { email: 'New.Handler@VNPT.test', displayName: 'New handler', role: 'HANDLER' } }),
     ).createAccount.account;
     expect(created).toMatchObject({
       email: 'new.handler@vnpt.test',
@@ -102,20 +102,36 @@ describe('accounts', () => {
 
   test('bad input is BAD_USER_INPUT naming the field, before FORBIDDEN; other roles are FORBIDDEN', async () => {
     const before = (await t.sql<{ n: number }>('select count(*)::int as n from account'))[0].n;
-    expect(failure(await t.as('admin@vnpt.test', CREATE_ACCOUNT, { input: { email: 'not-an-email', displayName: 'X', role: 'HANDLER' } })))
-      .toEqual({ code: 'BAD_USER_INPUT', field: 'input.email' });
-    expect(failure(await t.as('admin@vnpt.test', CREATE_ACCOUNT, { input: { email: 'x@vnpt.test', displayName: '   ', role: 'HANDLER' } })))
-      .toEqual({ code: 'BAD_USER_INPUT', field: 'input.displayName' });
+    expect(failure(await t.as('admin@vnpt.test', CREATE_ACCOUNT, { input: { email: 'not-an-email', displayName: 'X', role: 'HANDLER' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.email',
+    });
+    expect(failure(await t.as('admin@vnpt.test', CREATE_ACCOUNT, { input: { email: 'x@vnpt.test', displayName: '   ', role: 'HANDLER' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.displayName',
+    });
     // REPORTER is a constituent's role; HANDLER is not one.
-    expect(failure(await t.as('admin@vnpt.test', CREATE_ACCOUNT, { input: { email: 'x@vnpt.test', displayName: 'X', role: 'REPORTER' } })))
-      .toEqual({ code: 'BAD_USER_INPUT', field: 'input.role' });
-    expect(failure(await t.as('admin@acme.test', CREATE_ACCOUNT, { input: { email: 'x@acme.test', displayName: 'X', role: 'HANDLER' } })))
-      .toEqual({ code: 'BAD_USER_INPUT', field: 'input.role' });
-    expect(codes(await t.as('handler@vnpt.test', CREATE_ACCOUNT, { input: { email: 'x@vnpt.test', displayName: 'X', role: 'HANDLER' } }))).toEqual(['FORBIDDEN']);
-    expect(codes(await t.as('analyst@vnpt.test', CREATE_ACCOUNT, { input: { email: 'x@vnpt.test', displayName: 'X', role: 'HANDLER' } }))).toEqual(['FORBIDDEN']);
-    expect(codes(await t.as('reporter@acme.test', CREATE_ACCOUNT, { input: { email: 'x@acme.test', displayName: 'X', role: 'REPORTER' } }))).toEqual(['FORBIDDEN']);
+    expect(failure(await t.as('admin@vnpt.test', CREATE_ACCOUNT, { input: { email: 'x@vnpt.test', displayName: 'X', role: 'REPORTER' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.role',
+    });
+    expect(failure(await t.as('admin@acme.test', CREATE_ACCOUNT, { input: { email: 'x@acme.test', displayName: 'X', role: 'HANDLER' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.role',
+    });
+    expect(codes(await t.as('handler@vnpt.test', CREATE_ACCOUNT, { input: { email: 'x@vnpt.test', displayName: 'X', role: 'HANDLER' } }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await t.as('analyst@vnpt.test', CREATE_ACCOUNT, { input: { email: 'x@vnpt.test', displayName: 'X', role: 'HANDLER' } }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codes(await t.as('reporter@acme.test', CREATE_ACCOUNT, { input: { email: 'x@acme.test', displayName: 'X', role: 'REPORTER' } }))).toEqual([
+      'FORBIDDEN',
+    ]);
     // Even the coordinator's HANDLER does not manage accounts.
-    expect(codes(await t.as('handler@vncert.test', CREATE_ACCOUNT, { input: { email: 'x@vncert.test', displayName: 'X', role: 'HANDLER' } }))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await t.as('handler@vncert.test', CREATE_ACCOUNT, { input: { email: 'x@vncert.test', displayName: 'X', role: 'HANDLER' } })),
+    ).toEqual(['FORBIDDEN']);
     expect((await t.sql<{ n: number }>('select count(*)::int as n from account'))[0].n).toBe(before);
 
     const reporter = ok(
@@ -166,24 +182,45 @@ describe('accounts', () => {
     expect(codes(await t.as('handler@vnpt.test', SET_ACTIVE, { input: { id: vnptAnalyst, active: false } }))).toEqual(['FORBIDDEN']);
     expect(codes(await t.as('analyst@vnpt.test', SET_ROLE, { input: { id: vnptAnalyst, role: 'ADMIN' } }))).toEqual(['FORBIDDEN']);
     // A role the organization's kind does not have is judged before the target.
-    expect(failure(await t.as('admin@vnpt.test', SET_ROLE, { input: { id: acmeReporter, role: 'REPORTER' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.role' });
-    expect((await t.sql(`select 1 from account where email in ('reporter@acme.test', 'analyst@vnpt.test') and active and member_role in ('REPORTER', 'ANALYST')`))).toHaveLength(2);
+    expect(failure(await t.as('admin@vnpt.test', SET_ROLE, { input: { id: acmeReporter, role: 'REPORTER' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.role',
+    });
+    expect(
+      await t.sql(
+        `select 1 from account where email in ('reporter@acme.test', 'analyst@vnpt.test') and active and member_role in ('REPORTER', 'ANALYST')`,
+      ),
+    ).toHaveLength(2);
   });
 
   test('an ADMIN cannot deactivate or demote itself (the organization must not lock itself out)', async () => {
     const self = await accountId('admin@vnpt.test');
-    expect(failure(await t.as('admin@vnpt.test', SET_ACTIVE, { input: { id: self, active: false } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.active' });
-    expect(failure(await t.as('admin@vnpt.test', SET_ROLE, { input: { id: self, role: 'HANDLER' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.role' });
+    expect(failure(await t.as('admin@vnpt.test', SET_ACTIVE, { input: { id: self, active: false } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.active',
+    });
+    expect(failure(await t.as('admin@vnpt.test', SET_ROLE, { input: { id: self, role: 'HANDLER' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.role',
+    });
     // Confirming its own state changes nothing and is fine.
-    expect(ok(await t.as<{ setAccountRole: { account: unknown } }>('admin@vnpt.test', SET_ROLE, { input: { id: self, role: 'ADMIN' } })).setAccountRole.account)
-      .toEqual({ email: 'admin@vnpt.test', role: { memberRole: 'ADMIN' } });
+    expect(
+      ok(await t.as<{ setAccountRole: { account: unknown } }>('admin@vnpt.test', SET_ROLE, { input: { id: self, role: 'ADMIN' } })).setAccountRole
+        .account,
+    ).toEqual({ email: 'admin@vnpt.test', role: { memberRole: 'ADMIN' } });
     expect(ok(await t.as<ViewerData>('admin@vnpt.test', VIEWER)).viewer.role.memberRole).toBe('ADMIN');
   });
 
   test('Organization.accounts: within the organization and to the coordinator; empty for others', async () => {
     const Q = `query($after: String) { organizations(kind: REGULATOR) { edges { node { code accounts(first: 2, after: $after) {
       edges { node { email role { memberRole } } } pageInfo { hasNextPage endCursor } } } } } }`;
-    type Data = { organizations: { edges: { node: { code: string; accounts: { edges: { node: { email: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }[] } };
+    type Data = {
+      organizations: {
+        edges: {
+          node: { code: string; accounts: { edges: { node: { email: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+        }[];
+      };
+    };
     const emails = (d: Data) => d.organizations.edges[0].node.accounts.edges.map((e) => e.node.email);
     const own = ok(await t.as<Data>('analyst@mic.test', Q));
     expect(emails(own)).toEqual(['admin@mic.test', 'analyst@mic.test']);
@@ -196,7 +233,9 @@ describe('accounts', () => {
 
   test('Organization.accounts is batched: the number of statements does not grow with the number of organizations', async () => {
     const Q = `query($first: Int) { organizations(first: $first) { edges { node { code accounts(first: 2) { edges { node { email organization { code } } } } } } } }`;
-    type Data = { organizations: { edges: { node: { code: string; accounts: { edges: { node: { email: string; organization: { code: string } } }[] } } }[] } };
+    type Data = {
+      organizations: { edges: { node: { code: string; accounts: { edges: { node: { email: string; organization: { code: string } } }[] } } }[] };
+    };
     const token = await t.token('analyst@vncert.test');
     const statements = async (first: number) => {
       const before = t.hub.services.db.statements.count;
@@ -224,17 +263,34 @@ const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiK
 interface CreatedKey {
   createApiKey: {
     secret: string;
-    apiKey: { id: string; name: string; capabilities: string[]; expiresAt: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null; hint: string };
+    apiKey: {
+      id: string;
+      name: string;
+      capabilities: string[];
+      expiresAt: string | null;
+      createdAt: string;
+      lastUsedAt: string | null;
+      revokedAt: string | null;
+      hint: string;
+    };
   };
 }
 
 describe('API keys', () => {
   test('a created key authenticates as its organization with exactly its capabilities, is stored hashed, and revocation is immediate', async () => {
     const { secret, apiKey } = ok(
-      await t.as<CreatedKey>('admin@vnpt.test', CREATE_KEY, { input: { name: 'ticketing', capabilities: ['INCIDENT_READ', 'DIRECTIVE_RESPOND', 'INCIDENT_READ'] } }),
+      await t.as<CreatedKey>('admin@vnpt.test', CREATE_KEY, {
+        input: { name: 'ticketing', capabilities: ['INCIDENT_READ', 'DIRECTIVE_RESPOND', 'INCIDENT_READ'] },
+      }),
     ).createApiKey;
     expect(secret).toMatch(/^hubk_[0-9A-Za-z]{38}$/);
-    expect(apiKey).toMatchObject({ name: 'ticketing', capabilities: ['DIRECTIVE_RESPOND', 'INCIDENT_READ'], expiresAt: null, lastUsedAt: null, revokedAt: null });
+    expect(apiKey).toMatchObject({
+      name: 'ticketing',
+      capabilities: ['DIRECTIVE_RESPOND', 'INCIDENT_READ'],
+      expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     expect(apiKey.hint).toBe(`hubk_…${secret.slice(-4)}`);
     // Shown once: the secret is nowhere in the table.
     const [stored] = await t.sql<Record<string, unknown>>(`select * from api_key where id = $1`, [uuidOf(apiKey.id)]);
@@ -254,18 +310,22 @@ describe('API keys', () => {
     expect(codes(await t.gql(secret, CREATE_KEY, { input: { name: 'child', capabilities: ['INCIDENT_READ'] } }))).toEqual(['FORBIDDEN']);
 
     notified.length = 0;
-    const revoked = ok(await t.as<{ revokeApiKey: { apiKey: { id: string; revokedAt: string } } }>('admin@vnpt.test', REVOKE_KEY, { id: apiKey.id })).revokeApiKey.apiKey;
+    const revoked = ok(await t.as<{ revokeApiKey: { apiKey: { id: string; revokedAt: string } } }>('admin@vnpt.test', REVOKE_KEY, { id: apiKey.id }))
+      .revokeApiKey.apiKey;
     expect(revoked.revokedAt).toEqual(expect.any(String));
     await waitForNotification(uuidOf(apiKey.id));
     expect(codes(await t.gql(secret, VIEWER))).toEqual(['UNAUTHENTICATED']);
     // Idempotent: revoking again keeps the first time.
     t.clock.advance(60_000);
-    const again = ok(await t.as<{ revokeApiKey: { apiKey: { revokedAt: string } } }>('admin@vnpt.test', REVOKE_KEY, { id: apiKey.id })).revokeApiKey.apiKey;
+    const again = ok(await t.as<{ revokeApiKey: { apiKey: { revokedAt: string } } }>('admin@vnpt.test', REVOKE_KEY, { id: apiKey.id })).revokeApiKey
+      .apiKey;
     expect(again.revokedAt).toBe(revoked.revokedAt);
   });
 
   test('a constituent’s key acts as its REPORTER; a registry key may read the domain feed', async () => {
-    const acme = ok(await t.as<CreatedKey>('admin@acme.test', CREATE_KEY, { input: { name: 'portal', capabilities: ['INCIDENT_REPORT', 'INCIDENT_READ'] } })).createApiKey;
+    const acme = ok(
+      await t.as<CreatedKey>('admin@acme.test', CREATE_KEY, { input: { name: 'portal', capabilities: ['INCIDENT_REPORT', 'INCIDENT_READ'] } }),
+    ).createApiKey;
     const viewer = ok(await t.gql<ViewerData>(acme.secret, VIEWER)).viewer;
     expect(viewer.account).toBeNull();
     expect(viewer.organization.code).toBe('ACME');
@@ -274,7 +334,9 @@ describe('API keys', () => {
     const report = ok(await t.gql<{ reportIncident: { reference: string } }>(acme.secret, REPORT, { input: reportInput() }));
     expect(report.reportIncident.reference).toMatch(/^VN-\d{4}-\d{6}$/);
 
-    const vnnic = ok(await t.as<CreatedKey>('admin@vnnic.test', CREATE_KEY, { input: { name: 'sync', capabilities: ['DOMAIN_FEED_READ', 'INCIDENT_READ'] } })).createApiKey;
+    const vnnic = ok(
+      await t.as<CreatedKey>('admin@vnnic.test', CREATE_KEY, { input: { name: 'sync', capabilities: ['DOMAIN_FEED_READ', 'INCIDENT_READ'] } }),
+    ).createApiKey;
     expect(ok(await t.gql<ViewerData>(vnnic.secret, VIEWER)).viewer).toMatchObject({
       organization: { code: 'VNNIC' },
       role: { organizationKind: 'REGISTRY', memberRole: 'HANDLER' },
@@ -292,12 +354,27 @@ describe('API keys', () => {
     const feed = await attempt('admin@vnpt.test', { capabilities: ['DOMAIN_FEED_READ'] });
     expect(failure(feed)).toEqual({ code: 'BAD_USER_INPUT', field: 'input.capabilities' });
     expect(feed.errors![0].message).toContain('DOMAIN_FEED_READ');
-    expect(failure(await attempt('admin@acme.test', { capabilities: ['INCIDENT_HANDLE'] }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.capabilities' });
-    expect(failure(await attempt('admin@vncert.test', { capabilities: ['ORGANIZATION_MANAGE'] }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.capabilities' });
-    expect(failure(await attempt('admin@vnpt.test', { capabilities: ['NOT_A_CAPABILITY'] }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.capabilities' });
+    expect(failure(await attempt('admin@acme.test', { capabilities: ['INCIDENT_HANDLE'] }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.capabilities',
+    });
+    expect(failure(await attempt('admin@vncert.test', { capabilities: ['ORGANIZATION_MANAGE'] }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.capabilities',
+    });
+    expect(failure(await attempt('admin@vnpt.test', { capabilities: ['NOT_A_CAPABILITY'] }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.capabilities',
+    });
     expect(failure(await attempt('admin@vnpt.test', { capabilities: [] }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.capabilities' });
-    expect(failure(await attempt('admin@vnpt.test', { capabilities: ['INCIDENT_READ'], expiresAt: '2001-01-01T00:00:00Z' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.expiresAt' });
-    expect(failure(await attempt('admin@vnpt.test', { name: '  ', capabilities: ['INCIDENT_READ'] }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    expect(failure(await attempt('admin@vnpt.test', { capabilities: ['INCIDENT_READ'], expiresAt: '2001-01-01T00:00:00Z' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.expiresAt',
+    });
+    expect(failure(await attempt('admin@vnpt.test', { name: '  ', capabilities: ['INCIDENT_READ'] }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.name',
+    });
     expect(codes(await attempt('analyst@vnpt.test', { capabilities: ['INCIDENT_READ'] }))).toEqual(['FORBIDDEN']);
     expect(codes(await attempt('handler@vnpt.test', { capabilities: ['INCIDENT_READ'] }))).toEqual(['FORBIDDEN']);
     expect(codes(await attempt('reporter@acme.test', { capabilities: ['INCIDENT_READ'] }))).toEqual(['FORBIDDEN']);
@@ -306,7 +383,9 @@ describe('API keys', () => {
 
   test('a key stops working when it expires', async () => {
     const expiresAt = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
-    const { secret, apiKey } = ok(await t.as<CreatedKey>('admin@fpt.test', CREATE_KEY, { input: { name: 'short', capabilities: ['INCIDENT_READ'], expiresAt } })).createApiKey;
+    const { secret, apiKey } = ok(
+      await t.as<CreatedKey>('admin@fpt.test', CREATE_KEY, { input: { name: 'short', capabilities: ['INCIDENT_READ'], expiresAt } }),
+    ).createApiKey;
     expect(apiKey.expiresAt).toBe(expiresAt);
     expect(codes(await t.gql(secret, VIEWER))).toEqual([]);
     t.clock.advance(2 * 3_600_000);
@@ -345,23 +424,47 @@ describe('API keys', () => {
   });
 
   test('security review leak 5: a report-only key gets the receipt only — reference, id, status, duplicate — on the first call and on idempotent replays', async () => {
-    const key = ok(await t.as<CreatedKey>('admin@vnpt.test', CREATE_KEY, { input: { name: 'intake form', capabilities: ['INCIDENT_REPORT'] } })).createApiKey;
+    const key = ok(
+      await t.as<CreatedKey>('admin@vnpt.test', CREATE_KEY, { input: { name: 'intake form', capabilities: ['INCIDENT_REPORT'] } }),
+    ).createApiKey;
     const RECEIPT = `mutation($input: ReportIncidentInput!) { reportIncident(input: $input) {
       reference incidentId status duplicate incident { id title notes(first: 10) { edges { node { body } } } timeline(first: 10) { edges { node { type } } } } } }`;
     type Receipt = { reportIncident: { reference: string; incidentId: string; status: string; duplicate: boolean; incident: unknown } };
     const input = reportInput({ title: 'Reported by the intake form', idempotencyKey: 'intake-0001' });
     const first = ok(await t.gql<Receipt>(key.secret, RECEIPT, { input })).reportIncident;
-    expect(first).toEqual({ reference: expect.stringMatching(/^VN-\d{4}-\d{6}$/), incidentId: expect.any(String), status: 'REPORTED', duplicate: false, incident: null });
+    expect(first).toEqual({
+      reference: expect.stringMatching(/^VN-\d{4}-\d{6}$/),
+      incidentId: expect.any(String),
+      status: 'REPORTED',
+      duplicate: false,
+      incident: null,
+    });
     // The handling organization works on it and writes a note; the replay still shows nothing of that.
-    const read = await t.as<{ incident: { version: number; handler: { code: string } } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version handler { code } } }`, { id: first.incidentId });
+    const read = await t.as<{ incident: { version: number; handler: { code: string } } }>(
+      'handler@vncert.test',
+      `query($id: ID!) { incident(id: $id) { version handler { code } } }`,
+      { id: first.incidentId },
+    );
     const handler = read.data!.incident.handler.code.toLowerCase();
-    ok(await t.as(`handler@${handler}.test`, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`,
-      { i: { incidentId: first.incidentId, visibility: 'PARTICIPANTS', body: 'Internal working note' } }));
-    ok(await t.as(`handler@${handler}.test`, `mutation($i: TriageIncidentInput!) { triageIncident(input: $i) { incident { id } } }`,
-      { i: { id: first.incidentId, expectedVersion: read.data!.incident.version, severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' } }));
+    ok(
+      await t.as(`handler@${handler}.test`, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, {
+        i: { incidentId: first.incidentId, visibility: 'PARTICIPANTS', body: 'Internal working note' },
+      }),
+    );
+    ok(
+      await t.as(`handler@${handler}.test`, `mutation($i: TriageIncidentInput!) { triageIncident(input: $i) { incident { id } } }`, {
+        i: { id: first.incidentId, expectedVersion: read.data!.incident.version, severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' },
+      }),
+    );
     const replay = await t.gql<Receipt>(key.secret, RECEIPT, { input });
     expect(replay.errors).toBeUndefined();
-    expect(replay.data!.reportIncident).toEqual({ reference: first.reference, incidentId: first.incidentId, status: 'TRIAGED', duplicate: true, incident: null });
+    expect(replay.data!.reportIncident).toEqual({
+      reference: first.reference,
+      incidentId: first.incidentId,
+      status: 'TRIAGED',
+      duplicate: true,
+      incident: null,
+    });
     expect(JSON.stringify(replay)).not.toContain('Internal working note');
     expect(codes(await t.gql(key.secret, `query($id: ID!) { incident(id: $id) { id } }`, { id: first.incidentId }))).toEqual(['FORBIDDEN']);
     // A principal that may read gets its view of the incident as before, with the same receipt fields.
@@ -408,11 +511,17 @@ describe('organizations', () => {
       organization: { code: 'CMC-TELECOM' },
       role: { organizationKind: 'ISP', memberRole: 'ADMIN' },
     });
-    ok(await t.as('admin@cmc-telecom.test', CREATE_ACCOUNT, { input: { email: 'handler@cmc-telecom.test', displayName: 'CMC handler', role: 'HANDLER' } }));
+    ok(
+      await t.as('admin@cmc-telecom.test', CREATE_ACCOUNT, {
+        input: { email: 'handler@cmc-telecom.test', displayName: 'CMC handler', role: 'HANDLER' },
+      }),
+    );
     // Routing uses the announced ranges at once.
-    const report = ok(await t.as<{ reportIncident: { incident: { handler: { code: string } } } }>('reporter@acme.test', REPORT, {
-      input: reportInput({ affectedSystem: { name: 'Web shop', publicIps: ['198.51.100.7'] } }),
-    }));
+    const report = ok(
+      await t.as<{ reportIncident: { incident: { handler: { code: string } } } }>('reporter@acme.test', REPORT, {
+        input: reportInput({ affectedSystem: { name: 'Web shop', publicIps: ['198.51.100.7'] } }),
+      }),
+    );
     expect(report.reportIncident.incident.handler.code).toBe('CMC-TELECOM');
   });
 
@@ -480,18 +589,39 @@ describe('organizations', () => {
       contact: { focalPoint: 'VNPT NOC', phone: '+84 24 0000 0000', email: null, intakeEmail: 'abuse@vnpt.test' },
     });
 
-    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'NOPE', name: 'X' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.code' });
-    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'VNCERT', kind: 'ISP' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.kind' });
-    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'FPT', kind: 'COORDINATOR' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.kind' });
-    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'VNCERT', active: false } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.active' });
-    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'FPT', person: true } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.person' });
+    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'NOPE', name: 'X' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.code',
+    });
+    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'VNCERT', kind: 'ISP' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.kind',
+    });
+    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'FPT', kind: 'COORDINATOR' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.kind',
+    });
+    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'VNCERT', active: false } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.active',
+    });
+    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'FPT', person: true } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.person',
+    });
     // An ISP's HANDLER and ANALYST accounts have no role in a CONSTITUENT organization.
-    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'MOF-IT', kind: 'CONSTITUENT' } }))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.kind' });
+    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'MOF-IT', kind: 'CONSTITUENT' } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.kind',
+    });
     // The coordinator creates an organization's ADMIN only when it has none left.
-    expect(failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'FPT', admin: { email: 'boss@fpt.test', displayName: 'Boss' } } })))
-      .toEqual({ code: 'BAD_USER_INPUT', field: 'input.admin' });
+    expect(
+      failure(await t.as('admin@vncert.test', UPDATE_ORG, { input: { code: 'FPT', admin: { email: 'boss@fpt.test', displayName: 'Boss' } } })),
+    ).toEqual({ code: 'BAD_USER_INPUT', field: 'input.admin' });
     expect(await t.sql(`select 1 from organization where kind = 'COORDINATOR' and active`)).toHaveLength(1);
-    expect(await t.sql(`select 1 from organization where code in ('FPT', 'MOF-IT') and kind <> 'CONSTITUENT' and kind <> 'COORDINATOR' and not person`)).toHaveLength(2);
+    expect(
+      await t.sql(`select 1 from organization where code in ('FPT', 'MOF-IT') and kind <> 'CONSTITUENT' and kind <> 'COORDINATOR' and not person`),
+    ).toHaveLength(2);
   });
 
   test('a deactivated organization’s accounts are UNAUTHENTICATED on their next request, and every instance is told', async () => {
@@ -499,7 +629,11 @@ describe('organizations', () => {
     const id = uuidOf(await accountId('handler@hanoi-dic.test'));
     expect(codes(await t.gql(token, VIEWER))).toEqual([]);
     notified.length = 0;
-    const off = ok(await t.as<{ updateOrganization: { organization: { active: boolean } } }>('admin@vncert.test', UPDATE_ORG, { input: { code: 'HANOI-DIC', active: false } }));
+    const off = ok(
+      await t.as<{ updateOrganization: { organization: { active: boolean } } }>('admin@vncert.test', UPDATE_ORG, {
+        input: { code: 'HANOI-DIC', active: false },
+      }),
+    );
     expect(off.updateOrganization.organization.active).toBe(false);
     await waitForNotification(id);
     expect(codes(await t.gql(token, VIEWER))).toEqual(['UNAUTHENTICATED']);

@@ -29,22 +29,33 @@ async function ok<T>(email: string, query: string, variables?: Record<string, un
 
 beforeAll(async () => {
   t = await startTestHub();
-  const incidents = await ok<{ incidents: { edges: { node: { id: string; title: string } }[] } }>('handler@vncert.test', `{ incidents(first: 50) { edges { node { id title } } } }`);
+  const incidents = await ok<{ incidents: { edges: { node: { id: string; title: string } }[] } }>(
+    'handler@vncert.test',
+    `{ incidents(first: 50) { edges { node { id title } } } }`,
+  );
   const byTitle = (prefix: string) => incidents.incidents.edges.find((e) => e.node.title.startsWith(prefix))!.node.id;
   ids.phishing = byTitle('Phishing site');
   ids.spam = byTitle('Spam campaign');
   ids.malware = byTitle('Malware spreading');
   ids.confidential = byTitle('Suspected intrusion');
-  const directives = await ok<{ directives: { edges: { node: { id: string; recipient: { code: string } } }[] } }>('handler@vncert.test', `{ directives(first: 10) { edges { node { id recipient { code } } } } }`);
+  const directives = await ok<{ directives: { edges: { node: { id: string; recipient: { code: string } } }[] } }>(
+    'handler@vncert.test',
+    `{ directives(first: 10) { edges { node { id recipient { code } } } } }`,
+  );
   ids.directive = directives.directives.edges.find((e) => e.node.recipient.code === 'VNNIC')!.node.id;
-  const orgs = await ok<{ organizations: { edges: { node: { id: string; code: string } }[] } }>('handler@vncert.test', `{ organizations(first: 50) { edges { node { id code } } } }`);
+  const orgs = await ok<{ organizations: { edges: { node: { id: string; code: string } }[] } }>(
+    'handler@vncert.test',
+    `{ organizations(first: 50) { edges { node { id code } } } }`,
+  );
   const org = (code: string) => orgs.organizations.edges.find((e) => e.node.code === code)!.node.id;
   ids.person = org('PERSON-0001');
   ids.acme = org('ACME');
   ids.vnpt = org('VNPT');
-  const note = await ok<{ addNote: { note: { id: string } } }>('handler@vnpt.test',
+  const note = await ok<{ addNote: { note: { id: string } } }>(
+    'handler@vnpt.test',
     `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`,
-    { i: { incidentId: ids.phishing, body: 'VNPT internal: takedown requested from the hosting provider', visibility: 'INTERNAL' } });
+    { i: { incidentId: ids.phishing, body: 'VNPT internal: takedown requested from the hosting provider', visibility: 'INTERNAL' } },
+  );
   ids.note = note.addNote.note.id;
 }, 60_000);
 afterAll(async () => {
@@ -153,7 +164,13 @@ describe('a subgraph in a supergraph, behind a real gateway', () => {
   }
 
   const INCIDENTS_WITH_REGISTRARS = `{ incidents(first: 50) { edges { node { id title accessLevel domains { name registrar registrant } } } } }`;
-  type Page = { incidents: { edges: { node: { id: string; title: string; accessLevel: string; domains: { name: string; registrar: string | null; registrant: string | null }[] } }[] } };
+  type Page = {
+    incidents: {
+      edges: {
+        node: { id: string; title: string; accessLevel: string; domains: { name: string; registrar: string | null; registrant: string | null }[] };
+      }[];
+    };
+  };
 
   test('the composed supergraph has the hub’s entities and the registry’s Domain fields', () => {
     expect(supergraphSdl).toMatch(/type Domain[\s\S]*@join__type\(graph: HUB, key: "name"\)[\s\S]*@join__type\(graph: REGISTRY, key: "name"\)/);
@@ -201,17 +218,24 @@ describe('a subgraph in a supergraph, behind a real gateway', () => {
     expect(edges.map((e) => e.node.id)).toContain(ids.spam);
     expect(registrySaw.names).not.toContain('acme-verify.vn');
     // FPT's own case comes with the registry's data.
-    expect(edges.find((e) => e.node.id === ids.spam)!.node.domains).toEqual([{ name: 'mail.khachhang-demo.vn', registrar: 'Nhan Hoa', registrant: 'Khach Hang JSC' }]);
+    expect(edges.find((e) => e.node.id === ids.spam)!.node.domains).toEqual([
+      { name: 'mail.khachhang-demo.vn', registrar: 'Nhan Hoa', registrant: 'Khach Hang JSC' },
+    ]);
 
-    const one = await viaGateway<{ incident: unknown; node: unknown }>('handler@fpt.test',
-      `query($id: ID!) { incident(id: $id) { title domains { registrar } } node(id: $id) { id } }`, { id: ids.phishing });
+    const one = await viaGateway<{ incident: unknown; node: unknown }>(
+      'handler@fpt.test',
+      `query($id: ID!) { incident(id: $id) { title domains { registrar } } node(id: $id) { id } }`,
+      { id: ids.phishing },
+    );
     expect(one.errors).toBeUndefined();
     expect(one.data).toEqual({ incident: null, node: null });
   });
 
   test('a registry view of a domain: Domain.cases shows only what the caller may see, whichever subgraph is asked first', async () => {
     const q = `query($n: String!) { domain(name: $n) { name registrar cases { edges { node { id } } } } }`;
-    const vnpt = await viaGateway<{ domain: { registrar: string; cases: { edges: { node: { id: string } }[] } } }>('handler@vnpt.test', q, { n: 'acme-verify.vn' });
+    const vnpt = await viaGateway<{ domain: { registrar: string; cases: { edges: { node: { id: string } }[] } } }>('handler@vnpt.test', q, {
+      n: 'acme-verify.vn',
+    });
     expect(vnpt.errors).toBeUndefined();
     expect(vnpt.data!.domain.registrar).toBe('PA Vietnam');
     expect(vnpt.data!.domain.cases.edges.map((e) => e.node.id)).toEqual([ids.phishing]);
@@ -223,7 +247,12 @@ describe('a subgraph in a supergraph, behind a real gateway', () => {
   test('the invisible incident’s entity is null on the hub for the caller it is invisible to', async () => {
     expect(await entitiesOk('handler@fpt.test', [{ __typename: 'Incident', id: ids.phishing }])).toEqual([null]);
     const [vnpt] = await entitiesOk('handler@vnpt.test', [{ __typename: 'Incident', id: ids.phishing }]);
-    expect(vnpt).toMatchObject({ __typename: 'Incident', id: ids.phishing, accessLevel: 'FULL', domains: [{ name: 'acme-login.com.vn' }, { name: 'acme-verify.vn' }] });
+    expect(vnpt).toMatchObject({
+      __typename: 'Incident',
+      id: ids.phishing,
+      accessLevel: 'FULL',
+      domains: [{ name: 'acme-login.com.vn' }, { name: 'acme-verify.vn' }],
+    });
   });
 
   test('through the gateway without credentials nothing comes back: the hub refuses the forwarded request', async () => {
@@ -238,19 +267,40 @@ describe('_entities applies the rulebook', () => {
     participants { code } indicators { type value } domains { name } directives(first: 5) { edges { node { id } } }`;
 
   test('each viewer gets exactly what incident(id) gives it — same view, same field rules — for every demo incident', async () => {
-    const viewers = ['handler@vncert.test', 'handler@vnpt.test', 'handler@fpt.test', 'analyst@vnnic.test', 'analyst@mic.test', 'reporter@acme.test', 'reporter@person-0001.test', 'handler@mof-it.test'];
+    const viewers = [
+      'handler@vncert.test',
+      'handler@vnpt.test',
+      'handler@fpt.test',
+      'analyst@vnnic.test',
+      'analyst@mic.test',
+      'reporter@acme.test',
+      'reporter@person-0001.test',
+      'handler@mof-it.test',
+    ];
     const incidents = [ids.phishing, ids.spam, ids.malware, ids.confidential];
     for (const email of viewers) {
-      const got = await entitiesOk(email, incidents.map((id) => ({ __typename: 'Incident', id })));
+      const got = await entitiesOk(
+        email,
+        incidents.map((id) => ({ __typename: 'Incident', id })),
+      );
       for (const [i, id] of incidents.entries()) {
-        const direct = await ok<{ incident: Record<string, unknown> | null }>(email, `query($id: ID!) { incident(id: $id) { ${INCIDENT_FIELDS} } }`, { id });
+        const direct = await ok<{ incident: Record<string, unknown> | null }>(email, `query($id: ID!) { incident(id: $id) { ${INCIDENT_FIELDS} } }`, {
+          id,
+        });
         expect({ email, id, entity: got[i] }).toEqual({ email, id, entity: direct.incident ? { __typename: 'Incident', ...direct.incident } : null });
       }
     }
   });
 
   test('other organizations’ incidents: null, whatever extra fields the representation claims', async () => {
-    const forged = { __typename: 'Incident', id: ids.phishing, title: 'forged', accessLevel: 'FULL', description: 'forged', reporterContact: { name: 'x' } };
+    const forged = {
+      __typename: 'Incident',
+      id: ids.phishing,
+      title: 'forged',
+      accessLevel: 'FULL',
+      description: 'forged',
+      reporterContact: { name: 'x' },
+    };
     for (const email of ['handler@fpt.test', 'reporter@person-0001.test', 'analyst@mic.test', 'handler@mps-a05.test', 'handler@viettel.test']) {
       expect(await entitiesOk(email, [forged, { __typename: 'Incident', id: ids.confidential }])).toEqual([null, null]);
     }
@@ -271,7 +321,11 @@ describe('_entities applies the rulebook', () => {
     for (const email of ['handler@vncert.test', 'analyst@vnnic.test']) {
       const [d] = await entitiesOk(email, [rep]);
       expect(d).toMatchObject({ __typename: 'Directive', id: ids.directive, action: 'SUSPEND_DOMAIN', recipient: { code: 'VNNIC' } });
-      const node = await ok<{ node: Record<string, unknown> }>(email, `query($id: ID!) { node(id: $id) { ... on Directive { id action instructions recipient { code } } } }`, { id: ids.directive });
+      const node = await ok<{ node: Record<string, unknown> }>(
+        email,
+        `query($id: ID!) { node(id: $id) { ... on Directive { id action instructions recipient { code } } } }`,
+        { id: ids.directive },
+      );
       expect(d).toEqual({ __typename: 'Directive', ...node.node });
     }
   });
@@ -286,7 +340,11 @@ describe('_entities applies the rulebook', () => {
   });
 
   test('organizations: a person is visible only to itself and the coordinator; network members to everyone', async () => {
-    const reps = [{ __typename: 'Organization', id: ids.person }, { __typename: 'Organization', id: ids.acme }, { __typename: 'Organization', id: ids.vnpt }];
+    const reps = [
+      { __typename: 'Organization', id: ids.person },
+      { __typename: 'Organization', id: ids.acme },
+      { __typename: 'Organization', id: ids.vnpt },
+    ];
     const fpt = await entitiesOk('handler@fpt.test', reps);
     expect(fpt[0]).toBeNull();
     expect(fpt[1]).toBeNull();
@@ -300,7 +358,10 @@ describe('_entities applies the rulebook', () => {
   });
 
   test('domains: any valid name, with only the cases the viewer may see; an invalid name is null', async () => {
-    const [fpt, bad] = await entitiesOk('handler@fpt.test', [{ __typename: 'Domain', name: 'ACME-VERIFY.VN' }, { __typename: 'Domain', name: 'a..b' }]);
+    const [fpt, bad] = await entitiesOk('handler@fpt.test', [
+      { __typename: 'Domain', name: 'ACME-VERIFY.VN' },
+      { __typename: 'Domain', name: 'a..b' },
+    ]);
     expect(fpt).toEqual({ __typename: 'Domain', name: 'acme-verify.vn', unicodeName: 'acme-verify.vn', cases: { edges: [] } });
     expect(bad).toBeNull();
     const [vnpt] = await entitiesOk('handler@vnpt.test', [{ __typename: 'Domain', name: 'acme-verify.vn' }]);
@@ -335,7 +396,10 @@ describe('_entities applies the rulebook', () => {
       [{ __typename: 'IncidentConnection' }],
       ['Incident'],
       [[{ __typename: 'Incident', id: ids.phishing }]],
-      [{ __typename: 'Incident', id: ids.phishing }, { __typename: 'Incident', id: 'x'.repeat(10_000) }],
+      [
+        { __typename: 'Incident', id: ids.phishing },
+        { __typename: 'Incident', id: 'x'.repeat(10_000) },
+      ],
     ];
     for (const reps of malformed) {
       const res = await entities('handler@vncert.test', reps);
@@ -343,7 +407,10 @@ describe('_entities applies the rulebook', () => {
       expect(res.data ?? null).toBeNull();
       expect(JSON.stringify(res)).not.toContain('Phishing site');
     }
-    const named = await entities('handler@vncert.test', [{ __typename: 'Incident', id: ids.phishing }, { __typename: 'Note', id: ids.note }]);
+    const named = await entities('handler@vncert.test', [
+      { __typename: 'Incident', id: ids.phishing },
+      { __typename: 'Note', id: ids.note },
+    ]);
     expect(named.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations[1]' });
     expect(named.errors![0].message).toMatch(/"Note" is not an entity of this subgraph/);
   });
@@ -357,7 +424,11 @@ describe('_entities applies the rulebook', () => {
   test('no inline traces (ftv1) for whoever asks: per-field timings are not handed out', async () => {
     const res = await fetch(t.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token('handler@fpt.test')}`, 'apollo-federation-include-trace': 'ftv1' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await t.token('handler@fpt.test')}`,
+        'apollo-federation-include-trace': 'ftv1',
+      },
       body: JSON.stringify({ query: ENTITIES, variables: { r: [{ __typename: 'Incident', id: ids.phishing }] } }),
     });
     const body = (await res.json()) as { data: unknown; extensions?: Record<string, unknown> };
@@ -367,9 +438,22 @@ describe('_entities applies the rulebook', () => {
 
   test('SQL statements do not grow with the number of representations (2 vs 20, visible, invisible and missing)', async () => {
     const report = async (title: string, reportTo: string) =>
-      (await reportIncident<{ id: string }>(t, 'reporter@acme.test',
-        { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo, tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: `${title.toLowerCase().replace(/\s+/g, '-')}.example.vn` }] },
-        'id')).id;
+      (
+        await reportIncident<{ id: string }>(
+          t,
+          'reporter@acme.test',
+          {
+            title,
+            description: 'd',
+            detectedAt: new Date(Date.now() - 60_000).toISOString(),
+            reporterContact: { name: 'R' },
+            reportTo,
+            tlp: 'AMBER',
+            indicators: [{ type: 'DOMAIN', value: `${title.toLowerCase().replace(/\s+/g, '-')}.example.vn` }],
+          },
+          'id',
+        )
+      ).id;
     const visible: string[] = [];
     const invisible: string[] = [];
     for (let i = 0; i < 10; i++) visible.push(await report(`Fed visible ${i}`, 'VNPT'));
@@ -381,7 +465,7 @@ describe('_entities applies the rulebook', () => {
     // The reports above wake the live-event machinery, which reads the timeline on the same pool:
     // wait until the counter has been still for a while, so only this request's statements are counted.
     const quiet = async () => {
-      for (let last = -1; last !== t.hub.services.db.statements.count; ) {
+      for (let last = -1; last !== t.hub.services.db.statements.count;) {
         last = t.hub.services.db.statements.count;
         await new Promise((r) => setTimeout(r, 300));
       }
@@ -408,7 +492,12 @@ describe('_entities applies the rulebook', () => {
 
   test('representations count toward the query cost: enough of them is QUERY_TOO_COMPLEX before anything runs', async () => {
     const heavy = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Incident { timeline(first: 100) { edges { node { type } } } } } }`;
-    const small = await t.as<{ _entities: unknown[] }>('handler@vnpt.test', heavy, { r: [{ __typename: 'Incident', id: ids.phishing }, { __typename: 'Incident', id: ids.spam }] });
+    const small = await t.as<{ _entities: unknown[] }>('handler@vnpt.test', heavy, {
+      r: [
+        { __typename: 'Incident', id: ids.phishing },
+        { __typename: 'Incident', id: ids.spam },
+      ],
+    });
     expect(small.errors).toBeUndefined();
     // Each representation costs at least its selection (100 timeline items): this many exceed the limit.
     const n = Math.ceil(t.config.limits.maxCost / 100) + 1;
@@ -424,7 +513,10 @@ describe('_entities applies the rulebook', () => {
 
 describe('_service and _entities need authentication like every other field', () => {
   test('over HTTP without credentials: 401 UNAUTHENTICATED', async () => {
-    for (const query of [`{ _service { sdl } }`, `{ _entities(representations: [{ __typename: "Incident", id: "${ids.phishing}" }]) { __typename } }`]) {
+    for (const query of [
+      `{ _service { sdl } }`,
+      `{ _entities(representations: [{ __typename: "Incident", id: "${ids.phishing}" }]) { __typename } }`,
+    ]) {
       const res = await t.gql(null, query);
       expect(res.status).toBe(401);
       expect(codes(res)).toEqual(['UNAUTHENTICATED']);
@@ -448,7 +540,12 @@ describe('_service and _entities need authentication like every other field', ()
   test('with credentials, _service gives the Federation 2 SDL with the keys', async () => {
     const { _service } = await ok<{ _service: { sdl: string } }>('reporter@acme.test', `{ _service { sdl } }`);
     expect(_service.sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
-    for (const [type, key] of [['Incident', 'id'], ['Organization', 'id'], ['Directive', 'id'], ['Domain', 'name']]) {
+    for (const [type, key] of [
+      ['Incident', 'id'],
+      ['Organization', 'id'],
+      ['Directive', 'id'],
+      ['Domain', 'name'],
+    ]) {
       expect(_service.sdl).toMatch(new RegExp(`type ${type}[^{]*@key\\(fields: "${key}"\\)`));
     }
   });

@@ -31,7 +31,7 @@ test('the walker fails on a root field without a rule', async () => {
   expect(undeclaredRootFields(withDummy, declaredRootRules())).toEqual(['Query.undeclaredDummy']);
 });
 
-test('every field of a protected type has an entry in the rulebook\'s projection', async () => {
+test("every field of a protected type has an entry in the rulebook's projection", async () => {
   expect(unprojectedFields(await buildHubSchema())).toEqual([]);
 });
 

@@ -10,13 +10,17 @@ afterAll(async () => {
 
 test('denied attempts are structured log lines (viewer, organization, operation, target), with no credentials', async () => {
   const token = await t.token('handler@fpt.test');
-  const vnpt = await t.as<{ incidents: { edges: { node: { id: string; version: number } }[] } }>('handler@vnpt.test',
-    `{ incidents(filter: { handler: "VNPT" }, first: 1) { edges { node { id version } } } }`);
+  const vnpt = await t.as<{ incidents: { edges: { node: { id: string; version: number } }[] } }>(
+    'handler@vnpt.test',
+    `{ incidents(filter: { handler: "VNPT" }, first: 1) { edges { node { id version } } } }`,
+  );
   const target = vnpt.data!.incidents.edges[0].node;
   const uuid = Buffer.from(target.id, 'base64url').toString().split(':')[1];
   const events = async () => (await t.sql<{ n: number }>(`select count(*)::int as n from incident_event where incident_id = $1`, [uuid]))[0].n;
   const before = await events();
-  const res = await t.gql(token, `mutation($i: IncidentActionInput!) { startResponse(input: $i) { incident { id } } }`, { i: { id: target.id, expectedVersion: target.version } });
+  const res = await t.gql(token, `mutation($i: IncidentActionInput!) { startResponse(input: $i) { incident { id } } }`, {
+    i: { id: target.id, expectedVersion: target.version },
+  });
   expect(codes(res)).toEqual(['NOT_FOUND']);
   const denied = t.logs().filter((l) => l.event === 'authorization_denied');
   expect(denied).toHaveLength(1);

@@ -197,7 +197,11 @@ test('every account sees every generated incident in the view DESIGN.md §3 give
           }
           targets.forEach(({ reference }, k) => {
             const outcome = expected.get(reference)!;
-            for (const [alias, path] of [[`i${k}`, 'incident(id)'], [`n${k}`, 'node(id)'], [`r${k}`, 'incidentByReference']] as const) {
+            for (const [alias, path] of [
+              [`i${k}`, 'incident(id)'],
+              [`n${k}`, 'node(id)'],
+              [`r${k}`, 'incidentByReference'],
+            ] as const) {
               const value = point.data![alias];
               const got = value == null ? 'INVISIBLE' : value.reference === reference ? value.accessLevel : `wrong incident ${value.reference}`;
               if (got !== outcome) problems.push(`${org.code} (${email}) ${reference} ${path}: expected ${outcome}, got ${got}`);
@@ -206,7 +210,9 @@ test('every account sees every generated incident in the view DESIGN.md §3 give
         }),
       );
       if (problems.length) {
-        throw new Error(`${problems.length} disagreement(s) with DESIGN.md §3:\n${problems.sort().join('\n')}\nworld:\n${describeWorld(world, prefix)}`);
+        throw new Error(
+          `${problems.length} disagreement(s) with DESIGN.md §3:\n${problems.sort().join('\n')}\nworld:\n${describeWorld(world, prefix)}`,
+        );
       }
     } finally {
       await deleteWorld(t, prefix);

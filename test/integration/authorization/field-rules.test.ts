@@ -34,21 +34,56 @@ describe('duplicateOf', () => {
     const dup = await report('reporter@acme.test', { tlp: 'AMBER', title: 'Same thing again' });
     await share(dup.id, 'SECPARTNER');
     const reason = 'Duplicate of the earlier report';
-    await move('handler@vnpt.test', 'rejectIncident', 'RejectIncidentInput', { id: dup.id, expectedVersion: await version(dup.id), reason, duplicateOf: original.id });
+    await move('handler@vnpt.test', 'rejectIncident', 'RejectIncidentInput', {
+      id: dup.id,
+      expectedVersion: await version(dup.id),
+      reason,
+      duplicateOf: original.id,
+    });
 
-    expect(await read('handler@vncert.test', dup.id)).toEqual({ accessLevel: 'FULL', status: 'REJECTED', rejectionReason: reason, duplicateOf: { id: original.id, accessLevel: 'FULL' } });
-    expect(await read('handler@vnpt.test', dup.id)).toEqual({ accessLevel: 'FULL', status: 'REJECTED', rejectionReason: reason, duplicateOf: { id: original.id, accessLevel: 'FULL' } });
+    expect(await read('handler@vncert.test', dup.id)).toEqual({
+      accessLevel: 'FULL',
+      status: 'REJECTED',
+      rejectionReason: reason,
+      duplicateOf: { id: original.id, accessLevel: 'FULL' },
+    });
+    expect(await read('handler@vnpt.test', dup.id)).toEqual({
+      accessLevel: 'FULL',
+      status: 'REJECTED',
+      rejectionReason: reason,
+      duplicateOf: { id: original.id, accessLevel: 'FULL' },
+    });
     // SECPARTNER cannot see the target at all…
     expect(await read('handler@secpartner.test', original.id)).toBeNull();
     // …so its FULL view of the duplicate names no target.
-    expect(await read('handler@secpartner.test', dup.id)).toEqual({ accessLevel: 'FULL', status: 'REJECTED', rejectionReason: reason, duplicateOf: null });
+    expect(await read('handler@secpartner.test', dup.id)).toEqual({
+      accessLevel: 'FULL',
+      status: 'REJECTED',
+      rejectionReason: reason,
+      duplicateOf: null,
+    });
     // The REPORTER view (row 3) lists the rejection reason but not duplicateOf.
-    expect(await read('reporter@acme.test', dup.id)).toEqual({ accessLevel: 'REPORTER', status: 'REJECTED', rejectionReason: reason, duplicateOf: null });
+    expect(await read('reporter@acme.test', dup.id)).toEqual({
+      accessLevel: 'REPORTER',
+      status: 'REJECTED',
+      rejectionReason: reason,
+      duplicateOf: null,
+    });
 
     // "An event's what-changed payload is masked by the field rules of the object it describes":
     // the REJECTED event carries the target only to those who may see it.
-    expect((await eventOf('handler@vnpt.test', dup.id, 'REJECTED')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED', reason, duplicateOf: original.id });
-    expect((await eventOf('handler@vncert.test', dup.id, 'REJECTED')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED', reason, duplicateOf: original.id });
+    expect((await eventOf('handler@vnpt.test', dup.id, 'REJECTED')).changes).toEqual({
+      from: 'REPORTED',
+      to: 'REJECTED',
+      reason,
+      duplicateOf: original.id,
+    });
+    expect((await eventOf('handler@vncert.test', dup.id, 'REJECTED')).changes).toEqual({
+      from: 'REPORTED',
+      to: 'REJECTED',
+      reason,
+      duplicateOf: original.id,
+    });
     expect((await eventOf('handler@secpartner.test', dup.id, 'REJECTED')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED', reason });
     expect((await eventOf('reporter@acme.test', dup.id, 'REJECTED')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED', reason });
   });
@@ -57,11 +92,26 @@ describe('duplicateOf', () => {
     const original = await report('reporter@acme.test', { tlp: 'GREEN', title: 'Green original' });
     const dup = await report('reporter@acme.test', { tlp: 'GREEN', title: 'Green duplicate' });
     await share(dup.id, 'SECPARTNER');
-    await move('handler@vnpt.test', 'rejectIncident', 'RejectIncidentInput', { id: dup.id, expectedVersion: await version(dup.id), reason: 'dup', duplicateOf: original.id });
+    await move('handler@vnpt.test', 'rejectIncident', 'RejectIncidentInput', {
+      id: dup.id,
+      expectedVersion: await version(dup.id),
+      reason: 'dup',
+      duplicateOf: original.id,
+    });
     // SECPARTNER sees the GREEN original in its SUMMARY view (row 7): it can see the target.
     expect((await read('handler@secpartner.test', original.id))!.accessLevel).toBe('SUMMARY');
-    expect(await read('handler@secpartner.test', dup.id)).toEqual({ accessLevel: 'FULL', status: 'REJECTED', rejectionReason: 'dup', duplicateOf: { id: original.id, accessLevel: 'SUMMARY' } });
-    expect((await eventOf('handler@secpartner.test', dup.id, 'REJECTED')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED', reason: 'dup', duplicateOf: original.id });
+    expect(await read('handler@secpartner.test', dup.id)).toEqual({
+      accessLevel: 'FULL',
+      status: 'REJECTED',
+      rejectionReason: 'dup',
+      duplicateOf: { id: original.id, accessLevel: 'SUMMARY' },
+    });
+    expect((await eventOf('handler@secpartner.test', dup.id, 'REJECTED')).changes).toEqual({
+      from: 'REPORTED',
+      to: 'REJECTED',
+      reason: 'dup',
+      duplicateOf: original.id,
+    });
     // FPT sees both in SUMMARY: that view shows neither the rejection reason nor duplicateOf, nor the event's reason or target.
     expect((await read('handler@fpt.test', original.id))!.accessLevel).toBe('SUMMARY');
     expect(await read('handler@fpt.test', dup.id)).toEqual({ accessLevel: 'SUMMARY', status: 'REJECTED', rejectionReason: null, duplicateOf: null });
@@ -78,7 +128,9 @@ describe('notes', () => {
     return res.data!.incident.notes.edges.map(({ node: n }) => [n.body, n.authorEmail, n.authorOrganization?.code ?? null]);
   };
   const addNote = async (email: string, incidentId: string, visibility: string, body: string): Promise<string> => {
-    const res = await t.as<{ addNote: { note: { id: string } } }>(email, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, { i: { incidentId, body, visibility } });
+    const res = await t.as<{ addNote: { note: { id: string } } }>(email, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, {
+      i: { incidentId, body, visibility },
+    });
     expect(res.errors).toBeUndefined();
     return res.data!.addNote.note.id;
   };
@@ -132,17 +184,30 @@ describe('notes', () => {
     const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 5_000);
     t.clock.set(at);
     try {
-      const res = await t.as<{ redactNote: { note: Record<string, unknown> } }>('handler@vncert.test',
+      const res = await t.as<{ redactNote: { note: Record<string, unknown> } }>(
+        'handler@vncert.test',
         `mutation($i: RedactNoteInput!) { redactNote(input: $i) { note { body redacted redactedAt redactionReason } } }`,
-        { i: { id: noteId, reason: 'Personal data of a third party' } });
+        { i: { id: noteId, reason: 'Personal data of a third party' } },
+      );
       expect(res.errors).toBeUndefined();
     } finally {
       t.clock.set(null);
     }
-    const tombstone = { body: '[redacted]', redacted: true, redactedAt: at.toISOString(), redactionReason: 'Personal data of a third party', authorEmail: null as string | null };
+    const tombstone = {
+      body: '[redacted]',
+      redacted: true,
+      redactedAt: at.toISOString(),
+      redactionReason: 'Personal data of a third party',
+      authorEmail: null as string | null,
+    };
     const read = async (email: string) =>
-      (await t.as<{ incident: { notes: { edges: { node: typeof tombstone }[] } } }>(email,
-        `query($id: ID!) { incident(id: $id) { notes(first: 10) { edges { node { body redacted redactedAt redactionReason authorEmail } } } } }`, { id: inc.id })).data!.incident.notes.edges.map((e) => e.node);
+      (
+        await t.as<{ incident: { notes: { edges: { node: typeof tombstone }[] } } }>(
+          email,
+          `query($id: ID!) { incident(id: $id) { notes(first: 10) { edges { node { body redacted redactedAt redactionReason authorEmail } } } } }`,
+          { id: inc.id },
+        )
+      ).data!.incident.notes.edges.map((e) => e.node);
     // Everyone in the note's audience reads the tombstone, the reason and the time; the author rule still applies.
     expect(await read('handler@vnpt.test')).toEqual([{ ...tombstone, authorEmail: 'handler@vnpt.test' }]);
     expect(await read('handler@vncert.test')).toEqual([{ ...tombstone, authorEmail: 'handler@vnpt.test' }]);
@@ -157,8 +222,11 @@ describe('notes', () => {
     expect(await redacted('reporter@acme.test')).toEqual({ actorOrganization: { code: 'VNCERT' }, actorAccountEmail: null });
     expect((await eventOf('handler@vnpt.test', inc.id, 'NOTE_REDACTED')).changes).toEqual({ reason: 'Personal data of a third party' });
     // The record itself names the redacting account and organization.
-    const [row] = await t.sql<{ by_account: string; by_org: string }>(`select a.email as by_account, o.code as by_org from note n
-      join account a on a.id = n.redacted_by_account_id join organization o on o.id = n.redacted_by_org_id where n.id = $1`, [uuidOf(noteId)]);
+    const [row] = await t.sql<{ by_account: string; by_org: string }>(
+      `select a.email as by_account, o.code as by_org from note n
+      join account a on a.id = n.redacted_by_account_id join organization o on o.id = n.redacted_by_org_id where n.id = $1`,
+      [uuidOf(noteId)],
+    );
     expect(row).toEqual({ by_account: 'handler@vncert.test', by_org: 'VNCERT' });
   });
 });
@@ -172,22 +240,44 @@ describe('masked "what changed" payloads', () => {
     expect((await eventOf('reporter@acme.test', inc.id, 'REJECTED')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED', reason });
     expect((await eventOf('handler@fpt.test', inc.id, 'REJECTED')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED' });
     const reasonFor = async (email: string) =>
-      (await t.as<{ incident: { rejectionReason: string | null } }>(email, `query($id: ID!) { incident(id: $id) { rejectionReason } }`, { id: inc.id })).data!.incident.rejectionReason;
+      (
+        await t.as<{ incident: { rejectionReason: string | null } }>(email, `query($id: ID!) { incident(id: $id) { rejectionReason } }`, {
+          id: inc.id,
+        })
+      ).data!.incident.rejectionReason;
     expect(await reasonFor('handler@vnpt.test')).toBe(reason);
     expect(await reasonFor('reporter@acme.test')).toBe(reason);
     expect(await reasonFor('handler@fpt.test')).toBeNull();
 
     // A withdrawal by the reporter: its reason is the rejection reason.
     const withdrawn = await report('reporter@acme.test', { tlp: 'GREEN' });
-    await move('reporter@acme.test', 'withdrawReport', 'EscalateIncidentInput', { id: withdrawn.id, expectedVersion: withdrawn.version, reason: 'Sent by mistake' });
-    expect((await eventOf('handler@vnpt.test', withdrawn.id, 'WITHDRAWN')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED', reason: 'Sent by mistake' });
-    expect((await eventOf('reporter@acme.test', withdrawn.id, 'WITHDRAWN')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED', reason: 'Sent by mistake' });
+    await move('reporter@acme.test', 'withdrawReport', 'EscalateIncidentInput', {
+      id: withdrawn.id,
+      expectedVersion: withdrawn.version,
+      reason: 'Sent by mistake',
+    });
+    expect((await eventOf('handler@vnpt.test', withdrawn.id, 'WITHDRAWN')).changes).toEqual({
+      from: 'REPORTED',
+      to: 'REJECTED',
+      reason: 'Sent by mistake',
+    });
+    expect((await eventOf('reporter@acme.test', withdrawn.id, 'WITHDRAWN')).changes).toEqual({
+      from: 'REPORTED',
+      to: 'REJECTED',
+      reason: 'Sent by mistake',
+    });
     expect((await eventOf('handler@fpt.test', withdrawn.id, 'WITHDRAWN')).changes).toEqual({ from: 'REPORTED', to: 'REJECTED' });
   });
 
   it('§3: resolution summary reaches FULL and REPORTER, never SUMMARY; severity and classification are not in the REPORTER view, nor in its TRIAGED payload', async () => {
     let inc = await report('reporter@acme.test', { tlp: 'GREEN' });
-    inc = await move('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', { id: inc.id, expectedVersion: inc.version, severity: 'HIGH', rsitClass: 'fraud', rsitType: 'phishing' });
+    inc = await move('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', {
+      id: inc.id,
+      expectedVersion: inc.version,
+      severity: 'HIGH',
+      rsitClass: 'fraud',
+      rsitType: 'phishing',
+    });
     inc = await move('handler@vnpt.test', 'startResponse', 'IncidentActionInput', { id: inc.id, expectedVersion: inc.version });
     const summary = 'Phishing site taken down by the hosting provider';
     await move('handler@vnpt.test', 'resolveIncident', 'ResolveIncidentInput', { id: inc.id, expectedVersion: inc.version, summary });
@@ -196,25 +286,59 @@ describe('masked "what changed" payloads', () => {
     expect((await eventOf('reporter@acme.test', inc.id, 'RESOLVED')).changes).toEqual({ from: 'RESPONDING', to: 'RESOLVED', summary });
     expect((await eventOf('handler@fpt.test', inc.id, 'RESOLVED')).changes).toEqual({ from: 'RESPONDING', to: 'RESOLVED' });
     const summaryFor = async (email: string) =>
-      (await t.as<{ incident: { resolutionSummary: string | null; severity: string | null } }>(email, `query($id: ID!) { incident(id: $id) { resolutionSummary severity } }`, { id: inc.id })).data!.incident;
+      (
+        await t.as<{ incident: { resolutionSummary: string | null; severity: string | null } }>(
+          email,
+          `query($id: ID!) { incident(id: $id) { resolutionSummary severity } }`,
+          { id: inc.id },
+        )
+      ).data!.incident;
     expect(await summaryFor('handler@vnpt.test')).toEqual({ resolutionSummary: summary, severity: 'HIGH' });
     expect(await summaryFor('reporter@acme.test')).toEqual({ resolutionSummary: summary, severity: null });
     expect(await summaryFor('handler@fpt.test')).toEqual({ resolutionSummary: null, severity: 'HIGH' });
 
-    expect((await eventOf('handler@vnpt.test', inc.id, 'TRIAGED')).changes).toMatchObject({ from: 'REPORTED', to: 'TRIAGED', severity: 'HIGH', rsitClass: 'fraud', rsitType: 'phishing' });
+    expect((await eventOf('handler@vnpt.test', inc.id, 'TRIAGED')).changes).toMatchObject({
+      from: 'REPORTED',
+      to: 'TRIAGED',
+      severity: 'HIGH',
+      rsitClass: 'fraud',
+      rsitType: 'phishing',
+    });
     expect((await eventOf('reporter@acme.test', inc.id, 'TRIAGED')).changes).toEqual({ from: 'REPORTED', to: 'TRIAGED' });
   });
 
   it('§3: a return reason is FULL only (REPORTER and SUMMARY see the status change without it); REPORTED shows SUMMARY viewers only SUMMARY fields', async () => {
     const inc = await report('reporter@acme.test', { tlp: 'GREEN', indicators: [{ type: 'DOMAIN', value: 'returned-case.vn' }] });
-    const esc = await move('handler@vnpt.test', 'escalateIncident', 'EscalateIncidentInput', { id: inc.id, expectedVersion: inc.version, reason: 'Need national help' });
-    await move('handler@vncert.test', 'returnIncident', 'EscalateIncidentInput', { id: inc.id, expectedVersion: esc.version, reason: 'Handle it locally; VNNIC will assist' });
-    expect((await eventOf('handler@vnpt.test', inc.id, 'RETURNED')).changes).toEqual({ from: 'ESCALATED', to: 'RESPONDING', reason: 'Handle it locally; VNNIC will assist' });
+    const esc = await move('handler@vnpt.test', 'escalateIncident', 'EscalateIncidentInput', {
+      id: inc.id,
+      expectedVersion: inc.version,
+      reason: 'Need national help',
+    });
+    await move('handler@vncert.test', 'returnIncident', 'EscalateIncidentInput', {
+      id: inc.id,
+      expectedVersion: esc.version,
+      reason: 'Handle it locally; VNNIC will assist',
+    });
+    expect((await eventOf('handler@vnpt.test', inc.id, 'RETURNED')).changes).toEqual({
+      from: 'ESCALATED',
+      to: 'RESPONDING',
+      reason: 'Handle it locally; VNNIC will assist',
+    });
     expect((await eventOf('reporter@acme.test', inc.id, 'RETURNED')).changes).toEqual({ from: 'ESCALATED', to: 'RESPONDING' });
     expect((await eventOf('handler@fpt.test', inc.id, 'RETURNED')).changes).toEqual({ from: 'ESCALATED', to: 'RESPONDING' });
     // REPORTED: the SUMMARY view shows reference, status and handling organization; not how it was routed, to whom it was addressed, or its indicators.
-    expect((await eventOf('handler@fpt.test', inc.id, 'REPORTED')).changes).toEqual({ reference: inc.reference, status: 'REPORTED', handler: 'VNPT' });
-    expect((await eventOf('handler@vnpt.test', inc.id, 'REPORTED')).changes).toMatchObject({ reference: inc.reference, status: 'REPORTED', handler: 'VNPT', addressee: 'VNPT', indicators: 1 });
+    expect((await eventOf('handler@fpt.test', inc.id, 'REPORTED')).changes).toEqual({
+      reference: inc.reference,
+      status: 'REPORTED',
+      handler: 'VNPT',
+    });
+    expect((await eventOf('handler@vnpt.test', inc.id, 'REPORTED')).changes).toMatchObject({
+      reference: inc.reference,
+      status: 'REPORTED',
+      handler: 'VNPT',
+      addressee: 'VNPT',
+      indicators: 1,
+    });
   });
 });
 
@@ -233,14 +357,26 @@ describe('API keys acting', () => {
     const responder = await createKey('admin@vnnic.test', 'vnnic-ops', ['DIRECTIVE_RESPOND', 'INCIDENT_READ']);
     const reader = await createKey('admin@vnnic.test', 'vnnic-readonly', ['INCIDENT_READ']);
     const inc = await report('reporter@acme.test', { tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: 'key-acts.vn' }] });
-    const issued = await t.as<{ issueDirective: { directive: { id: string; version: number } } }>('handler@vncert.test',
+    const issued = await t.as<{ issueDirective: { directive: { id: string; version: number } } }>(
+      'handler@vncert.test',
       `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id version } } }`,
-      { i: { incidentId: inc.id, recipient: 'VNNIC', action: 'SUSPEND_DOMAIN', instructions: 'Suspend the domain', targets: [{ type: 'DOMAIN', value: 'key-acts.vn' }] } });
+      {
+        i: {
+          incidentId: inc.id,
+          recipient: 'VNNIC',
+          action: 'SUSPEND_DOMAIN',
+          instructions: 'Suspend the domain',
+          targets: [{ type: 'DOMAIN', value: 'key-acts.vn' }],
+        },
+      },
+    );
     expect(issued.errors).toBeUndefined();
     const d = issued.data!.issueDirective.directive;
     const ACK = `mutation($i: DirectiveActionInput!) { acknowledgeDirective(input: $i) { directive { status version } } }`;
     expect(codes(await t.gql(reader.secret, ACK, { i: { id: d.id, expectedVersion: d.version } }))).toEqual(['FORBIDDEN']);
-    const ack = await t.gql<{ acknowledgeDirective: { directive: { status: string } } }>(responder.secret, ACK, { i: { id: d.id, expectedVersion: d.version } });
+    const ack = await t.gql<{ acknowledgeDirective: { directive: { status: string } } }>(responder.secret, ACK, {
+      i: { id: d.id, expectedVersion: d.version },
+    });
     expect(ack.errors).toBeUndefined();
     expect(ack.data!.acknowledgeDirective.directive.status).toBe('ACKNOWLEDGED');
 
@@ -256,9 +392,15 @@ describe('API keys acting', () => {
     expect(await ackEvent(await t.token('handler@vnnic.test'))).toEqual(asKeyOwner);
     expect(await ackEvent(responder.secret)).toEqual(asKeyOwner);
     // The handling organization sees the directive and its history, but only the acting organization.
-    expect(await ackEvent(await t.token('handler@vnpt.test'))).toEqual({ type: 'DIRECTIVE_ACKNOWLEDGED', actorAccountEmail: null, actorOrganization: { code: 'VNNIC' } });
+    expect(await ackEvent(await t.token('handler@vnpt.test'))).toEqual({
+      type: 'DIRECTIVE_ACKNOWLEDGED',
+      actorAccountEmail: null,
+      actorOrganization: { code: 'VNNIC' },
+    });
     const [row] = await t.sql<{ actor_api_key_id: string | null; actor_account_id: string | null }>(
-      `select actor_api_key_id, actor_account_id from incident_event where directive_id = $1 and type = 'DIRECTIVE_ACKNOWLEDGED'`, [uuidOf(d.id)]);
+      `select actor_api_key_id, actor_account_id from incident_event where directive_id = $1 and type = 'DIRECTIVE_ACKNOWLEDGED'`,
+      [uuidOf(d.id)],
+    );
     expect(row).toEqual({ actor_api_key_id: uuidOf(responder.id), actor_account_id: null });
   });
 
@@ -284,14 +426,24 @@ describe('API keys acting', () => {
 });
 
 describe('registry feed', () => {
-  interface Case { cursor: string; removed: boolean; incidentId: string; incident: { reference: string; accessLevel: string } | null; domains: { value: string }[] }
+  interface Case {
+    cursor: string;
+    removed: boolean;
+    incidentId: string;
+    incident: { reference: string; accessLevel: string } | null;
+    domains: { value: string }[];
+  }
   const FEED = `query($a: String, $n: Int) { domainCases(first: $n, after: $a) {
     edges { node { cursor removed incidentId incident { reference accessLevel } domains { value } } } pageInfo { hasNextPage endCursor } } }`;
   /** Every feed entry after `cursor`, in order; returns the new cursor too. */
   async function drain(auth: string, cursor: string | null): Promise<{ cases: Case[]; cursor: string | null }> {
     const cases: Case[] = [];
     for (;;) {
-      const res = await t.gql<{ domainCases: { edges: { node: Case }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(auth, FEED, { a: cursor, n: 50 });
+      const res = await t.gql<{ domainCases: { edges: { node: Case }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+        auth,
+        FEED,
+        { a: cursor, n: 50 },
+      );
       expect(res.errors).toBeUndefined();
       for (const { node } of res.data!.domainCases.edges) {
         cases.push(node);
@@ -321,7 +473,11 @@ describe('registry feed', () => {
     ]);
 
     for (const inc of [red, amber]) {
-      await move('handler@vncert.test', 'unshareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: await version(inc.id), organization: 'VNNIC' });
+      await move('handler@vncert.test', 'unshareIncident', 'ShareIncidentInput', {
+        id: inc.id,
+        expectedVersion: await version(inc.id),
+        organization: 'VNNIC',
+      });
     }
     step = await drain(token, cursor);
     cursor = step.cursor;
@@ -332,8 +488,14 @@ describe('registry feed', () => {
     expect((await t.gql<{ incident: unknown }>(token, `query($id: ID!) { incident(id: $id) { id } }`, { id: red.id })).data!.incident).toBeNull();
 
     // Exactly once: later changes of the removed case bring no second tombstone (nor the case back).
-    await move('handler@vnpt.test', 'updateIncident', 'UpdateIncidentInput', { id: red.id, expectedVersion: await version(red.id), title: 'Renamed after unsharing' });
-    await t.as('handler@vnpt.test', `mutation($i: AddIndicatorsInput!) { addIndicators(input: $i) { incident { id } } }`, { i: { incidentId: red.id, indicators: [{ type: 'DOMAIN', value: 'another.unshared-case.vn' }] } });
+    await move('handler@vnpt.test', 'updateIncident', 'UpdateIncidentInput', {
+      id: red.id,
+      expectedVersion: await version(red.id),
+      title: 'Renamed after unsharing',
+    });
+    await t.as('handler@vnpt.test', `mutation($i: AddIndicatorsInput!) { addIndicators(input: $i) { incident { id } } }`, {
+      i: { incidentId: red.id, indicators: [{ type: 'DOMAIN', value: 'another.unshared-case.vn' }] },
+    });
     step = await drain(token, cursor);
     expect(step.cases.filter((c) => c.incidentId === red.id)).toEqual([]);
     // A client starting from scratch finds it once, as a tombstone.
@@ -348,16 +510,31 @@ describe('sharing and referring', () => {
   const failure = (res: GqlResult) => res.errors?.map((e) => ({ code: e.extensions?.code, field: e.extensions?.field }));
 
   it('§3 who may act: sharing with or referring to an inactive organization is BAD_USER_INPUT on input.organization, judged before NOT_FOUND and CONFLICT; nothing changes', async () => {
-    for (const [code, kind] of [['RETIRED-ISP', 'ISP'], ['MPS-RETIRED', 'LAW_ENFORCEMENT']]) {
+    for (const [code, kind] of [
+      ['RETIRED-ISP', 'ISP'],
+      ['MPS-RETIRED', 'LAW_ENFORCEMENT'],
+    ]) {
       const created = await t.as(ORG_ADMIN, ORG, { i: { code, name: `${code} (closed)`, kind } });
       expect(created.errors).toBeUndefined();
       const off = await t.as<{ updateOrganization: { organization: { active: boolean } } }>(ORG_ADMIN, UPDATE, { i: { code, active: false } });
       expect(off.data!.updateOrganization.organization.active).toBe(false);
     }
     const inc = await report('reporter@acme.test', { tlp: 'AMBER' });
-    const shareTo = (input: Record<string, unknown>) => mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'RETIRED-ISP', ...input });
+    const shareTo = (input: Record<string, unknown>) =>
+      mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', {
+        id: inc.id,
+        expectedVersion: inc.version,
+        organization: 'RETIRED-ISP',
+        ...input,
+      });
     const referTo = (input: Record<string, unknown>) =>
-      mutate('handler@vncert.test', 'referIncident', 'ReferIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'MPS-RETIRED', reason: 'Fraud', ...input });
+      mutate('handler@vncert.test', 'referIncident', 'ReferIncidentInput', {
+        id: inc.id,
+        expectedVersion: inc.version,
+        organization: 'MPS-RETIRED',
+        reason: 'Fraud',
+        ...input,
+      });
     const refused = [{ code: 'BAD_USER_INPUT', field: 'input.organization' }];
     expect(failure(await shareTo({}))).toEqual(refused);
     expect(failure(await referTo({}))).toEqual(refused);
@@ -367,14 +544,26 @@ describe('sharing and referring', () => {
     expect(failure(await referTo({ id: missing }))).toEqual(refused);
     expect(failure(await shareTo({ expectedVersion: inc.version + 7 }))).toEqual(refused);
     // Nothing changed.
-    const after = await t.as<{ incident: { version: number; participants: { code: string }[] } }>('handler@vncert.test',
-      `query($id: ID!) { incident(id: $id) { version participants { code } } }`, { id: inc.id });
+    const after = await t.as<{ incident: { version: number; participants: { code: string }[] } }>(
+      'handler@vncert.test',
+      `query($id: ID!) { incident(id: $id) { version participants { code } } }`,
+      { id: inc.id },
+    );
     expect(after.data!.incident.version).toBe(inc.version);
     expect(after.data!.incident.participants.map((p) => p.code).sort()).toEqual(['ACME', 'VNPT']);
     // Reactivated, the same organizations may be shared with and referred to.
     for (const code of ['RETIRED-ISP', 'MPS-RETIRED']) expect((await t.as(ORG_ADMIN, UPDATE, { i: { code, active: true } })).errors).toBeUndefined();
-    const shared = await move('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'RETIRED-ISP' });
-    await move('handler@vncert.test', 'referIncident', 'ReferIncidentInput', { id: inc.id, expectedVersion: shared.version, organization: 'MPS-RETIRED', reason: 'Fraud' });
+    const shared = await move('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', {
+      id: inc.id,
+      expectedVersion: inc.version,
+      organization: 'RETIRED-ISP',
+    });
+    await move('handler@vncert.test', 'referIncident', 'ReferIncidentInput', {
+      id: inc.id,
+      expectedVersion: shared.version,
+      organization: 'MPS-RETIRED',
+      reason: 'Fraud',
+    });
   });
 });
 
@@ -386,7 +575,9 @@ describe('sharing and referring', () => {
  */
 describe('security review: identities in events, participants in payloads, the reporter’s own indicators', () => {
   const actorsOf = async (email: string, id: string) =>
-    (await timeline(email, id)).filter((e) => e.type === 'REPORTED' || e.type === 'NOTE_ADDED').map((e) => `${e.type}:${e.actorOrganization?.code ?? '-'}`);
+    (await timeline(email, id))
+      .filter((e) => e.type === 'REPORTED' || e.type === 'NOTE_ADDED')
+      .map((e) => `${e.type}:${e.actorOrganization?.code ?? '-'}`);
   const addNote = (email: string, incidentId: string, visibility: string, body: string) =>
     t.as(email, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, { i: { incidentId, visibility, body } });
 
@@ -411,25 +602,53 @@ describe('security review: identities in events, participants in payloads, the r
     const shared = async (email: string) => (await timeline(email, inc.id)).filter((e) => e.type === 'SHARED').map((e) => e.changes);
     expect(await shared('analyst@mic.test')).toEqual([{ organization: 'MIC', participation: 'SHARED' }, { participation: 'SHARED' }]);
     expect(await shared('handler@fpt.test')).toEqual([{ participation: 'SHARED' }, { organization: 'FPT', participation: 'SHARED' }]);
-    expect(await shared('handler@vnpt.test')).toEqual([{ organization: 'MIC', participation: 'SHARED' }, { organization: 'FPT', participation: 'SHARED' }]);
-    expect(await shared('handler@vncert.test')).toEqual([{ organization: 'MIC', participation: 'SHARED' }, { organization: 'FPT', participation: 'SHARED' }]);
+    expect(await shared('handler@vnpt.test')).toEqual([
+      { organization: 'MIC', participation: 'SHARED' },
+      { organization: 'FPT', participation: 'SHARED' },
+    ]);
+    expect(await shared('handler@vncert.test')).toEqual([
+      { organization: 'MIC', participation: 'SHARED' },
+      { organization: 'FPT', participation: 'SHARED' },
+    ]);
     // Unsharing: the same rule, and no raw uuid of the organization anywhere in the coordinator's timeline.
-    await move('handler@vncert.test', 'unshareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: await version(inc.id), organization: 'FPT' });
+    await move('handler@vncert.test', 'unshareIncident', 'ShareIncidentInput', {
+      id: inc.id,
+      expectedVersion: await version(inc.id),
+      organization: 'FPT',
+    });
     expect((await eventOf('analyst@mic.test', inc.id, 'UNSHARED')).changes).toEqual({ participation: 'SHARED' });
     const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
     for (const e of await timeline('handler@vncert.test', inc.id)) expect(JSON.stringify(e.changes)).not.toMatch(uuid);
   });
 
   it('leak 6: the REPORTER view shows the indicators of its report, not a directive’s targets added later by the coordinator; FULL viewers see all', async () => {
-    const inc = await report('reporter@acme.test', { tlp: 'AMBER', title: 'Phishing with one domain', indicators: [{ type: 'DOMAIN', value: 'reported-phish.vn' }] });
+    const inc = await report('reporter@acme.test', {
+      tlp: 'AMBER',
+      title: 'Phishing with one domain',
+      indicators: [{ type: 'DOMAIN', value: 'reported-phish.vn' }],
+    });
     const issued = await t.as('handler@vncert.test', `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }`, {
-      i: { incidentId: inc.id, recipient: 'VNNIC', action: 'SUSPEND_DOMAIN', instructions: 'Suspend both', targets: [{ type: 'DOMAIN', value: 'reported-phish.vn' }, { type: 'DOMAIN', value: 'found-later.vn' }, { type: 'IPV4', value: '203.0.113.77' }] },
+      i: {
+        incidentId: inc.id,
+        recipient: 'VNNIC',
+        action: 'SUSPEND_DOMAIN',
+        instructions: 'Suspend both',
+        targets: [
+          { type: 'DOMAIN', value: 'reported-phish.vn' },
+          { type: 'DOMAIN', value: 'found-later.vn' },
+          { type: 'IPV4', value: '203.0.113.77' },
+        ],
+      },
     });
     expect(issued.errors).toBeUndefined();
     const Q = `query($id: ID!) { incident(id: $id) { accessLevel indicators { type value } domains { name } } }`;
     type R = { incident: { accessLevel: string; indicators: { type: string; value: string }[]; domains: { name: string }[] } };
     const acme = (await t.as<R>('reporter@acme.test', Q, { id: inc.id })).data!.incident;
-    expect(acme).toEqual({ accessLevel: 'REPORTER', indicators: [{ type: 'DOMAIN', value: 'reported-phish.vn' }], domains: [{ name: 'reported-phish.vn' }] });
+    expect(acme).toEqual({
+      accessLevel: 'REPORTER',
+      indicators: [{ type: 'DOMAIN', value: 'reported-phish.vn' }],
+      domains: [{ name: 'reported-phish.vn' }],
+    });
     const vnpt = (await t.as<R>('handler@vnpt.test', Q, { id: inc.id })).data!.incident;
     expect(vnpt.accessLevel).toBe('FULL');
     expect(vnpt.indicators.map((i) => i.value).sort()).toEqual(['203.0.113.77', 'found-later.vn', 'reported-phish.vn']);

@@ -19,14 +19,28 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 
-const live = <P = Record<string, unknown>>(auth: string, query: string, variables: Record<string, unknown> = {}): Live<P> => subscribePayloads<P>(t.url, auth, query, variables);
+const live = <P = Record<string, unknown>>(auth: string, query: string, variables: Record<string, unknown> = {}): Live<P> =>
+  subscribePayloads<P>(t.url, auth, query, variables);
 
-interface Inc { id: string; reference: string; version: number }
+interface Inc {
+  id: string;
+  reference: string;
+  version: number;
+}
 function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
-  return reportIncident(t, email, {
-    title: 'Live rule case', description: 'seen by the reporter', detectedAt: new Date(Date.now() - 60_000).toISOString(),
-    reporterContact: { name: 'Reporter', email: 'contact@acme.test' }, reportTo: 'VNPT', ...over,
-  }, 'id reference version');
+  return reportIncident(
+    t,
+    email,
+    {
+      title: 'Live rule case',
+      description: 'seen by the reporter',
+      detectedAt: new Date(Date.now() - 60_000).toISOString(),
+      reporterContact: { name: 'Reporter', email: 'contact@acme.test' },
+      reportTo: 'VNPT',
+      ...over,
+    },
+    'id reference version',
+  );
 }
 async function ok<T = Record<string, unknown>>(email: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const res = await t.as<T>(email, query, variables);
@@ -34,14 +48,21 @@ async function ok<T = Record<string, unknown>>(email: string, query: string, var
   return res.data!;
 }
 async function issue(incidentId: string, recipient: string): Promise<{ id: string; version: number }> {
-  const data = await ok<{ issueDirective: { directive: { id: string; version: number } } }>('handler@vncert.test',
+  const data = await ok<{ issueDirective: { directive: { id: string; version: number } } }>(
+    'handler@vncert.test',
     `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id version } } }`,
-    { i: { incidentId, recipient, action: 'PROVIDE_INFORMATION', instructions: `Report what ${recipient} sees` } });
+    { i: { incidentId, recipient, action: 'PROVIDE_INFORMATION', instructions: `Report what ${recipient} sees` } },
+  );
   return data.issueDirective.directive;
 }
 
 describe('directiveEvents', () => {
-  type DirectivePayload = { type: string; cursor: string; directive: { id: string; recipient: { code: string } } | null; event: { type: string; incidentId: string } };
+  type DirectivePayload = {
+    type: string;
+    cursor: string;
+    directive: { id: string; recipient: { code: string } } | null;
+    event: { type: string; incidentId: string };
+  };
   const DIRECTIVE_EVENTS = `subscription { directiveEvents { type cursor directive { id recipient { code } } event { type incidentId } } }`;
 
   it('§3 subscriptions: directiveEvents streams the directives addressed to the viewer’s organization only, and every directive to the coordinator', async () => {
@@ -57,7 +78,9 @@ describe('directiveEvents', () => {
     const inc = await report('reporter@acme.test', { tlp: 'AMBER' });
     const toVnnic = await issue(inc.id, 'VNNIC');
     const toViettel = await issue(inc.id, 'VIETTEL');
-    await ok('handler@vnnic.test', `mutation($i: DirectiveActionInput!) { acknowledgeDirective(input: $i) { directive { status } } }`, { i: { id: toVnnic.id, expectedVersion: toVnnic.version } });
+    await ok('handler@vnnic.test', `mutation($i: DirectiveActionInput!) { acknowledgeDirective(input: $i) { directive { status } } }`, {
+      i: { id: toVnnic.id, expectedVersion: toVnnic.version },
+    });
     // Markers, last: one directive to VNPT and one to FPT on another incident (handled by HANOI-DIC).
     const other = await report('reporter@acme.test', { tlp: 'AMBER', reportTo: 'HANOI-DIC' });
     const toVnpt = await issue(other.id, 'VNPT');
@@ -77,12 +100,18 @@ describe('directiveEvents', () => {
       ['DIRECTIVE_ISSUED', toVnpt.id, 'VNPT'],
       ['DIRECTIVE_ISSUED', toFpt.id, 'FPT'],
     ]);
-    expect(seen(subscribers.VNNIC.payloads)).toEqual([['DIRECTIVE_ISSUED', toVnnic.id, 'VNNIC'], ['DIRECTIVE_ACKNOWLEDGED', toVnnic.id, 'VNNIC']]);
+    expect(seen(subscribers.VNNIC.payloads)).toEqual([
+      ['DIRECTIVE_ISSUED', toVnnic.id, 'VNNIC'],
+      ['DIRECTIVE_ACKNOWLEDGED', toVnnic.id, 'VNNIC'],
+    ]);
     expect(seen(subscribers.VIETTEL.payloads)).toEqual([['DIRECTIVE_ISSUED', toViettel.id, 'VIETTEL']]);
     expect(seen(subscribers.VNPT.payloads)).toEqual([['DIRECTIVE_ISSUED', toVnpt.id, 'VNPT']]);
     expect(seen(subscribers.FPT.payloads)).toEqual([['DIRECTIVE_ISSUED', toFpt.id, 'FPT']]);
     // Each payload is its timeline event, of the directive's incident.
-    expect(subscribers.VNNIC.payloads.map((x) => [x.event.type, x.event.incidentId])).toEqual([['DIRECTIVE_ISSUED', inc.id], ['DIRECTIVE_ACKNOWLEDGED', inc.id]]);
+    expect(subscribers.VNNIC.payloads.map((x) => [x.event.type, x.event.incidentId])).toEqual([
+      ['DIRECTIVE_ISSUED', inc.id],
+      ['DIRECTIVE_ACKNOWLEDGED', inc.id],
+    ]);
     await Promise.all(Object.values(subscribers).map((s) => s.dispose()));
   });
 });
@@ -97,8 +126,18 @@ describe('incidentEvents', () => {
   const EVENT = `cursor type incidentId changes actorAccountEmail actorOrganization { code } incident { ${FIELDS} }`;
   const WILDCARD = `subscription { incidentEvents { ${EVENT} } }`;
   const BY_ID = `subscription($id: ID!) { incidentEvents(incidentId: $id) { ${EVENT} } }`;
-  type Ev = { cursor: string; type: string; incidentId: string; changes: Record<string, unknown>; actorAccountEmail: string | null; actorOrganization: { code: string } | null;
-    incident: Record<string, unknown> & { accessLevel: string; timeline: { edges: { node: { cursor: string; type: string; changes: Record<string, unknown>; actorAccountEmail: string | null } }[] } } };
+  type Ev = {
+    cursor: string;
+    type: string;
+    incidentId: string;
+    changes: Record<string, unknown>;
+    actorAccountEmail: string | null;
+    actorOrganization: { code: string } | null;
+    incident: Record<string, unknown> & {
+      accessLevel: string;
+      timeline: { edges: { node: { cursor: string; type: string; changes: Record<string, unknown>; actorAccountEmail: string | null } }[] };
+    };
+  };
 
   it('§3 subscriptions: the wildcard incidentEvents leaves out incidents the viewer sees in SUMMARY only; a SUMMARY incident can be followed by its id', async () => {
     const fptAll = live<Ev>(await t.token('handler@fpt.test'), WILDCARD);
@@ -106,17 +145,30 @@ describe('incidentEvents', () => {
     const green = await report('reporter@acme.test', { tlp: 'GREEN' });
     const fptOne = live<Ev>(await t.token('handler@fpt.test'), BY_ID, { id: green.id });
     await sleep(500);
-    const triaged = await ok<{ triageIncident: { incident: Inc } }>('handler@vnpt.test',
+    const triaged = await ok<{ triageIncident: { incident: Inc } }>(
+      'handler@vnpt.test',
       `mutation($i: TriageIncidentInput!) { triageIncident(input: $i) { incident { id version } } }`,
-      { i: { id: green.id, expectedVersion: green.version, severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' } });
-    await ok('handler@vnpt.test', `mutation($i: IncidentActionInput!) { startResponse(input: $i) { incident { id } } }`, { i: { id: green.id, expectedVersion: triaged.triageIncident.incident.version } });
+      { i: { id: green.id, expectedVersion: green.version, severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' } },
+    );
+    await ok('handler@vnpt.test', `mutation($i: IncidentActionInput!) { startResponse(input: $i) { incident { id } } }`, {
+      i: { id: green.id, expectedVersion: triaged.triageIncident.incident.version },
+    });
     // A marker FPT handles (FULL): it comes after everything about the GREEN incident.
     const marker = await report('reporter@acme.test', { tlp: 'AMBER', reportTo: 'FPT' });
     await fptAll.waitFor((p) => p.some((x) => x.incidentId === marker.id));
     await fptOne.waitFor((p) => p.some((x) => x.type === 'RESPONSE_STARTED'));
-    expect((await t.as<{ incident: { accessLevel: string } }>('handler@fpt.test', `query($id: ID!) { incident(id: $id) { accessLevel } }`, { id: green.id })).data!.incident.accessLevel).toBe('SUMMARY');
+    expect(
+      (
+        await t.as<{ incident: { accessLevel: string } }>('handler@fpt.test', `query($id: ID!) { incident(id: $id) { accessLevel } }`, {
+          id: green.id,
+        })
+      ).data!.incident.accessLevel,
+    ).toBe('SUMMARY');
     expect(fptAll.payloads.map((x) => [x.type, x.incidentId])).toEqual([['REPORTED', marker.id]]);
-    expect(fptOne.payloads.map((x) => [x.type, x.incidentId, x.incident.accessLevel])).toEqual([['TRIAGED', green.id, 'SUMMARY'], ['RESPONSE_STARTED', green.id, 'SUMMARY']]);
+    expect(fptOne.payloads.map((x) => [x.type, x.incidentId, x.incident.accessLevel])).toEqual([
+      ['TRIAGED', green.id, 'SUMMARY'],
+      ['RESPONSE_STARTED', green.id, 'SUMMARY'],
+    ]);
     expect(fptAll.payloads[0].incident.accessLevel).toBe('FULL');
     await Promise.all([fptAll.dispose(), fptOne.dispose()]);
   });
@@ -126,32 +178,48 @@ describe('incidentEvents', () => {
     const subs = new Map<string, Live<Ev>>();
     for (const v of viewers) subs.set(v, live<Ev>(await t.token(v), WILDCARD));
     await sleep(500);
-    const inc = await report('reporter@acme.test', { tlp: 'GREEN', indicators: [{ type: 'DOMAIN', value: 'same-view.vn' }, { type: 'IPV4', value: '198.51.100.7' }] });
+    const inc = await report('reporter@acme.test', {
+      tlp: 'GREEN',
+      indicators: [
+        { type: 'DOMAIN', value: 'same-view.vn' },
+        { type: 'IPV4', value: '198.51.100.7' },
+      ],
+    });
     subs.set('handler@fpt.test', live<Ev>(await t.token('handler@fpt.test'), BY_ID, { id: inc.id }));
     await sleep(500);
-    const triaged = await ok<{ triageIncident: { incident: Inc } }>('handler@vnpt.test',
+    const triaged = await ok<{ triageIncident: { incident: Inc } }>(
+      'handler@vnpt.test',
       `mutation($i: TriageIncidentInput!) { triageIncident(input: $i) { incident { id version } } }`,
-      { i: { id: inc.id, expectedVersion: inc.version, severity: 'HIGH', rsitClass: 'fraud', rsitType: 'phishing' } });
+      { i: { id: inc.id, expectedVersion: inc.version, severity: 'HIGH', rsitClass: 'fraud', rsitType: 'phishing' } },
+    );
     const note = (email: string, visibility: string, body: string) =>
       ok(email, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, { i: { incidentId: inc.id, body, visibility } });
     await note('handler@vnpt.test', 'INTERNAL', 'VNPT only');
     await note('handler@vnpt.test', 'WITH_REPORTER', 'We are on it');
     await note('handler@vncert.test', 'PARTICIPANTS', 'VNCERT watching');
-    const escalated = await ok<{ escalateIncident: { incident: Inc } }>('handler@vnpt.test',
+    const escalated = await ok<{ escalateIncident: { incident: Inc } }>(
+      'handler@vnpt.test',
       `mutation($i: EscalateIncidentInput!) { escalateIncident(input: $i) { incident { id version } } }`,
-      { i: { id: inc.id, expectedVersion: triaged.triageIncident.incident.version, reason: 'Bigger than us' } });
+      { i: { id: inc.id, expectedVersion: triaged.triageIncident.incident.version, reason: 'Bigger than us' } },
+    );
     // The last change is a status change, which every one of these views receives.
-    await ok('handler@vncert.test', `mutation($i: IncidentActionInput!) { coordinateIncident(input: $i) { incident { id } } }`,
-      { i: { id: inc.id, expectedVersion: escalated.escalateIncident.incident.version } });
+    await ok('handler@vncert.test', `mutation($i: IncidentActionInput!) { coordinateIncident(input: $i) { incident { id } } }`, {
+      i: { id: inc.id, expectedVersion: escalated.escalateIncident.incident.version },
+    });
 
     const expectedTypes: Record<string, { view: string; types: string[] }> = {
-      'handler@vnpt.test': { view: 'FULL', types: ['REPORTED', 'TRIAGED', 'NOTE_ADDED', 'NOTE_ADDED', 'NOTE_ADDED', 'ESCALATED', 'COORDINATION_STARTED'] },
+      'handler@vnpt.test': {
+        view: 'FULL',
+        types: ['REPORTED', 'TRIAGED', 'NOTE_ADDED', 'NOTE_ADDED', 'NOTE_ADDED', 'ESCALATED', 'COORDINATION_STARTED'],
+      },
       'handler@vncert.test': { view: 'FULL', types: ['REPORTED', 'TRIAGED', 'NOTE_ADDED', 'NOTE_ADDED', 'ESCALATED', 'COORDINATION_STARTED'] },
       'reporter@acme.test': { view: 'REPORTER', types: ['REPORTED', 'TRIAGED', 'NOTE_ADDED', 'ESCALATED', 'COORDINATION_STARTED'] },
       'handler@fpt.test': { view: 'SUMMARY', types: ['TRIAGED', 'ESCALATED', 'COORDINATION_STARTED'] },
     };
     for (const [email, sub] of subs) {
-      const got = (await sub.waitFor((p) => p.some((x) => x.incidentId === inc.id && x.type === 'COORDINATION_STARTED'))).filter((x) => x.incidentId === inc.id);
+      const got = (await sub.waitFor((p) => p.some((x) => x.incidentId === inc.id && x.type === 'COORDINATION_STARTED'))).filter(
+        (x) => x.incidentId === inc.id,
+      );
       expect([email, got.map((x) => x.type)]).toEqual([email, expectedTypes[email].types]);
       // The same viewer asks for the same fields over HTTP now (the last event was delivered after the last change).
       const res = await t.as<{ incident: Ev['incident'] }>(email, `query($id: ID!) { incident(id: $id) { ${FIELDS} } }`, { id: inc.id });
@@ -163,7 +231,11 @@ describe('incidentEvents', () => {
       const byCursor = new Map(queried.timeline.edges.map((e) => [e.node.cursor, e.node]));
       for (const x of got) {
         const entry = byCursor.get(x.cursor);
-        expect([email, x.type, { type: x.type, changes: x.changes, actorAccountEmail: x.actorAccountEmail }]).toEqual([email, x.type, entry && { type: entry.type, changes: entry.changes, actorAccountEmail: entry.actorAccountEmail }]);
+        expect([email, x.type, { type: x.type, changes: x.changes, actorAccountEmail: x.actorAccountEmail }]).toEqual([
+          email,
+          x.type,
+          entry && { type: entry.type, changes: entry.changes, actorAccountEmail: entry.actorAccountEmail },
+        ]);
       }
     }
     // Spot checks written from §3 (not derived from the server): what each view shows of this incident.
@@ -171,14 +243,38 @@ describe('incidentEvents', () => {
       const p = subs.get(email)!.payloads.filter((x) => x.incidentId === inc.id);
       return p[p.length - 1].incident;
     };
-    expect(last('handler@fpt.test')).toMatchObject({ accessLevel: 'SUMMARY', description: null, reporterContact: null, reportingOrganization: null, indicators: [], escalationReason: null, notes: { edges: [] } });
-    expect(last('reporter@acme.test')).toMatchObject({
-      accessLevel: 'REPORTER', description: 'seen by the reporter', reporterContact: { name: 'Reporter', email: 'contact@acme.test' }, severity: null, escalationReason: null,
-      indicators: [{ type: 'DOMAIN', value: 'same-view.vn' }, { type: 'IPV4', value: '198.51.100.7' }], notes: { edges: [{ node: { body: 'We are on it', authorEmail: null } }] },
+    expect(last('handler@fpt.test')).toMatchObject({
+      accessLevel: 'SUMMARY',
+      description: null,
+      reporterContact: null,
+      reportingOrganization: null,
+      indicators: [],
+      escalationReason: null,
+      notes: { edges: [] },
     });
-    expect(last('handler@vnpt.test')).toMatchObject({ accessLevel: 'FULL', severity: 'HIGH', escalationReason: 'Bigger than us', reporterContact: { name: 'Reporter', email: 'contact@acme.test' } });
+    expect(last('reporter@acme.test')).toMatchObject({
+      accessLevel: 'REPORTER',
+      description: 'seen by the reporter',
+      reporterContact: { name: 'Reporter', email: 'contact@acme.test' },
+      severity: null,
+      escalationReason: null,
+      indicators: [
+        { type: 'DOMAIN', value: 'same-view.vn' },
+        { type: 'IPV4', value: '198.51.100.7' },
+      ],
+      notes: { edges: [{ node: { body: 'We are on it', authorEmail: null } }] },
+    });
+    expect(last('handler@vnpt.test')).toMatchObject({
+      accessLevel: 'FULL',
+      severity: 'HIGH',
+      escalationReason: 'Bigger than us',
+      reporterContact: { name: 'Reporter', email: 'contact@acme.test' },
+    });
     const escalation = (email: string) => subs.get(email)!.payloads.find((x) => x.incidentId === inc.id && x.type === 'ESCALATED')!;
-    expect(escalation('handler@vnpt.test')).toMatchObject({ changes: { from: 'TRIAGED', to: 'ESCALATED', reason: 'Bigger than us' }, actorAccountEmail: 'handler@vnpt.test' });
+    expect(escalation('handler@vnpt.test')).toMatchObject({
+      changes: { from: 'TRIAGED', to: 'ESCALATED', reason: 'Bigger than us' },
+      actorAccountEmail: 'handler@vnpt.test',
+    });
     expect(escalation('reporter@acme.test')).toMatchObject({ changes: { from: 'TRIAGED', to: 'ESCALATED' }, actorAccountEmail: null });
     expect(escalation('handler@fpt.test')).toMatchObject({ changes: { from: 'TRIAGED', to: 'ESCALATED' }, actorAccountEmail: null });
     await Promise.all([...subs.values()].map((s) => s.dispose()));
@@ -187,15 +283,20 @@ describe('incidentEvents', () => {
   it('security review leaks 1 and 2 on the stream: a shared organization gets no person as actor and no other shared organization in SHARED payloads', async () => {
     const inc = await report('reporter@person-0001.test', { tlp: 'AMBER', title: 'A person’s report, live' });
     const share = async (organization: string) => {
-      const v = (await ok<{ incident: { version: number } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: inc.id })).incident.version;
-      await ok('handler@vncert.test', `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { id } } }`, { i: { id: inc.id, expectedVersion: v, organization } });
+      const v = (
+        await ok<{ incident: { version: number } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: inc.id })
+      ).incident.version;
+      await ok('handler@vncert.test', `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { id } } }`, {
+        i: { id: inc.id, expectedVersion: v, organization },
+      });
     };
     await share('MIC');
     const mic = live<Ev>(await t.token('analyst@mic.test'), BY_ID, { id: inc.id });
     const vnpt = live<Ev>(await t.token('handler@vnpt.test'), BY_ID, { id: inc.id });
     await sleep(500);
-    await ok('reporter@person-0001.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`,
-      { i: { incidentId: inc.id, visibility: 'WITH_REPORTER', body: 'One more detail' } });
+    await ok('reporter@person-0001.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, {
+      i: { incidentId: inc.id, visibility: 'WITH_REPORTER', body: 'One more detail' },
+    });
     await share('FPT');
     await mic.waitFor((p) => p.some((x) => x.type === 'SHARED'));
     await vnpt.waitFor((p) => p.some((x) => x.type === 'SHARED'));
@@ -220,13 +321,18 @@ describe('denied attempts', () => {
     const inc = await report('reporter@acme.test', { tlp: 'AMBER' });
     const token = await t.token('analyst@vnpt.test');
     const before = denials().length;
-    const res = await t.gql(token, `mutation($i: TriageIncidentInput!) { triageIncident(input: $i) { incident { id } } }`,
-      { i: { id: inc.id, expectedVersion: inc.version, severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' } });
+    const res = await t.gql(token, `mutation($i: TriageIncidentInput!) { triageIncident(input: $i) { incident { id } } }`, {
+      i: { id: inc.id, expectedVersion: inc.version, severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' },
+    });
     expect(codes(res)).toEqual(['FORBIDDEN']);
     const lines = denials().slice(before);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
-      code: 'FORBIDDEN', principal: `ACCOUNT:${await accountId('analyst@vnpt.test')}`, organization: 'VNPT', operation: 'Mutation.triageIncident', target: inc.id,
+      code: 'FORBIDDEN',
+      principal: `ACCOUNT:${await accountId('analyst@vnpt.test')}`,
+      organization: 'VNPT',
+      operation: 'Mutation.triageIncident',
+      target: inc.id,
     });
     expect(JSON.stringify(t.logs())).not.toContain(token);
   });
@@ -238,16 +344,31 @@ describe('denied attempts', () => {
     const invisible = live(token, `subscription($id: ID!) { incidentEvents(incidentId: $id) { cursor } }`, { id: amber.id });
     await invisible.waitFor(() => invisible.errors.length > 0);
     expect(JSON.stringify(invisible.errors)).toContain('NOT_FOUND');
-    const key = await ok<{ createApiKey: { secret: string; apiKey: { id: string } } }>('admin@vnnic.test',
-      `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }`, { i: { name: 'feed only', capabilities: ['DOMAIN_FEED_READ'] } });
+    const key = await ok<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+      'admin@vnnic.test',
+      `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }`,
+      { i: { name: 'feed only', capabilities: ['DOMAIN_FEED_READ'] } },
+    );
     const feedOnly = live(key.createApiKey.secret, `subscription { directiveEvents { cursor } }`);
     await feedOnly.waitFor(() => feedOnly.errors.length > 0);
     expect(JSON.stringify(feedOnly.errors)).toContain('FORBIDDEN');
     await sleep(100);
     const lines = denials().slice(before);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ code: 'NOT_FOUND', principal: `ACCOUNT:${await accountId('handler@fpt.test')}`, organization: 'FPT', operation: 'Subscription.incidentEvents', target: amber.id });
-    expect(lines[1]).toMatchObject({ code: 'FORBIDDEN', principal: `API_KEY:${uuidOf(key.createApiKey.apiKey.id)}`, organization: 'VNNIC', operation: 'Subscription.directiveEvents', target: null });
+    expect(lines[0]).toMatchObject({
+      code: 'NOT_FOUND',
+      principal: `ACCOUNT:${await accountId('handler@fpt.test')}`,
+      organization: 'FPT',
+      operation: 'Subscription.incidentEvents',
+      target: amber.id,
+    });
+    expect(lines[1]).toMatchObject({
+      code: 'FORBIDDEN',
+      principal: `API_KEY:${uuidOf(key.createApiKey.apiKey.id)}`,
+      organization: 'VNNIC',
+      operation: 'Subscription.directiveEvents',
+      target: null,
+    });
     const all = JSON.stringify(t.logs());
     expect(all).not.toContain(token);
     expect(all).not.toContain(key.createApiKey.secret);

@@ -12,13 +12,19 @@ import { runMutationCheck } from '../../matrix/mutation-check';
  */
 if (process.env.MUTATION_CHECK === '1') {
   const budgetMin = Number(process.env.MUTATION_CHECK_BUDGET_MIN ?? 19);
-  test('mutation check: every flip of the rulebook tables makes a matrix case fail, except the listed equivalent ones', async () => {
-    const report = await runMutationCheck(budgetMin * 60_000);
-    console.log(report.text);
-    expect({ unexplainedSurvivors: report.unexplainedSurvivors, staleEquivalences: report.staleEquivalences, notRun: report.notRun })
-      .toEqual({ unexplainedSurvivors: [], staleEquivalences: [], notRun: [] });
-  }, (budgetMin + 20) * 60_000); // flips stop at the budget; the baseline and re-runs of survivors come on top
-
+  test(
+    'mutation check: every flip of the rulebook tables makes a matrix case fail, except the listed equivalent ones',
+    async () => {
+      const report = await runMutationCheck(budgetMin * 60_000);
+      console.log(report.text);
+      expect({ unexplainedSurvivors: report.unexplainedSurvivors, staleEquivalences: report.staleEquivalences, notRun: report.notRun }).toEqual({
+        unexplainedSurvivors: [],
+        staleEquivalences: [],
+        notRun: [],
+      });
+    },
+    (budgetMin + 20) * 60_000,
+  ); // flips stop at the budget; the baseline and re-runs of survivors come on top
 } else {
   describe('authorization matrix', () => {
     let hub: TestHub;

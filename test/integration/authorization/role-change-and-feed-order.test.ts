@@ -41,7 +41,10 @@ function connection(token: string) {
     });
   const stream = <T>(query: string) => {
     const payloads: T[] = [];
-    client.subscribe<Record<string, T>>({ query }, { next: (v) => v.data && payloads.push(Object.values(v.data)[0]), error: () => undefined, complete: () => undefined });
+    client.subscribe<Record<string, T>>(
+      { query },
+      { next: (v) => v.data && payloads.push(Object.values(v.data)[0]), error: () => undefined, complete: () => undefined },
+    );
     return payloads;
   };
   return { once, stream, closedCode: () => closedCode, dispose: () => Promise.resolve(client.dispose()).catch(() => undefined) };
@@ -49,13 +52,18 @@ function connection(token: string) {
 
 test('§2: a changed role takes effect on open subscriptions', async () => {
   // A fresh VNPT HANDLER, so the demo accounts other tests rely on keep their roles.
-  const created = await t.as<{ createAccount: { account: { id: string } } }>('admin@vnpt.test',
-    `mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }`, { i: { email: 'live.role@vnpt.test', displayName: 'Live role', role: 'HANDLER' } });
+  const created = await t.as<{ createAccount: { account: { id: string } } }>(
+    'admin@vnpt.test',
+    `mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }`,
+    { i: { email: 'live.role@vnpt.test', displayName: 'Live role', role: 'HANDLER' } },
+  );
   expect(created.errors).toBeUndefined();
   const ws = connection(await t.token('live.role@vnpt.test'));
   type Perms = Record<'triage' | 'reject' | 'escalate' | 'addIndicators' | 'withdraw' | 'coordinate', boolean>;
   type Ev = { type: string; incidentId: string; incident: { viewerCan: Perms } | null };
-  const events = ws.stream<Ev>(`subscription { incidentEvents { type incidentId incident { viewerCan { triage reject escalate addIndicators withdraw coordinate } } } }`);
+  const events = ws.stream<Ev>(
+    `subscription { incidentEvents { type incidentId incident { viewerCan { triage reject escalate addIndicators withdraw coordinate } } } }`,
+  );
   const VIEWER = `{ viewer { role { memberRole } capabilities } }`;
   type V = { viewer: { role: { memberRole: string }; capabilities: string[] } };
   expect((await ws.once<V>(VIEWER)).data!.viewer.role.memberRole).toBe('HANDLER');
@@ -63,17 +71,30 @@ test('§2: a changed role takes effect on open subscriptions', async () => {
 
   // As a HANDLER it may report over this very socket; VNPT then both reports and handles the incident.
   const REPORT = `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`;
-  const input = { title: 'Role change', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' };
+  const input = {
+    title: 'Role change',
+    description: 'd',
+    detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+    reporterContact: { name: 'R' },
+    reportTo: 'VNPT',
+  };
   const reported = await ws.once<{ reportIncident: { incident: { id: string } } }>(REPORT, { i: input });
   expect(reported.errors).toBeUndefined();
   const id = reported.data!.reportIncident.incident.id;
   await until(async () => events.some((e) => e.type === 'REPORTED' && e.incidentId === id));
   // Handling organization on REPORTED: triage, reject, escalate (not the coordinator), add indicators; reporting organization: withdraw.
-  expect(events.find((e) => e.type === 'REPORTED' && e.incidentId === id)!.incident!.viewerCan)
-    .toEqual({ triage: true, reject: true, escalate: true, addIndicators: true, withdraw: true, coordinate: false });
+  expect(events.find((e) => e.type === 'REPORTED' && e.incidentId === id)!.incident!.viewerCan).toEqual({
+    triage: true,
+    reject: true,
+    escalate: true,
+    addIndicators: true,
+    withdraw: true,
+    coordinate: false,
+  });
 
-  const demoted = await t.as('admin@vnpt.test', `mutation($i: SetAccountRoleInput!) { setAccountRole(input: $i) { account { id } } }`,
-    { i: { id: created.data!.createAccount.account.id, role: 'ANALYST' } });
+  const demoted = await t.as('admin@vnpt.test', `mutation($i: SetAccountRoleInput!) { setAccountRole(input: $i) { account { id } } }`, {
+    i: { id: created.data!.createAccount.account.id, role: 'ANALYST' },
+  });
   expect(demoted.errors).toBeUndefined();
   // The server keeps the socket and swaps its viewer (NOTIFY): within seconds the same socket acts as an ANALYST.
   await until(async () => (await ws.once<V>(VIEWER)).data?.viewer.role.memberRole === 'ANALYST');
@@ -87,8 +108,14 @@ test('§2: a changed role takes effect on open subscriptions', async () => {
   const note = await t.as('handler@vnpt.test', NOTE, { i: { incidentId: id, body: 'after the demotion', visibility: 'PARTICIPANTS' } });
   expect(note.errors).toBeUndefined();
   await until(async () => events.some((e) => e.type === 'NOTE_ADDED' && e.incidentId === id));
-  expect(events.find((e) => e.type === 'NOTE_ADDED' && e.incidentId === id)!.incident!.viewerCan)
-    .toEqual({ triage: false, reject: false, escalate: false, addIndicators: false, withdraw: false, coordinate: false });
+  expect(events.find((e) => e.type === 'NOTE_ADDED' && e.incidentId === id)!.incident!.viewerCan).toEqual({
+    triage: false,
+    reject: false,
+    escalate: false,
+    addIndicators: false,
+    withdraw: false,
+    coordinate: false,
+  });
   expect(ws.closedCode()).toBeNull(); // deliveries continued on the same connection
   await ws.dispose();
 });
@@ -96,8 +123,11 @@ test('§2: a changed role takes effect on open subscriptions', async () => {
 test('§3 registry feed: the change cursor follows commit order', async () => {
   type Case = { cursor: string; removed: boolean; incidentId: string; domains: { value: string }[] };
   const page = async (after: string | null): Promise<Case[]> => {
-    const res = await t.as<{ domainCases: { edges: { node: Case }[] } }>('handler@vnnic.test',
-      `query($a: String) { domainCases(filter: { zone: "order-live.vn" }, first: 50, after: $a) { edges { node { cursor removed incidentId domains { value } } } } }`, { a: after });
+    const res = await t.as<{ domainCases: { edges: { node: Case }[] } }>(
+      'handler@vnnic.test',
+      `query($a: String) { domainCases(filter: { zone: "order-live.vn" }, first: 50, after: $a) { edges { node { cursor removed incidentId domains { value } } } } }`,
+      { a: after },
+    );
     expect(res.errors).toBeUndefined();
     return res.data!.domainCases.edges.map((e) => e.node);
   };
@@ -108,9 +138,11 @@ test('§3 registry feed: the change cursor follows commit order', async () => {
   const start = (await page(null)).at(-1)!.cursor;
   const c = await amber('c.order-live.vn'); // committed after `start`, before A and B change
 
-  const add = (id: string, d: string) => mutate('handler@vnpt.test', 'addIndicators', 'AddIndicatorsInput', { incidentId: id, indicators: [{ type: 'DOMAIN', value: d }] });
+  const add = (id: string, d: string) =>
+    mutate('handler@vnpt.test', 'addIndicators', 'AddIndicatorsInput', { incidentId: id, indicators: [{ type: 'DOMAIN', value: d }] });
   // Some server connection is blocked by `pid` (its query text is too long for pg_stat_activity to match on).
-  const blockedBy = async (pid: number) => (await t.sql(`select 1 from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))`, [pid])).length > 0;
+  const blockedBy = async (pid: number) =>
+    (await t.sql(`select 1 from pg_stat_activity where $1::int = any(pg_blocking_pids(pid))`, [pid])).length > 0;
 
   // A row lock on A's feed entry, from outside: A takes its event position, then waits before commit.
   const locker = new pg.Client({ connectionString: t.databaseUrl });
@@ -138,8 +170,9 @@ test('§3 registry feed: the change cursor follows commit order', async () => {
   expect(results.map((r) => r?.errors)).toEqual([undefined, undefined]);
   // Paging on from the saved cursor: A's change exactly once (nothing skipped); every case once in all.
   const after = await page(saved);
-  expect(after.filter((x) => x.incidentId === a.id).map((x) => [x.removed, x.domains.map((d) => d.value).sort()]))
-    .toEqual([[false, ['a.order-live.vn', 'a2.order-live.vn']]]);
+  expect(after.filter((x) => x.incidentId === a.id).map((x) => [x.removed, x.domains.map((d) => d.value).sort()])).toEqual([
+    [false, ['a.order-live.vn', 'a2.order-live.vn']],
+  ]);
   expect([...between, ...after].map((x) => x.incidentId).sort()).toEqual([a.id, b.id, c.id].sort());
   expect(await page(after.at(-1)!.cursor)).toEqual([]);
 });

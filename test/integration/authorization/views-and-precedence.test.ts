@@ -21,9 +21,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const types = async (email: string, id: string) => (await timeline(email, id)).map((e) => e.type);
 
 async function issue(incidentId: string, recipient: string): Promise<string> {
-  const res = await t.as<{ issueDirective: { directive: { id: string } } }>('handler@vncert.test',
+  const res = await t.as<{ issueDirective: { directive: { id: string } } }>(
+    'handler@vncert.test',
     `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }`,
-    { i: { incidentId, recipient, action: 'PROVIDE_INFORMATION', instructions: `Tell us what ${recipient} sees` } });
+    { i: { incidentId, recipient, action: 'PROVIDE_INFORMATION', instructions: `Tell us what ${recipient} sees` } },
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.issueDirective.directive.id;
 }
@@ -36,37 +38,74 @@ describe('DOMAIN_FEED view (row 6)', () => {
 
   it('§3 row 6: the registry sees the SUMMARY fields plus the DOMAIN indicators only, on incident(id), domainCases and domain(name)', async () => {
     const inc = await report('reporter@acme.test', {
-      tlp: 'AMBER', title: 'Phishing site in .vn', description: 'Victim details here',
-      indicators: [{ type: 'DOMAIN', value: 'rule-gaps-feed.vn' }, { type: 'IPV4', value: '198.51.100.23' }], affectedSystem: AFFECTED,
+      tlp: 'AMBER',
+      title: 'Phishing site in .vn',
+      description: 'Victim details here',
+      indicators: [
+        { type: 'DOMAIN', value: 'rule-gaps-feed.vn' },
+        { type: 'IPV4', value: '198.51.100.23' },
+      ],
+      affectedSystem: AFFECTED,
     });
     // VNNIC takes no part: AMBER with a DOMAIN in `vn`, the zone it administers, gives it DOMAIN_FEED.
-    const res = await t.as<{ incident: Record<string, unknown> }>('handler@vnnic.test', `query($id: ID!) { incident(id: $id) { ${FIELDS} } }`, { id: inc.id });
+    const res = await t.as<{ incident: Record<string, unknown> }>('handler@vnnic.test', `query($id: ID!) { incident(id: $id) { ${FIELDS} } }`, {
+      id: inc.id,
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data!.incident).toEqual({
-      accessLevel: 'DOMAIN_FEED', reference: inc.reference, title: 'Phishing site in .vn', tlp: 'AMBER', status: 'REPORTED', handler: { code: 'VNPT' },
-      description: null, reporterContact: null, reportingOrganization: null, affectedSystem: null,
-      indicators: [{ type: 'DOMAIN', value: 'rule-gaps-feed.vn' }], domains: [{ name: 'rule-gaps-feed.vn' }],
+      accessLevel: 'DOMAIN_FEED',
+      reference: inc.reference,
+      title: 'Phishing site in .vn',
+      tlp: 'AMBER',
+      status: 'REPORTED',
+      handler: { code: 'VNPT' },
+      description: null,
+      reporterContact: null,
+      reportingOrganization: null,
+      affectedSystem: null,
+      indicators: [{ type: 'DOMAIN', value: 'rule-gaps-feed.vn' }],
+      domains: [{ name: 'rule-gaps-feed.vn' }],
       // REPORTED and status changes reach every view but DOMAIN_FEED and RECIPIENT.
       timeline: { edges: [] },
     });
 
     // The same view on the feed path.
-    type Case = { removed: boolean; incidentId: string; domains: { type: string; value: string }[];
-      incident: { accessLevel: string; indicators: { type: string; value: string }[]; description: string | null; affectedSystem: unknown } | null };
-    const feed = await t.as<{ domainCases: { edges: { node: Case }[] } }>('handler@vnnic.test',
+    type Case = {
+      removed: boolean;
+      incidentId: string;
+      domains: { type: string; value: string }[];
+      incident: { accessLevel: string; indicators: { type: string; value: string }[]; description: string | null; affectedSystem: unknown } | null;
+    };
+    const feed = await t.as<{ domainCases: { edges: { node: Case }[] } }>(
+      'handler@vnnic.test',
       `query($f: DomainCaseFilter) { domainCases(filter: $f, first: 10) { edges { node {
         removed incidentId domains { type value } incident { accessLevel indicators { type value } description affectedSystem { name } } } } } }`,
-      { f: { zone: 'rule-gaps-feed.vn' } });
+      { f: { zone: 'rule-gaps-feed.vn' } },
+    );
     expect(feed.errors).toBeUndefined();
-    expect(feed.data!.domainCases.edges.map((e) => e.node)).toEqual([{
-      removed: false, incidentId: inc.id, domains: [{ type: 'DOMAIN', value: 'rule-gaps-feed.vn' }],
-      incident: { accessLevel: 'DOMAIN_FEED', indicators: [{ type: 'DOMAIN', value: 'rule-gaps-feed.vn' }], description: null, affectedSystem: null },
-    }]);
+    expect(feed.data!.domainCases.edges.map((e) => e.node)).toEqual([
+      {
+        removed: false,
+        incidentId: inc.id,
+        domains: [{ type: 'DOMAIN', value: 'rule-gaps-feed.vn' }],
+        incident: {
+          accessLevel: 'DOMAIN_FEED',
+          indicators: [{ type: 'DOMAIN', value: 'rule-gaps-feed.vn' }],
+          description: null,
+          affectedSystem: null,
+        },
+      },
+    ]);
 
-    const domain = await t.as<{ domain: { cases: { edges: { node: { id: string; accessLevel: string; indicators: { type: string }[] } }[] } } }>('handler@vnnic.test',
-      `query($n: String!) { domain(name: $n) { cases(first: 10) { edges { node { id accessLevel indicators { type } } } } } }`, { n: 'rule-gaps-feed.vn' });
+    const domain = await t.as<{ domain: { cases: { edges: { node: { id: string; accessLevel: string; indicators: { type: string }[] } }[] } } }>(
+      'handler@vnnic.test',
+      `query($n: String!) { domain(name: $n) { cases(first: 10) { edges { node { id accessLevel indicators { type } } } } } }`,
+      { n: 'rule-gaps-feed.vn' },
+    );
     expect(domain.errors).toBeUndefined();
-    expect(domain.data!.domain.cases.edges.map((e) => e.node)).toEqual([{ id: inc.id, accessLevel: 'DOMAIN_FEED', indicators: [{ type: 'DOMAIN' }] }]);
+    expect(domain.data!.domain.cases.edges.map((e) => e.node)).toEqual([
+      { id: inc.id, accessLevel: 'DOMAIN_FEED', indicators: [{ type: 'DOMAIN' }] },
+    ]);
   });
 });
 
@@ -76,7 +115,13 @@ describe('timeline classes', () => {
     // The handling organization may raise the TLP; GREEN keeps FPT's SUMMARY view (row 7).
     inc = await move('handler@vnpt.test', 'setIncidentTlp', 'SetTlpInput', { id: inc.id, expectedVersion: inc.version, tlp: 'GREEN' });
     // A later status change, to show the REPORTER and SUMMARY timelines are filtered by class, not cut off.
-    await move('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', { id: inc.id, expectedVersion: inc.version, severity: 'LOW', rsitClass: 'fraud', rsitType: 'phishing' });
+    await move('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', {
+      id: inc.id,
+      expectedVersion: inc.version,
+      severity: 'LOW',
+      rsitClass: 'fraud',
+      rsitType: 'phishing',
+    });
 
     expect(await types('handler@vnpt.test', inc.id)).toEqual(['REPORTED', 'TLP_CHANGED', 'TRIAGED']);
     expect(await types('handler@vncert.test', inc.id)).toEqual(['REPORTED', 'TLP_CHANGED', 'TRIAGED']);
@@ -84,7 +129,12 @@ describe('timeline classes', () => {
     expect(await types('reporter@acme.test', inc.id)).toEqual(['REPORTED', 'TRIAGED']);
     expect(await types('handler@fpt.test', inc.id)).toEqual(['REPORTED', 'TRIAGED']);
     // The views are the ones the rows name.
-    const access = async (email: string) => (await t.as<{ incident: { accessLevel: string; tlp: string } }>(email, `query($id: ID!) { incident(id: $id) { accessLevel tlp } }`, { id: inc.id })).data!.incident;
+    const access = async (email: string) =>
+      (
+        await t.as<{ incident: { accessLevel: string; tlp: string } }>(email, `query($id: ID!) { incident(id: $id) { accessLevel tlp } }`, {
+          id: inc.id,
+        })
+      ).data!.incident;
     expect(await access('reporter@acme.test')).toEqual({ accessLevel: 'REPORTER', tlp: 'GREEN' });
     expect(await access('handler@fpt.test')).toEqual({ accessLevel: 'SUMMARY', tlp: 'GREEN' });
   });
@@ -94,8 +144,12 @@ describe('error precedence', () => {
   it('§3 error precedence: UNAUTHENTICATED wins over BAD_USER_INPUT — a report with a malformed indicator and no or a bad credential is HTTP 401, and nothing is stored', async () => {
     const REPORT = `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { reference } }`;
     const input = {
-      title: 'Malformed', description: 'bad indicator', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
-      reporterContact: { name: 'Reporter' }, reportTo: 'VNPT', indicators: [{ type: 'DOMAIN', value: 'a..b' }],
+      title: 'Malformed',
+      description: 'bad indicator',
+      detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+      reporterContact: { name: 'Reporter' },
+      reportTo: 'VNPT',
+      indicators: [{ type: 'DOMAIN', value: 'a..b' }],
     };
     const count = async () => (await t.sql<{ n: string }>(`select count(*)::text as n from incident`))[0].n;
     const before = await count();
@@ -131,21 +185,29 @@ describe('wildcard incidentEvents for a directive recipient (row 5)', () => {
     const reportedCursor = (await timeline('handler@vncert.test', inc.id))[0].cursor;
 
     const seen = (p: Ev[]) => p.map((x) => [x.type, x.incidentId, x.incident?.accessLevel ?? null, x.changes.recipient ?? null]);
-    const expected = [['DIRECTIVE_ISSUED', inc.id, 'RECIPIENT', 'SECPARTNER'], ['REPORTED', marker.id, 'FULL', null]];
+    const expected = [
+      ['DIRECTIVE_ISSUED', inc.id, 'RECIPIENT', 'SECPARTNER'],
+      ['REPORTED', marker.id, 'FULL', null],
+    ];
     await livePath.waitFor((p) => p.some((x) => x.incidentId === marker.id));
     expect(seen(livePath.payloads)).toEqual(expected);
     expect(livePath.errors).toEqual([]);
 
     // On resume from before the report, REPORTED and COORDINATION_STARTED are judged in the RECIPIENT view: still left out.
-    const resumed = subscribePayloads<Ev>(t.url, auth, `subscription($a: String) { incidentEvents(after: $a) { ${EVENT} } }`, { a: (BigInt(reportedCursor) - 1n).toString() });
+    const resumed = subscribePayloads<Ev>(t.url, auth, `subscription($a: String) { incidentEvents(after: $a) { ${EVENT} } }`, {
+      a: (BigInt(reportedCursor) - 1n).toString(),
+    });
     await resumed.waitFor((p) => p.some((x) => x.incidentId === marker.id));
     expect(seen(resumed.payloads)).toEqual(expected);
     expect(resumed.errors).toEqual([]);
 
     // The timeline path agrees: RECIPIENT sees its own directive's event only.
     expect(await types('handler@secpartner.test', inc.id)).toEqual(['DIRECTIVE_ISSUED']);
-    const ids = await t.as<{ incident: { accessLevel: string; directives: { edges: { node: { id: string } }[] } } }>('handler@secpartner.test',
-      `query($id: ID!) { incident(id: $id) { accessLevel directives(first: 10) { edges { node { id } } } } }`, { id: inc.id });
+    const ids = await t.as<{ incident: { accessLevel: string; directives: { edges: { node: { id: string } }[] } } }>(
+      'handler@secpartner.test',
+      `query($id: ID!) { incident(id: $id) { accessLevel directives(first: 10) { edges { node { id } } } } }`,
+      { id: inc.id },
+    );
     expect(ids.data!.incident).toEqual({ accessLevel: 'RECIPIENT', directives: { edges: [{ node: { id: toSecpartner } }] } });
     await Promise.all([livePath.dispose(), resumed.dispose()]);
   });
@@ -154,7 +216,14 @@ describe('wildcard incidentEvents for a directive recipient (row 5)', () => {
 describe('share targets', () => {
   const failure = (res: GqlResult) => res.errors?.map((e) => ({ code: e.extensions?.code, field: e.extensions?.field }));
   const READ = `query($id: ID!) { incident(id: $id) { accessLevel version description reporterContact { name } coordinator { code } participants { code } } }`;
-  type Read = { accessLevel: string; version: number; description: string | null; reporterContact: { name: string } | null; coordinator: { code: string } | null; participants: { code: string }[] } | null;
+  type Read = {
+    accessLevel: string;
+    version: number;
+    description: string | null;
+    reporterContact: { name: string } | null;
+    coordinator: { code: string } | null;
+    participants: { code: string }[];
+  } | null;
   const read = async (email: string, id: string): Promise<Read> => {
     const res = await t.as<{ incident: Read }>(email, READ, { id });
     expect(res.errors).toBeUndefined();
@@ -183,7 +252,11 @@ describe('share targets', () => {
     expect(shared.errors).toBeUndefined();
     expect(shared.data!.shareIncident.incident.version).toBeGreaterThan(inc.version);
     // FULL (row 2) under the field rules: the reporter contact is for coordinator, handling and reporting organizations only.
-    expect(await read('handler@mof-it.test', inc.id)).toMatchObject({ accessLevel: 'FULL', description: 'what the reporter saw', reporterContact: null });
+    expect(await read('handler@mof-it.test', inc.id)).toMatchObject({
+      accessLevel: 'FULL',
+      description: 'what the reporter saw',
+      reporterContact: null,
+    });
     // Sharing does not make the coordinator take part.
     const after = await read('handler@vncert.test', inc.id);
     expect(after).toMatchObject({ accessLevel: 'FULL', coordinator: null, version: shared.data!.shareIncident.incident.version });

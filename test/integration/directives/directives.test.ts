@@ -20,24 +20,65 @@ const D = `id status version action instructions tlp pap issuedAt dueAt acknowle
   overdue acknowledgementOverdue result declineReason cancelReason targets { type value displayValue } issuer { code } recipient { code }
   incident { id status } viewerCan { acknowledge start complete decline cancel }`;
 interface Dir {
-  id: string; status: string; version: number; action: string; instructions: string; tlp: string; pap: string | null;
-  issuedAt: string; dueAt: string; acknowledgementDueAt: string; acknowledgedAt: string | null; startedAt: string | null;
-  completedAt: string | null; declinedAt: string | null; cancelledAt: string | null; overdue: boolean; acknowledgementOverdue: boolean;
-  result: string | null; declineReason: string | null; cancelReason: string | null;
-  targets: { type: string; value: string; displayValue: string }[]; issuer: { code: string }; recipient: { code: string };
-  incident: { id: string; status: string } | null; viewerCan: Record<string, boolean>;
+  id: string;
+  status: string;
+  version: number;
+  action: string;
+  instructions: string;
+  tlp: string;
+  pap: string | null;
+  issuedAt: string;
+  dueAt: string;
+  acknowledgementDueAt: string;
+  acknowledgedAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  declinedAt: string | null;
+  cancelledAt: string | null;
+  overdue: boolean;
+  acknowledgementOverdue: boolean;
+  result: string | null;
+  declineReason: string | null;
+  cancelReason: string | null;
+  targets: { type: string; value: string; displayValue: string }[];
+  issuer: { code: string };
+  recipient: { code: string };
+  incident: { id: string; status: string } | null;
+  viewerCan: Record<string, boolean>;
 }
-interface Inc { id: string; status: string; version: number; coordinator: { code: string } | null; accessLevel: string }
+interface Inc {
+  id: string;
+  status: string;
+  version: number;
+  coordinator: { code: string } | null;
+  accessLevel: string;
+}
 const INC = 'id status version coordinator { code } accessLevel';
 
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 const MISSING_DIRECTIVE = Buffer.from('Directive:00000000-0000-4000-8000-000000000000').toString('base64url');
 
 function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
-  return reportIncident(t, email, { title: 'Directive case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over }, INC);
+  return reportIncident(
+    t,
+    email,
+    {
+      title: 'Directive case',
+      description: 'd',
+      detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+      reporterContact: { name: 'R' },
+      ...over,
+    },
+    INC,
+  );
 }
 
-async function incMove(email: string, mutation: string, type: string, input: Record<string, unknown>): Promise<GqlResult<Record<string, { incident: Inc }>>> {
+async function incMove(
+  email: string,
+  mutation: string,
+  type: string,
+  input: Record<string, unknown>,
+): Promise<GqlResult<Record<string, { incident: Inc }>>> {
   return t.as(email, `mutation($i: ${type}!) { ${mutation}(input: $i) { incident { ${INC} } } }`, { i: input });
 }
 
@@ -66,15 +107,22 @@ async function issueOk(input: Record<string, unknown>): Promise<Dir> {
 }
 
 const DIRECTIVE_INPUT: Record<string, string> = {
-  acknowledgeDirective: 'DirectiveActionInput', startDirective: 'DirectiveActionInput', completeDirective: 'CompleteDirectiveInput',
-  declineDirective: 'DeclineDirectiveInput', cancelDirective: 'CancelDirectiveInput',
+  acknowledgeDirective: 'DirectiveActionInput',
+  startDirective: 'DirectiveActionInput',
+  completeDirective: 'CompleteDirectiveInput',
+  declineDirective: 'DeclineDirectiveInput',
+  cancelDirective: 'CancelDirectiveInput',
 };
 const EXTRA: Record<string, Record<string, string>> = {
-  completeDirective: { result: 'Done' }, declineDirective: { reason: 'Not ours' }, cancelDirective: { reason: 'No longer needed' },
+  completeDirective: { result: 'Done' },
+  declineDirective: { reason: 'Not ours' },
+  cancelDirective: { reason: 'No longer needed' },
 };
 
 async function dMove(email: string, mutation: string, input: Record<string, unknown>): Promise<GqlResult<Record<string, { directive: Dir }>>> {
-  return t.as(email, `mutation($i: ${DIRECTIVE_INPUT[mutation]}!) { ${mutation}(input: $i) { directive { ${D} } } }`, { i: { ...EXTRA[mutation], ...input } });
+  return t.as(email, `mutation($i: ${DIRECTIVE_INPUT[mutation]}!) { ${mutation}(input: $i) { directive { ${D} } } }`, {
+    i: { ...EXTRA[mutation], ...input },
+  });
 }
 
 async function dOk(email: string, mutation: string, input: Record<string, unknown>): Promise<Dir> {
@@ -83,17 +131,26 @@ async function dOk(email: string, mutation: string, input: Record<string, unknow
   return res.data![mutation].directive;
 }
 
-async function readIncident(email: string, id: string): Promise<(Inc & { directives: { edges: { node: Dir }[] }; indicators: { type: string; value: string }[] }) | null> {
+async function readIncident(
+  email: string,
+  id: string,
+): Promise<(Inc & { directives: { edges: { node: Dir }[] }; indicators: { type: string; value: string }[] }) | null> {
   const res = await t.as<{ incident: (Inc & { directives: { edges: { node: Dir }[] }; indicators: { type: string; value: string }[] }) | null }>(
-    email, `query($id: ID!) { incident(id: $id) { ${INC} indicators { type value } directives { edges { node { ${D} } } } } }`, { id });
+    email,
+    `query($id: ID!) { incident(id: $id) { ${INC} indicators { type value } directives { edges { node { ${D} } } } } }`,
+    { id },
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.incident;
 }
 
 async function listDirectives(email: string, filter: Record<string, unknown>, first?: number, after?: string) {
   const res = await t.as<{ directives: { edges: { cursor: string; node: Dir }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
-    email, `query($f: DirectiveFilter, $first: Int, $after: String) { directives(filter: $f, first: $first, after: $after) {
-      edges { cursor node { ${D} } } pageInfo { hasNextPage endCursor } } }`, { f: filter, first, after });
+    email,
+    `query($f: DirectiveFilter, $first: Int, $after: String) { directives(filter: $f, first: $first, after: $after) {
+      edges { cursor node { ${D} } } pageInfo { hasNextPage endCursor } } }`,
+    { f: filter, first, after },
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.directives;
 }
@@ -106,15 +163,20 @@ async function node(email: string, id: string): Promise<Dir | null> {
 
 /** What a refused move must leave untouched: the directive row, its events and the incident's version. */
 async function snapshot(directiveId: string) {
-  return t.sql(`select d.status, d.version, d.updated_at, d.acknowledged_at, d.result, d.decline_reason, d.cancel_reason,
+  return t.sql(
+    `select d.status, d.version, d.updated_at, d.acknowledged_at, d.result, d.decline_reason, d.cancel_reason,
       (select count(*)::int from incident_event e where e.directive_id = d.id) as events,
       i.version as incident_version, i.status as incident_status
-    from directive d join incident i on i.id = d.incident_id where d.id = $1`, [uuidOf(directiveId)]);
+    from directive d join incident i on i.id = d.incident_id where d.id = $1`,
+    [uuidOf(directiveId)],
+  );
 }
 
 async function eventsOf(incidentId: string) {
   return t.sql<{ type: string; data: Record<string, unknown>; directive_id: string | null }>(
-    `select type, data, directive_id from incident_event where incident_id = $1 order by position`, [uuidOf(incidentId)]);
+    `select type, data, directive_id from incident_event where incident_id = $1 order by position`,
+    [uuidOf(incidentId)],
+  );
 }
 
 test('(b) an ISP escalates; VNCERT mobilizes VNNIC and VIETTEL; VNNIC completes, VIETTEL declines; VNCERT resolves', async () => {
@@ -125,14 +187,27 @@ test('(b) an ISP escalates; VNCERT mobilizes VNNIC and VIETTEL; VNNIC completes,
     expect(inc.status).toBe('ESCALATED');
 
     const suspend = await issueOk({
-      incidentId: inc.id, recipient: 'VNNIC', action: 'SUSPEND_DOMAIN', instructions: 'Suspend the phishing domain',
+      incidentId: inc.id,
+      recipient: 'VNNIC',
+      action: 'SUSPEND_DOMAIN',
+      instructions: 'Suspend the phishing domain',
       targets: [{ type: 'DOMAIN', value: 'acme-login[.]vn' }],
     });
     // DESIGN.md §2: 24 h for domain suspension, acknowledgement within 2 h, TLP of the incident (AMBER by default).
     expect(suspend).toMatchObject({
-      status: 'ISSUED', version: 1, action: 'SUSPEND_DOMAIN', tlp: 'AMBER', issuer: { code: 'VNCERT' }, recipient: { code: 'VNNIC' },
-      issuedAt: '2031-03-02T01:00:00.000Z', dueAt: '2031-03-03T01:00:00.000Z', acknowledgementDueAt: '2031-03-02T03:00:00.000Z',
-      acknowledgedAt: null, overdue: false, acknowledgementOverdue: false, result: null,
+      status: 'ISSUED',
+      version: 1,
+      action: 'SUSPEND_DOMAIN',
+      tlp: 'AMBER',
+      issuer: { code: 'VNCERT' },
+      recipient: { code: 'VNNIC' },
+      issuedAt: '2031-03-02T01:00:00.000Z',
+      dueAt: '2031-03-03T01:00:00.000Z',
+      acknowledgementDueAt: '2031-03-02T03:00:00.000Z',
+      acknowledgedAt: null,
+      overdue: false,
+      acknowledgementOverdue: false,
+      result: null,
       targets: [{ type: 'DOMAIN', value: 'acme-login.vn', displayValue: 'acme-login.vn' }],
       incident: { id: inc.id, status: 'COORDINATING' },
       viewerCan: { acknowledge: false, start: false, complete: false, decline: false, cancel: true },
@@ -144,7 +219,10 @@ test('(b) an ISP escalates; VNCERT mobilizes VNNIC and VIETTEL; VNNIC completes,
     expect(afterFirst.indicators).toContainEqual({ type: 'DOMAIN', value: 'acme-login.vn' });
 
     const takedown = await issueOk({
-      incidentId: inc.id, recipient: 'VIETTEL', action: 'TAKE_DOWN_CONTENT', instructions: 'Take the page down',
+      incidentId: inc.id,
+      recipient: 'VIETTEL',
+      action: 'TAKE_DOWN_CONTENT',
+      instructions: 'Take the page down',
       targets: [{ type: 'URL', value: 'hxxp://acme-login[.]vn/login' }],
     });
     expect(takedown).toMatchObject({ status: 'ISSUED', version: 1, dueAt: '2031-03-03T01:00:00.000Z', recipient: { code: 'VIETTEL' } });
@@ -169,7 +247,12 @@ test('(b) an ISP escalates; VNCERT mobilizes VNNIC and VIETTEL; VNNIC completes,
 
     // VIETTEL declines straight from ISSUED: that counts as acknowledging.
     const v = await dOk(VIETTEL, 'declineDirective', { id: takedown.id, expectedVersion: 1, reason: 'The content is not hosted on our network' });
-    expect(v).toMatchObject({ status: 'DECLINED', version: 2, declineReason: 'The content is not hosted on our network', acknowledgedAt: '2031-03-02T01:10:00.000Z' });
+    expect(v).toMatchObject({
+      status: 'DECLINED',
+      version: 2,
+      declineReason: 'The content is not hosted on our network',
+      acknowledgedAt: '2031-03-02T01:10:00.000Z',
+    });
 
     // Directive moves bump the directive's version only.
     const now = (await readIncident(VNCERT, inc.id))!;
@@ -178,19 +261,33 @@ test('(b) an ISP escalates; VNCERT mobilizes VNNIC and VIETTEL; VNNIC completes,
 
     const types = (await eventsOf(inc.id)).map((e) => e.type);
     expect(types).toEqual([
-      'REPORTED', 'ESCALATED',
-      'COORDINATION_STARTED', 'INDICATORS_ADDED', 'DIRECTIVE_ISSUED',
-      'INDICATORS_ADDED', 'DIRECTIVE_ISSUED',
-      'DIRECTIVE_ACKNOWLEDGED', 'DIRECTIVE_COMPLETED', 'DIRECTIVE_DECLINED',
+      'REPORTED',
+      'ESCALATED',
+      'COORDINATION_STARTED',
+      'INDICATORS_ADDED',
+      'DIRECTIVE_ISSUED',
+      'INDICATORS_ADDED',
+      'DIRECTIVE_ISSUED',
+      'DIRECTIVE_ACKNOWLEDGED',
+      'DIRECTIVE_COMPLETED',
+      'DIRECTIVE_DECLINED',
     ]);
     const events = await eventsOf(inc.id);
     expect(events[2].data).toEqual({ from: 'ESCALATED', to: 'COORDINATING' });
     expect(events.filter((e) => e.type.startsWith('DIRECTIVE_')).map((e) => e.directive_id)).toEqual([
-      uuidOf(suspend.id), uuidOf(takedown.id), uuidOf(suspend.id), uuidOf(suspend.id), uuidOf(takedown.id),
+      uuidOf(suspend.id),
+      uuidOf(takedown.id),
+      uuidOf(suspend.id),
+      uuidOf(suspend.id),
+      uuidOf(takedown.id),
     ]);
 
     // No open directives: VNCERT, the owner since it coordinated, resolves.
-    const resolved = await incOk(VNCERT, 'resolveIncident', 'ResolveIncidentInput', { id: inc.id, expectedVersion: now.version, summary: 'Domain suspended' });
+    const resolved = await incOk(VNCERT, 'resolveIncident', 'ResolveIncidentInput', {
+      id: inc.id,
+      expectedVersion: now.version,
+      summary: 'Domain suspended',
+    });
     expect(resolved.status).toBe('RESOLVED');
   } finally {
     t.clock.set(null);
@@ -210,7 +307,12 @@ test('resolving is refused while a directive is open; cancelOpenDirectives cance
   expect(refused.errors![0].extensions).toMatchObject({ reason: 'OPEN_DIRECTIVES' });
   expect(await snapshot(open.id)).toEqual(before);
 
-  const resolved = await incOk(VNCERT, 'resolveIncident', 'ResolveIncidentInput', { id: inc.id, expectedVersion: inc.version, summary: 'done', cancelOpenDirectives: true });
+  const resolved = await incOk(VNCERT, 'resolveIncident', 'ResolveIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    summary: 'done',
+    cancelOpenDirectives: true,
+  });
   expect(resolved.status).toBe('RESOLVED');
   const cancelled = (await node(VNCERT, open.id))!;
   expect(cancelled).toMatchObject({ status: 'CANCELLED', version: 2, overdue: false });
@@ -247,13 +349,24 @@ test('overdue and acknowledgementOverdue follow the clock, and the overdue filte
   t.clock.set(T0);
   try {
     const inc = await escalated();
-    const a = await issueOk({ incidentId: inc.id, recipient: 'VNNIC', action: 'SUSPEND_DOMAIN' });       // due T0+24h
+    const a = await issueOk({ incidentId: inc.id, recipient: 'VNNIC', action: 'SUSPEND_DOMAIN' }); // due T0+24h
     const b = await issueOk({ incidentId: inc.id, recipient: 'VIETTEL', action: 'PROVIDE_INFORMATION' }); // due T0+72h
-    const c = await issueOk({ incidentId: inc.id, recipient: 'FPT', action: 'INVESTIGATE' });            // due T0+120h
-    const d = await issueOk({ incidentId: inc.id, recipient: 'FPT', action: 'BLOCK_IP' });               // due T0+24h, completed in time
-    const e = await issueOk({ incidentId: inc.id, recipient: 'MOF-IT', action: 'PATCH_VULNERABILITY', dueAt: '2031-05-10T06:00:00.000Z', tlp: 'RED', pap: 'AMBER' });
+    const c = await issueOk({ incidentId: inc.id, recipient: 'FPT', action: 'INVESTIGATE' }); // due T0+120h
+    const d = await issueOk({ incidentId: inc.id, recipient: 'FPT', action: 'BLOCK_IP' }); // due T0+24h, completed in time
+    const e = await issueOk({
+      incidentId: inc.id,
+      recipient: 'MOF-IT',
+      action: 'PATCH_VULNERABILITY',
+      dueAt: '2031-05-10T06:00:00.000Z',
+      tlp: 'RED',
+      pap: 'AMBER',
+    });
     expect([a.dueAt, b.dueAt, c.dueAt, d.dueAt, e.dueAt]).toEqual([
-      '2031-05-11T00:00:00.000Z', '2031-05-13T00:00:00.000Z', '2031-05-15T00:00:00.000Z', '2031-05-11T00:00:00.000Z', '2031-05-10T06:00:00.000Z',
+      '2031-05-11T00:00:00.000Z',
+      '2031-05-13T00:00:00.000Z',
+      '2031-05-15T00:00:00.000Z',
+      '2031-05-11T00:00:00.000Z',
+      '2031-05-10T06:00:00.000Z',
     ]);
     expect(e).toMatchObject({ tlp: 'RED', pap: 'AMBER', acknowledgementDueAt: '2031-05-10T02:00:00.000Z' });
     await dOk(FPT, 'completeDirective', { id: d.id, expectedVersion: 1, result: 'Blocked' });
@@ -295,15 +408,22 @@ test('overdue and acknowledgementOverdue follow the clock, and the overdue filte
     // The recipient's own view agrees, and a status filter combines with it.
     expect((await listDirectives(VIETTEL, { overdue: true, incident: inc.id })).edges.map((x) => x.node.id)).toEqual([b.id]);
     expect((await listDirectives(VNCERT, { incident: inc.id, overdue: true, status: ['ACKNOWLEDGED'] })).edges.map((x) => x.node.id)).toEqual([a.id]);
-    expect((await listDirectives(VNCERT, { incident: inc.id, recipient: 'FPT' }, 10)).edges.map((x) => x.node.id).sort()).toEqual([c.id, d.id].sort());
+    expect((await listDirectives(VNCERT, { incident: inc.id, recipient: 'FPT' }, 10)).edges.map((x) => x.node.id).sort()).toEqual(
+      [c.id, d.id].sort(),
+    );
   } finally {
     t.clock.set(null);
   }
 });
 
-test('recipients never see each other\'s directives; the handling organization sees all; others see none', async () => {
+test("recipients never see each other's directives; the handling organization sees all; others see none", async () => {
   const inc = await escalated({ tlp: 'GREEN' });
-  const forVnnic = await issueOk({ incidentId: inc.id, recipient: 'VNNIC', action: 'SUSPEND_DOMAIN', targets: [{ type: 'DOMAIN', value: 'private-one.vn' }] });
+  const forVnnic = await issueOk({
+    incidentId: inc.id,
+    recipient: 'VNNIC',
+    action: 'SUSPEND_DOMAIN',
+    targets: [{ type: 'DOMAIN', value: 'private-one.vn' }],
+  });
   const forViettel = await issueOk({ incidentId: inc.id, recipient: 'VIETTEL', action: 'TAKE_DOWN_CONTENT' });
 
   const viettelView = (await readIncident(VIETTEL, inc.id))!;
@@ -327,18 +447,31 @@ test('recipients never see each other\'s directives; the handling organization s
   expect((await listDirectives(FPT, { incident: inc.id })).edges).toEqual([]);
   expect(await node(FPT, forVnnic.id)).toBeNull();
   // The reporting constituent sees none either.
-  const acme = await t.as<{ incident: { directives: { edges: unknown[] } } }>('reporter@acme.test', `query($id: ID!) { incident(id: $id) { directives { edges { cursor } } } }`, { id: inc.id });
+  const acme = await t.as<{ incident: { directives: { edges: unknown[] } } }>(
+    'reporter@acme.test',
+    `query($id: ID!) { incident(id: $id) { directives { edges { cursor } } } }`,
+    { id: inc.id },
+  );
   expect(acme.data!.incident.directives.edges).toEqual([]);
 });
 
 test('a recipient of a confidential incident sees its directive and targets, with incident: null', async () => {
   const inc = await escalated({ confidential: true });
-  const d = await issueOk({ incidentId: inc.id, recipient: 'VNNIC', action: 'PRESERVE_EVIDENCE', targets: [{ type: 'DOMAIN', value: 'secret-case.vn' }] });
+  const d = await issueOk({
+    incidentId: inc.id,
+    recipient: 'VNNIC',
+    action: 'PRESERVE_EVIDENCE',
+    targets: [{ type: 'DOMAIN', value: 'secret-case.vn' }],
+  });
   expect(d.incident).toEqual({ id: inc.id, status: 'COORDINATING' });
   expect(await readIncident(VNNIC, inc.id)).toBeNull();
   const listed = (await listDirectives(VNNIC, { incident: inc.id })).edges.map((e) => e.node);
   expect(listed).toHaveLength(1);
-  expect(listed[0]).toMatchObject({ id: d.id, incident: null, targets: [{ type: 'DOMAIN', value: 'secret-case.vn', displayValue: 'secret-case.vn' }] });
+  expect(listed[0]).toMatchObject({
+    id: d.id,
+    incident: null,
+    targets: [{ type: 'DOMAIN', value: 'secret-case.vn', displayValue: 'secret-case.vn' }],
+  });
   expect(await node(VNNIC, d.id)).toMatchObject({ id: d.id, incident: null });
   const ack = await dOk(VNNIC, 'acknowledgeDirective', { id: d.id, expectedVersion: 1 });
   expect(ack).toMatchObject({ status: 'ACKNOWLEDGED', incident: null });
@@ -390,7 +523,10 @@ describe('error precedence; refused moves change nothing', () => {
   const PATHS: Record<string, [string, string][]> = {
     ISSUED: [],
     ACKNOWLEDGED: [['acknowledgeDirective', VNNIC]],
-    IN_PROGRESS: [['acknowledgeDirective', VNNIC], ['startDirective', VNNIC]],
+    IN_PROGRESS: [
+      ['acknowledgeDirective', VNNIC],
+      ['startDirective', VNNIC],
+    ],
     COMPLETED: [['completeDirective', VNNIC]],
     DECLINED: [['declineDirective', VNNIC]],
     CANCELLED: [['cancelDirective', VNCERT]],
@@ -430,7 +566,11 @@ describe('issueDirective refusals', () => {
 
   test('on a REJECTED, RESOLVED or CLOSED incident → INVALID_TRANSITION', async () => {
     const rejected0 = await report('reporter@acme.test', { reportTo: 'VNPT' });
-    const rejected = await incOk(VNPT, 'rejectIncident', 'RejectIncidentInput', { id: rejected0.id, expectedVersion: rejected0.version, reason: 'Not an incident' });
+    const rejected = await incOk(VNPT, 'rejectIncident', 'RejectIncidentInput', {
+      id: rejected0.id,
+      expectedVersion: rejected0.version,
+      reason: 'Not an incident',
+    });
     const r1 = await issue(VNCERT, { incidentId: rejected.id, recipient: 'VNNIC', action: 'OTHER' });
     expect(codes(r1)).toEqual(['INVALID_TRANSITION']);
     expect(r1.errors![0].extensions).toMatchObject({ allowed: ['REOPEN'] });
@@ -439,7 +579,13 @@ describe('issueDirective refusals', () => {
     closed = await incOk(VNCERT, 'coordinateIncident', 'IncidentActionInput', { id: closed.id, expectedVersion: closed.version });
     closed = await incOk(VNCERT, 'resolveIncident', 'ResolveIncidentInput', { id: closed.id, expectedVersion: closed.version, summary: 's' });
     expect(codes(await issue(VNCERT, { incidentId: closed.id, recipient: 'VNNIC', action: 'OTHER' }))).toEqual(['INVALID_TRANSITION']);
-    closed = await incOk(VNCERT, 'submitFinalReport', 'FinalReportInput', { id: closed.id, expectedVersion: closed.version, result: 'r', remediation: 'm', prevention: 'p' });
+    closed = await incOk(VNCERT, 'submitFinalReport', 'FinalReportInput', {
+      id: closed.id,
+      expectedVersion: closed.version,
+      result: 'r',
+      remediation: 'm',
+      prevention: 'p',
+    });
     closed = await incOk(VNCERT, 'closeIncident', 'IncidentActionInput', { id: closed.id, expectedVersion: closed.version });
     expect(closed.status).toBe('CLOSED');
     expect(codes(await issue(VNCERT, { incidentId: closed.id, recipient: 'VNNIC', action: 'OTHER' }))).toEqual(['INVALID_TRANSITION']);
@@ -457,14 +603,24 @@ describe('issueDirective refusals', () => {
       expect(codes(res)).toEqual(['BAD_USER_INPUT']);
       expect(res.errors![0].extensions).toMatchObject({ field: 'input.recipient' });
     }
-    const badTarget = await issue(VNCERT, { incidentId: inc.id, recipient: 'VNNIC', action: 'OTHER', targets: [{ type: 'DOMAIN', value: 'ok.vn' }, { type: 'DOMAIN', value: 'a..b' }] });
+    const badTarget = await issue(VNCERT, {
+      incidentId: inc.id,
+      recipient: 'VNNIC',
+      action: 'OTHER',
+      targets: [
+        { type: 'DOMAIN', value: 'ok.vn' },
+        { type: 'DOMAIN', value: 'a..b' },
+      ],
+    });
     expect(codes(badTarget)).toEqual(['BAD_USER_INPUT']);
     expect(badTarget.errors![0].extensions).toMatchObject({ field: 'input.targets[1].value' });
     const blank = await issue(VNCERT, { incidentId: inc.id, recipient: 'VNNIC', action: 'OTHER', instructions: '  ' });
     expect(blank.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.instructions' });
     // An invisible incident and a wrong recipient: the input error wins.
     expect(codes(await issue(FPT, { incidentId: inc.id, recipient: 'MPS-A05', action: 'OTHER' }))).toEqual(['BAD_USER_INPUT']);
-    const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from indicator where incident_id = $1 and value = 'ok.vn'`, [uuidOf(inc.id)]);
+    const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from indicator where incident_id = $1 and value = 'ok.vn'`, [
+      uuidOf(inc.id),
+    ]);
     expect(n).toBe(0);
   });
 });
@@ -483,7 +639,11 @@ test('Incident.directives for a page of incidents takes the same number of state
     const token = await t.token(VNPT);
     await t.gql(token, '{ viewer { capabilities } }'); // warm up authentication caches, if any
     const start = counter.count;
-    const res = await t.gql<{ incidents: { edges: { node: { directives: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } } }[] } }>(token, q, { f: { text: tag }, n });
+    const res = await t.gql<{ incidents: { edges: { node: { directives: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } } }[] } }>(
+      token,
+      q,
+      { f: { text: tag }, n },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.incidents.edges).toHaveLength(n);
     for (const e of res.data!.incidents.edges) {

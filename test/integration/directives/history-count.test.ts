@@ -7,12 +7,28 @@ beforeAll(async () => {
   const reporter = await t.token('reporter@acme.test');
   const coordinator = await t.token('handler@vncert.test');
   for (let i = 0; i < 6; i++) {
-    const r = await t.gql<{ reportIncident: { incident: { id: string } } }>(reporter, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`, {
-      i: { title: `History ${i}`, description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' },
-    });
+    const r = await t.gql<{ reportIncident: { incident: { id: string } } }>(
+      reporter,
+      `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`,
+      {
+        i: {
+          title: `History ${i}`,
+          description: 'd',
+          detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+          reporterContact: { name: 'R' },
+          reportTo: 'VNPT',
+        },
+      },
+    );
     expect(r.errors).toBeUndefined();
     const d = await t.gql(coordinator, `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }`, {
-      i: { incidentId: r.data!.reportIncident.incident.id, recipient: 'VIETTEL', action: 'BLOCK_IP', instructions: 'block', targets: [{ type: 'IPV4', value: `198.51.100.${i + 1}` }] },
+      i: {
+        incidentId: r.data!.reportIncident.incident.id,
+        recipient: 'VIETTEL',
+        action: 'BLOCK_IP',
+        instructions: 'block',
+        targets: [{ type: 'IPV4', value: `198.51.100.${i + 1}` }],
+      },
     });
     expect(d.errors).toBeUndefined();
   }
@@ -24,8 +40,11 @@ afterAll(async () => {
 async function statementsFor(n: number): Promise<{ count: number; histories: number[] }> {
   const token = await t.token('handler@vncert.test');
   const before = t.hub.services.db.statements.count;
-  const res = await t.gql<{ directives: { edges: { node: { history: { type: string }[] } }[] } }>(token,
-    `query($n: Int) { directives(first: $n) { edges { node { id history { type actorOrganization { code } } } } } }`, { n });
+  const res = await t.gql<{ directives: { edges: { node: { history: { type: string }[] } }[] } }>(
+    token,
+    `query($n: Int) { directives(first: $n) { edges { node { id history { type actorOrganization { code } } } } } }`,
+    { n },
+  );
   const count = t.hub.services.db.statements.count - before;
   expect(res.errors).toBeUndefined();
   return { count, histories: res.data!.directives.edges.map((e) => e.node.history.length) };

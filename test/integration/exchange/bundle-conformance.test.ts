@@ -17,7 +17,10 @@ afterAll(async () => t?.close());
 type Bundle = { type: string; id: string; objects: { type: string; id: string; pattern?: string }[] };
 
 test('every demo account × every demo incident: the bundle validates against the OASIS schemas and its patterns parse', async () => {
-  const all = await t.as<{ incidents: { edges: { node: { id: string } }[] } }>('admin@vncert.test', '{ incidents(first: 100) { edges { node { id } } } }');
+  const all = await t.as<{ incidents: { edges: { node: { id: string } }[] } }>(
+    'admin@vncert.test',
+    '{ incidents(first: 100) { edges { node { id } } } }',
+  );
   const ids = all.data!.incidents.edges.map((e) => e.node.id);
   expect(ids.length).toBeGreaterThan(3);
   let bundles = 0;
@@ -51,13 +54,26 @@ test('every demo account × every demo incident: the bundle validates against th
 test('bundleSchemaQuirk: bundle.json as published rejects any note or incident, so those are validated against their own schemas', () => {
   const v = validators();
   const note = {
-    type: 'note', spec_version: '2.1', id: 'note--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061', created: '2016-05-12T08:17:27.000Z',
-    modified: '2016-05-12T08:17:27.000Z', content: 'A note', object_refs: ['malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061'],
+    type: 'note',
+    spec_version: '2.1',
+    id: 'note--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061',
+    created: '2016-05-12T08:17:27.000Z',
+    modified: '2016-05-12T08:17:27.000Z',
+    content: 'A note',
+    object_refs: ['malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061'],
   };
   expect(v.byType.get('note')!(note)).toBe(true);
   expect(v.core(note)).toBe(true);
   expect(v.bundle({ type: 'bundle', id: 'bundle--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061', objects: [note] })).toBe(false);
   // The validator is not lax: a broken indicator fails both ways.
-  const broken = { type: 'indicator', spec_version: '2.1', id: 'indicator--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061', created: 'yesterday', modified: 'x', pattern_type: 'stix', valid_from: 'x' };
+  const broken = {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: 'indicator--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061',
+    created: 'yesterday',
+    modified: 'x',
+    pattern_type: 'stix',
+    valid_from: 'x',
+  };
   expect(bundleErrors({ type: 'bundle', id: 'bundle--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061', objects: [broken] }).length).toBe(2);
 });

@@ -26,7 +26,9 @@ afterAll(async () => t?.close());
 
 /** The official TLP 2.0 marking definitions, read from the reference the hub embeds them from. */
 const TLP_MARKINGS: Record<string, { id: string; name: string }> = Object.fromEntries(
-  fs.readFileSync(path.resolve(ROOT, '..', 'shared', 'reference', 'stix-tlp2.md'), 'utf8').split('\n')
+  fs
+    .readFileSync(path.resolve(ROOT, '..', 'shared', 'reference', 'stix-tlp2.md'), 'utf8')
+    .split('\n')
     .map((l) => /^\| (CLEAR|GREEN|AMBER|AMBER\+STRICT|RED) \| `(marking-definition--[0-9a-f-]+)` \| `([^`]+)` \|/.exec(l))
     .filter((m): m is RegExpExecArray => !!m)
     .map((m) => [m[1].replace('+', '_'), { id: m[2], name: m[3] }]),
@@ -43,11 +45,23 @@ const Q = `query($ref: String!) { incidentByReference(reference: $ref) {
 } }`;
 type Org = { name: string };
 interface Answer {
-  reference: string; title: string; description: string | null; status: string; severity: string | null; tlp: string; updatedAt: string; accessLevel: string;
+  reference: string;
+  title: string;
+  description: string | null;
+  status: string;
+  severity: string | null;
+  tlp: string;
+  updatedAt: string;
+  accessLevel: string;
   classification: { rsitClass: string | null; rsitType: string | null } | null;
-  handler: Org; reportingOrganization: Org | null; coordinator: Org | null; participants: Org[];
+  handler: Org;
+  reportingOrganization: Org | null;
+  coordinator: Org | null;
+  participants: Org[];
   indicators: { type: string; value: string }[];
-  directives: { edges: { node: { action: string; instructions: string; status: string; targets: { type: string; value: string }[]; recipient: Org } }[] };
+  directives: {
+    edges: { node: { action: string; instructions: string; status: string; targets: { type: string; value: string }[]; recipient: Org } }[];
+  };
   notes: { edges: { node: { body: string; authorOrganization: Org | null } }[] };
   stix: { type: string; objects: StixObject[] } | null;
 }
@@ -66,7 +80,8 @@ const sorted = <T>(xs: T[]) => [...xs].map((x) => JSON.stringify(x)).sort();
 function differences(a: Answer): string[] {
   const out: string[] = [];
   const expect = (what: string, got: unknown, want: unknown) => {
-    if (JSON.stringify(got) !== JSON.stringify(want)) out.push(`${a.reference} ${what}: bundle ${JSON.stringify(got)} ≠ GraphQL ${JSON.stringify(want)}`);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      out.push(`${a.reference} ${what}: bundle ${JSON.stringify(got)} ≠ GraphQL ${JSON.stringify(want)}`);
   };
   if (!a.stix) return [`${a.reference}: no bundle for a visible incident`];
   const objects = a.stix.objects;
@@ -80,33 +95,89 @@ function differences(a: Answer): string[] {
   const ext = (incident.extensions as Record<string, Record<string, unknown>>)['extension-definition--ef765651-680c-498d-9894-99799f2fa126'];
   expect('criticality shown', 'criticality' in ext, a.severity !== null);
   expect('incident_types', ext.incident_types ?? [], [a.classification?.rsitClass, a.classification?.rsitType].filter(Boolean));
-  expect('investigation_status', ext.investigation_status, { REPORTED: 'new', RESOLVED: 'closed', CLOSED: 'closed', REJECTED: 'closed' }[a.status] ?? 'open');
+  expect(
+    'investigation_status',
+    ext.investigation_status,
+    { REPORTED: 'new', RESOLVED: 'closed', CLOSED: 'closed', REJECTED: 'closed' }[a.status] ?? 'open',
+  );
   // Markings: the incident's TLP on every object, the definition embedded as published.
   const tlp = TLP_MARKINGS[a.tlp];
-  expect('marking definitions', of('marking-definition').map((m) => [m.id, m.name]), [[tlp.id, tlp.name]]);
-  const unmarked = objects.filter((o) => o.type !== 'marking-definition' && o.id !== objects.find((x) => x.identity_class === 'system')?.id)
+  expect(
+    'marking definitions',
+    of('marking-definition').map((m) => [m.id, m.name]),
+    [[tlp.id, tlp.name]],
+  );
+  const unmarked = objects
+    .filter((o) => o.type !== 'marking-definition' && o.id !== objects.find((x) => x.identity_class === 'system')?.id)
     .filter((o) => JSON.stringify(o.object_marking_refs) !== JSON.stringify([tlp.id]));
-  expect('objects without the incident marking', unmarked.map((o) => o.id), []);
+  expect(
+    'objects without the incident marking',
+    unmarked.map((o) => o.id),
+    [],
+  );
   // Organizations: exactly those the answer names.
-  const orgs = new Set([a.handler, a.reportingOrganization, a.coordinator, ...a.participants,
-    ...a.directives.edges.map((e) => e.node.recipient), ...a.notes.edges.map((e) => e.node.authorOrganization)].filter((o): o is Org => !!o).map((o) => o.name));
-  expect('identities', of('identity').filter((o) => o.identity_class !== 'system').map((o) => o.name).sort(), [...orgs].sort());
+  const orgs = new Set(
+    [
+      a.handler,
+      a.reportingOrganization,
+      a.coordinator,
+      ...a.participants,
+      ...a.directives.edges.map((e) => e.node.recipient),
+      ...a.notes.edges.map((e) => e.node.authorOrganization),
+    ]
+      .filter((o): o is Org => !!o)
+      .map((o) => o.name),
+  );
+  expect(
+    'identities',
+    of('identity')
+      .filter((o) => o.identity_class !== 'system')
+      .map((o) => o.name)
+      .sort(),
+    [...orgs].sort(),
+  );
   // Indicators: the incident's and the directives' targets, one comparison each, with its observable.
   const values = new Set([...a.indicators, ...a.directives.edges.flatMap((e) => e.node.targets)].map((i) => i.value));
-  expect('indicators', of('indicator').map((o) => patternValue(String(o.pattern))).sort(), [...values].sort());
-  const observed = objects.filter((o) => ['domain-name', 'ipv4-addr', 'ipv6-addr', 'url', 'email-addr', 'autonomous-system', 'file'].includes(o.type));
-  expect('observables', observed.length, new Set(of('indicator').map((o) => String(o.pattern).replace(/^\[([a-z0-9-]+):.*/, '$1') + patternValue(String(o.pattern)))).size);
-  expect('tasks', sorted(of('task').map((o) => [o.name, o.description])), sorted(a.directives.edges.map((e) => [e.node.action, e.node.instructions])));
-  expect('notes', sorted(of('note').map((o) => [o.content, (o.authors as string[] | undefined)?.[0] ?? null])),
-    sorted(a.notes.edges.map((e) => [e.node.body, e.node.authorOrganization?.name ?? null])));
+  expect(
+    'indicators',
+    of('indicator')
+      .map((o) => patternValue(String(o.pattern)))
+      .sort(),
+    [...values].sort(),
+  );
+  const observed = objects.filter((o) =>
+    ['domain-name', 'ipv4-addr', 'ipv6-addr', 'url', 'email-addr', 'autonomous-system', 'file'].includes(o.type),
+  );
+  expect(
+    'observables',
+    observed.length,
+    new Set(of('indicator').map((o) => String(o.pattern).replace(/^\[([a-z0-9-]+):.*/, '$1') + patternValue(String(o.pattern)))).size,
+  );
+  expect(
+    'tasks',
+    sorted(of('task').map((o) => [o.name, o.description])),
+    sorted(a.directives.edges.map((e) => [e.node.action, e.node.instructions])),
+  );
+  expect(
+    'notes',
+    sorted(of('note').map((o) => [o.content, (o.authors as string[] | undefined)?.[0] ?? null])),
+    sorted(a.notes.edges.map((e) => [e.node.body, e.node.authorOrganization?.name ?? null])),
+  );
   // Every reference inside the bundle resolves inside it.
   const ids = new Set(objects.map((o) => o.id));
-  for (const r of of('relationship')) for (const ref of [r.source_ref, r.target_ref]) if (!ids.has(String(ref))) out.push(`${a.reference} dangling ${String(ref)}`);
+  for (const r of of('relationship'))
+    for (const ref of [r.source_ref, r.target_ref]) if (!ids.has(String(ref))) out.push(`${a.reference} dangling ${String(ref)}`);
   for (const n of of('note')) for (const ref of n.object_refs as string[]) if (!ids.has(ref)) out.push(`${a.reference} dangling note ref ${ref}`);
   return out;
 }
 
-async function compare(email: string, references: string[], sensitive: Map<string, string[]>, problems: string[], validate: boolean): Promise<number> {
+async function compare(
+  email: string,
+  references: string[],
+  sensitive: Map<string, string[]>,
+  problems: string[],
+  validate: boolean,
+): Promise<number> {
   const token = await t.token(email);
   let bundles = 0;
   for (const ref of references) {
@@ -128,9 +199,18 @@ async function compare(email: string, references: string[], sensitive: Map<strin
 }
 
 async function sensitiveStrings(references: string[]): Promise<Map<string, string[]>> {
-  const rows = await t.sql<{ reference: string; contact: { email?: string; phone?: string }; escalation_reason: string | null; final_report: Record<string, string> | null }>(
-    `select reference, reporter_contact as contact, escalation_reason, final_report from incident where reference = any($1)`, [references]);
-  return new Map(rows.map((r) => [r.reference, [r.contact.email, r.contact.phone, r.escalation_reason, r.final_report?.remediation].filter((s): s is string => !!s && s.length > 4)]));
+  const rows = await t.sql<{
+    reference: string;
+    contact: { email?: string; phone?: string };
+    escalation_reason: string | null;
+    final_report: Record<string, string> | null;
+  }>(`select reference, reporter_contact as contact, escalation_reason, final_report from incident where reference = any($1)`, [references]);
+  return new Map(
+    rows.map((r) => [
+      r.reference,
+      [r.contact.email, r.contact.phone, r.escalation_reason, r.final_report?.remediation].filter((s): s is string => !!s && s.length > 4),
+    ]),
+  );
 }
 
 test('every demo account × every demo incident: the bundle says what GraphQL says', async () => {
@@ -155,8 +235,11 @@ test('random worlds of the views differential test: every viewer’s bundle says
       const problems: string[] = [];
       let bundles = 0;
       for (const org of DEMO_NETWORK) {
-        const [row] = await t.sql<{ email: string }>(`select a.email from account a join organization o on o.id = a.organization_id
-          where o.code = $1 and a.active order by case a.member_role when 'HANDLER' then 0 when 'REPORTER' then 1 else 2 end, a.email limit 1`, [org.code]);
+        const [row] = await t.sql<{ email: string }>(
+          `select a.email from account a join organization o on o.id = a.organization_id
+          where o.code = $1 and a.active order by case a.member_role when 'HANDLER' then 0 when 'REPORTER' then 1 else 2 end, a.email limit 1`,
+          [org.code],
+        );
         bundles += await compare(row.email, refs, sensitive, problems, true);
       }
       expect(problems).toEqual([]);

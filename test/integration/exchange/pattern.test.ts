@@ -30,11 +30,11 @@ const SPEC_VALID = [
   "([ipv4-addr:value = '10.0.0.1'] AND [ipv4-addr:value = '10.0.0.2']) OR [domain-name:value = 'x.example']",
   "[artifact:payload_bin = b'aGVsbG8=' AND artifact:hashes.'SHA-1' != 'aa']",
   "[file:magic_number_hex = h'ffd8']",
-  "[file:size >= 10 AND file:size < 2.5 AND file:x_neg > -1 AND file:x_negf <= -.5]",
-  "[user-account:is_privileged = true AND user-account:is_disabled NOT = false]",
+  '[file:size >= 10 AND file:size < 2.5 AND file:x_neg > -1 AND file:x_negf <= -.5]',
+  '[user-account:is_privileged = true AND user-account:is_disabled NOT = false]',
   "[file:name LIKE 'x%' AND file:name NOT LIKE 'y%' AND file:parent_directory_ref.path ISSUBSET '10.0.0.0/8' AND ipv4-addr:value ISSUPERSET '10.0.0.0/8']",
-  "[EXISTS windows-registry-key:values AND NOT EXISTS file:name]",
-  "[a:b[-1] = 1 /* a comment */] // and a line comment",
+  '[EXISTS windows-registry-key:values AND NOT EXISTS file:name]',
+  '[a:b[-1] = 1 /* a comment */] // and a line comment',
   "[file:name = 'it\\'s']",
   "[x-custom-object:'quoted-prop'.inner = 'v']",
 ];
@@ -44,7 +44,7 @@ const INVALID = [
   "domain-name:value = 'x'",
   "[domain-name:value = 'x'",
   "[domain-name:value 'x']",
-  "[domain-name:value = x]",
+  '[domain-name:value = x]',
   "[domain-name:value = 'unterminated]",
   "[domain-name: = 'x']",
   "[:value = 'x']",
@@ -53,26 +53,42 @@ const INVALID = [
   "[domain-name:value = 'x'] REPEATS -1 TIMES",
   "[file:hashes.MD5 = 'a'] START '2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00Z'",
   "[file:created = t'2014-13-13T07:03:17Z']",
-  "[file:size > true]",
-  "[file:size IN 1]",
-  "[file:name MATCHES 5]",
+  '[file:size > true]',
+  '[file:size IN 1]',
+  '[file:name MATCHES 5]',
   "[domain-name:value = 'x'] #",
   "[domain-name:value = 'x' AND]",
   "[domain-name:value == 'x' OR OR domain-name:value = 'y']",
   "[file:hashes.'SHA-256 = 'x']",
-  "[a-b:c-d = 1]",
+  '[a-b:c-d = 1]',
 ];
 
 test('the grammar file is the one these cases follow', () => {
   const g4 = fs.readFileSync(path.join(STIX_DIR, 'pattern_grammar', 'STIXPattern.g4'), 'utf8');
   // The rules the parser implements, by name (a grammar that changed would need the parser to follow).
-  for (const rule of ['observationExpressions', 'observationExpressionOr', 'observationExpressionAnd', 'comparisonExpression', 'propTest', 'startStopQualifier', 'withinQualifier', 'repeatedQualifier', 'objectPath', 'setLiteral', 'TimestampLiteral', 'BinaryLiteral', 'HexLiteral']) {
+  for (const rule of [
+    'observationExpressions',
+    'observationExpressionOr',
+    'observationExpressionAnd',
+    'comparisonExpression',
+    'propTest',
+    'startStopQualifier',
+    'withinQualifier',
+    'repeatedQualifier',
+    'objectPath',
+    'setLiteral',
+    'TimestampLiteral',
+    'BinaryLiteral',
+    'HexLiteral',
+  ]) {
     expect(g4).toMatch(new RegExp(`^${rule}\\b`, 'm'));
   }
 });
 
 test("every indicator pattern of OASIS's example bundles parses", () => {
-  const patterns = exampleBundles().flatMap((e) => (e.bundle.objects ?? []).filter((o) => o.type === 'indicator').map((o) => [e.name, String(o.pattern)] as const));
+  const patterns = exampleBundles().flatMap((e) =>
+    (e.bundle.objects ?? []).filter((o) => o.type === 'indicator').map((o) => [e.name, String(o.pattern)] as const),
+  );
   expect(patterns.length).toBeGreaterThan(5);
   const failed = patterns.filter(([, p]) => {
     try {
@@ -100,9 +116,18 @@ test('the lexer takes the longest match and keywords before identifiers, as ANTL
 
 test('what the hub emits is the subset: one comparison that parses back to its value', () => {
   const cases: [string, string][] = [
-    ['DOMAIN', 'xn--bcher-kva.example'], ['IPV4', '198.51.100.7'], ['IPV6', '2001:db8::1'], ['CIDR', '198.51.100.0/24'], ['CIDR', '2001:db8::/32'],
-    ['URL', "http://evil.example/a'b\\c"], ['EMAIL', 'x@evil.example'], ['ASN', 'AS64500'], ['FILE_HASH', 'd41d8cd98f00b204e9800998ecf8427e'],
-    ['FILE_HASH', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'], ['FILE_HASH', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'], ['FILE_HASH', 'a'.repeat(128)],
+    ['DOMAIN', 'xn--bcher-kva.example'],
+    ['IPV4', '198.51.100.7'],
+    ['IPV6', '2001:db8::1'],
+    ['CIDR', '198.51.100.0/24'],
+    ['CIDR', '2001:db8::/32'],
+    ['URL', "http://evil.example/a'b\\c"],
+    ['EMAIL', 'x@evil.example'],
+    ['ASN', 'AS64500'],
+    ['FILE_HASH', 'd41d8cd98f00b204e9800998ecf8427e'],
+    ['FILE_HASH', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'],
+    ['FILE_HASH', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+    ['FILE_HASH', 'a'.repeat(128)],
   ];
   for (const [type, value] of cases) {
     const o = observableOf(type, value)!;
@@ -113,7 +138,9 @@ test('what the hub emits is the subset: one comparison that parses back to its v
   }
   expect(quote("a'b\\c")).toBe("'a\\'b\\\\c'");
   // Anything else is not the subset.
-  const compound = SPEC_VALID.filter((p) => / (AND|OR|FOLLOWEDBY|WITHIN|REPEATS|START|IN|LIKE|MATCHES|NOT|ISSUBSET) |EXISTS|\[\*\]|\[-?\d\]/.test(p.replace(/'[^']*'/g, "''")));
+  const compound = SPEC_VALID.filter((p) =>
+    / (AND|OR|FOLLOWEDBY|WITHIN|REPEATS|START|IN|LIKE|MATCHES|NOT|ISSUBSET) |EXISTS|\[\*\]|\[-?\d\]/.test(p.replace(/'[^']*'/g, "''")),
+  );
   expect(compound.length).toBeGreaterThan(15);
   for (const p of compound) expect([p, simpleComparison(parsePattern(p))]).toEqual([p, null]);
 });

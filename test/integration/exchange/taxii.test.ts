@@ -69,14 +69,27 @@ describe('status codes and headers', () => {
   });
 
   test('bad parameters are 400', async () => {
-    const bad: Record<string, string>[] = [{ limit: '0' }, { limit: 'x' }, { added_after: 'yesterday' }, { next: 'garbage' }, { 'match[version]': 'sometime' }];
+    const bad: Record<string, string>[] = [
+      { limit: '0' },
+      { limit: 'x' },
+      { added_after: 'yesterday' },
+      { next: 'garbage' },
+      { 'match[version]': 'sometime' },
+    ];
     for (const query of bad) {
-      expect([JSON.stringify(query), (await taxii('/api/collections/incidents/objects/', { auth: bearer(vncert), query })).status]).toEqual([JSON.stringify(query), 400]);
+      expect([JSON.stringify(query), (await taxii('/api/collections/incidents/objects/', { auth: bearer(vncert), query })).status]).toEqual([
+        JSON.stringify(query),
+        400,
+      ]);
     }
   });
 });
 
-async function readAll(auth: string, collection: string, query: Record<string, string>): Promise<{ pages: number; ids: string[]; headers: [string | null, string | null][] }> {
+async function readAll(
+  auth: string,
+  collection: string,
+  query: Record<string, string>,
+): Promise<{ pages: number; ids: string[]; headers: [string | null, string | null][] }> {
   const ids: string[] = [];
   const headers: [string | null, string | null][] = [];
   let next: string | undefined;
@@ -108,15 +121,24 @@ describe('objects', () => {
   });
 
   test('match[type], match[id], match[version], the manifest, one object and its versions', async () => {
-    const incidents = await taxii<Envelope>('/api/collections/incidents/objects/', { auth: bearer(vnpt), query: { 'match[type]': 'incident', limit: '1000' } });
+    const incidents = await taxii<Envelope>('/api/collections/incidents/objects/', {
+      auth: bearer(vnpt),
+      query: { 'match[type]': 'incident', limit: '1000' },
+    });
     expect(incidents.body.objects!.length).toBeGreaterThan(0);
     expect(new Set(incidents.body.objects!.map((o) => o.type))).toEqual(new Set(['incident']));
     const one = incidents.body.objects![0];
     const byId = await taxii<Envelope>('/api/collections/incidents/objects/', { auth: bearer(vnpt), query: { 'match[id]': one.id } });
     expect(byId.body.objects!.map((o) => o.id)).toEqual([one.id]);
-    const byVersion = await taxii<Envelope>('/api/collections/incidents/objects/', { auth: bearer(vnpt), query: { 'match[id]': one.id, 'match[version]': one.modified! } });
+    const byVersion = await taxii<Envelope>('/api/collections/incidents/objects/', {
+      auth: bearer(vnpt),
+      query: { 'match[id]': one.id, 'match[version]': one.modified! },
+    });
     expect(byVersion.body.objects!.length).toBe(1);
-    const otherVersion = await taxii<Envelope>('/api/collections/incidents/objects/', { auth: bearer(vnpt), query: { 'match[id]': one.id, 'match[version]': '2001-01-01T00:00:00.000Z' } });
+    const otherVersion = await taxii<Envelope>('/api/collections/incidents/objects/', {
+      auth: bearer(vnpt),
+      query: { 'match[id]': one.id, 'match[version]': '2001-01-01T00:00:00.000Z' },
+    });
     expect(otherVersion.body.objects).toBeUndefined();
     const object = await taxii<Envelope>(`/api/collections/incidents/objects/${one.id}/`, { auth: bearer(vnpt) });
     expect(object.status).toBe(200);
@@ -124,28 +146,42 @@ describe('objects', () => {
     expect(object.headers.get('x-taxii-date-added-first')).toBeTruthy();
     const versions = await taxii<{ versions: string[] }>(`/api/collections/incidents/objects/${one.id}/versions/`, { auth: bearer(vnpt) });
     expect(versions.body.versions).toEqual([one.modified]);
-    const manifest = await taxii<Manifest>('/api/collections/incidents/manifest/', { auth: bearer(vnpt), query: { 'match[type]': 'incident', limit: '1000' } });
+    const manifest = await taxii<Manifest>('/api/collections/incidents/manifest/', {
+      auth: bearer(vnpt),
+      query: { 'match[type]': 'incident', limit: '1000' },
+    });
     expect(manifest.body.objects!.map((m) => [m.id, m.version, m.media_type])).toEqual(
       incidents.body.objects!.map((o) => [o.id, o.modified, 'application/stix+json;version=2.1']),
     );
   });
 
   test('an invisible incident is 404 exactly like a missing one; a SUMMARY one is not in the collection', async () => {
-    const all = await t.as<{ incidents: { edges: { node: { id: string } }[] } }>('admin@vncert.test', '{ incidents(first: 100) { edges { node { id } } } }');
-    const seen = await t.as<{ incidents: { edges: { node: { id: string; accessLevel: string } }[] } }>('admin@vnpt.test', '{ incidents(first: 100) { edges { node { id accessLevel } } } }');
+    const all = await t.as<{ incidents: { edges: { node: { id: string } }[] } }>(
+      'admin@vncert.test',
+      '{ incidents(first: 100) { edges { node { id } } } }',
+    );
+    const seen = await t.as<{ incidents: { edges: { node: { id: string; accessLevel: string } }[] } }>(
+      'admin@vnpt.test',
+      '{ incidents(first: 100) { edges { node { id accessLevel } } } }',
+    );
     const seenIds = new Set(seen.data!.incidents.edges.map((e) => e.node.id));
     const hidden = all.data!.incidents.edges.map((e) => e.node.id).find((id) => !seenIds.has(id))!;
     expect(hidden).toBeDefined();
     const invisible = await taxii(`/api/collections/incidents/objects/${stixId('incident', hidden)}/`, { auth: bearer(vnpt) });
     const missing = await taxii(`/api/collections/incidents/objects/incident--${crypto.randomUUID()}/`, { auth: bearer(vnpt) });
     expect(invisible.status).toBe(404);
-    expect([invisible.status, invisible.body, invisible.headers.get('content-type')]).toEqual([missing.status, missing.body, missing.headers.get('content-type')]);
+    expect([invisible.status, invisible.body, invisible.headers.get('content-type')]).toEqual([
+      missing.status,
+      missing.body,
+      missing.headers.get('content-type'),
+    ]);
     const versions = await taxii(`/api/collections/incidents/objects/${stixId('incident', hidden)}/versions/`, { auth: bearer(vnpt) });
     expect(versions.status).toBe(404);
     // The coordinator sees it.
     expect((await taxii(`/api/collections/incidents/objects/${stixId('incident', hidden)}/`, { auth: bearer(vncert) })).status).toBe(200);
     const summary = seen.data!.incidents.edges.find((e) => e.node.accessLevel === 'SUMMARY');
-    if (summary) expect((await taxii(`/api/collections/incidents/objects/${stixId('incident', summary.node.id)}/`, { auth: bearer(vnpt) })).status).toBe(404);
+    if (summary)
+      expect((await taxii(`/api/collections/incidents/objects/${stixId('incident', summary.node.id)}/`, { auth: bearer(vnpt) })).status).toBe(404);
   });
 
   test('domain-cases: the registry feed, domain indicators only, no tasks or notes', async () => {
@@ -156,9 +192,17 @@ describe('objects', () => {
     expect(types.has('task')).toBe(false);
     expect(types.has('note')).toBe(false);
     for (const o of r.body.objects.filter((x) => x.type === 'indicator')) expect(o.pattern).toMatch(/^\[domain-name:value = /);
-    const feed = await t.as<{ domainCases: { edges: { node: { removed: boolean; incidentId: string } }[] } }>('admin@vnnic.test', '{ domainCases(first: 100) { edges { node { removed incidentId } } } }');
+    const feed = await t.as<{ domainCases: { edges: { node: { removed: boolean; incidentId: string } }[] } }>(
+      'admin@vnnic.test',
+      '{ domainCases(first: 100) { edges { node { removed incidentId } } } }',
+    );
     const live = feed.data!.domainCases.edges.filter((e) => !e.node.removed).map((e) => stixId('incident', e.node.incidentId));
-    expect(r.body.objects.filter((o) => o.type === 'incident').map((o) => o.id).sort()).toEqual([...live].sort());
+    expect(
+      r.body.objects
+        .filter((o) => o.type === 'incident')
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual([...live].sort());
   });
 });
 
@@ -166,7 +210,12 @@ test('added_after while a transaction holds an earlier date_added uncommitted: n
   const before = await taxii<Manifest>('/api/collections/incidents/manifest/', { auth: bearer(vncert), query: { limit: '1000' } });
   const last = before.headers.get('x-taxii-date-added-last')!;
   expect(last).toBeTruthy();
-  const ids = (await t.as<{ incidents: { edges: { node: { id: string; reference: string } }[] } }>('admin@vncert.test', '{ incidents(first: 2, orderBy: REPORTED_AT_ASC) { edges { node { id reference } } } }')).data!.incidents.edges.map((e) => e.node);
+  const ids = (
+    await t.as<{ incidents: { edges: { node: { id: string; reference: string } }[] } }>(
+      'admin@vncert.test',
+      '{ incidents(first: 2, orderBy: REPORTED_AT_ASC) { edges { node { id reference } } } }',
+    )
+  ).data!.incidents.edges.map((e) => e.node);
   const [a, b] = ids;
   const uuidOf = (gid: string) => Buffer.from(gid, 'base64').toString('utf8').split(':')[1];
   // Transaction A: an event of incident A, under the event-order lock (modules/incidents/events.ts), left uncommitted.
@@ -175,21 +224,32 @@ test('added_after while a transaction holds an earlier date_added uncommitted: n
   try {
     await held.query('begin');
     await held.query('select pg_advisory_xact_lock($1)', [0x1ec1de17]);
-    await held.query(`insert into incident_event (position, incident_id, type, occurred_at, data)
-      values (nextval('incident_event_position'), $1, 'UPDATED', $2, '{}')`, [uuidOf(a.id), t.clock.now()]);
+    await held.query(
+      `insert into incident_event (position, incident_id, type, occurred_at, data)
+      values (nextval('incident_event_position'), $1, 'UPDATED', $2, '{}')`,
+      [uuidOf(a.id), t.clock.now()],
+    );
     // Transaction B: a real mutation on incident B, which commits only after A (it waits for the lock).
     t.clock.advance(60_000);
-    const mutation = t.as('handler@vncert.test', 'mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }', { i: { incidentId: b.id, body: 'B', visibility: 'PARTICIPANTS' } });
+    const mutation = t.as('handler@vncert.test', 'mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }', {
+      i: { incidentId: b.id, body: 'B', visibility: 'PARTICIPANTS' },
+    });
     await new Promise((r) => setTimeout(r, 300));
     // A reader polling now sees neither: A is uncommitted and B cannot take a later date_added before A commits.
-    const during = await taxii<Manifest>('/api/collections/incidents/manifest/', { auth: bearer(vncert), query: { added_after: last, limit: '1000' } });
+    const during = await taxii<Manifest>('/api/collections/incidents/manifest/', {
+      auth: bearer(vncert),
+      query: { added_after: last, limit: '1000' },
+    });
     expect(during.body.objects).toBeUndefined();
     await held.query('commit');
     expect((await mutation).errors).toBeUndefined();
   } finally {
     await held.end();
   }
-  const after = await taxii<Manifest>('/api/collections/incidents/manifest/', { auth: bearer(vncert), query: { added_after: last, 'match[type]': 'incident', limit: '1000' } });
+  const after = await taxii<Manifest>('/api/collections/incidents/manifest/', {
+    auth: bearer(vncert),
+    query: { added_after: last, 'match[type]': 'incident', limit: '1000' },
+  });
   const got = after.body.objects!.map((o) => [o.id, o.date_added] as const);
   expect(got.map(([id]) => id)).toEqual([stixId('incident', a.id), stixId('incident', b.id)]);
   expect(got[0][1] < got[1][1]).toBe(true);

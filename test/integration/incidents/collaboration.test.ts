@@ -9,11 +9,28 @@ afterAll(async () => {
   await t.close();
 });
 
-interface Inc { id: string; version: number; status: string; tlp: string; accessLevel: string }
+interface Inc {
+  id: string;
+  version: number;
+  status: string;
+  tlp: string;
+  accessLevel: string;
+}
 const INC = 'id version status tlp accessLevel';
 
 function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
-  return reportIncident(t, email, { title: 'Collaboration case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over }, INC);
+  return reportIncident(
+    t,
+    email,
+    {
+      title: 'Collaboration case',
+      description: 'd',
+      detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+      reporterContact: { name: 'R' },
+      ...over,
+    },
+    INC,
+  );
 }
 async function view(email: string, id: string): Promise<string | null> {
   const res = await t.as<{ incident: { accessLevel: string } | null }>(email, `query($id: ID!) { incident(id: $id) { accessLevel } }`, { id });
@@ -32,19 +49,42 @@ test('(d) on an AMBER incident, a referral to MPS-A05 gives it the FULL view, an
   expect(await view('handler@mps-a05.test', inc.id)).toBeNull();
   // Triage and an internal note change nothing for law enforcement.
   expect(await view('handler@mps-a05.test', inc.id)).toBeNull();
-  const noReason = await mutate('handler@vncert.test', 'referIncident', 'ReferIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'MPS-A05', reason: ' ' });
+  const noReason = await mutate('handler@vncert.test', 'referIncident', 'ReferIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    organization: 'MPS-A05',
+    reason: ' ',
+  });
   expect(codes(noReason)).toEqual(['BAD_USER_INPUT']);
-  const wrongKind = await mutate('handler@vncert.test', 'referIncident', 'ReferIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'FPT', reason: 'r' });
+  const wrongKind = await mutate('handler@vncert.test', 'referIncident', 'ReferIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    organization: 'FPT',
+    reason: 'r',
+  });
   expect(codes(wrongKind)).toEqual(['BAD_USER_INPUT']);
-  const byIsp = await mutate('handler@vnpt.test', 'referIncident', 'ReferIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'MPS-A05', reason: 'r' });
+  const byIsp = await mutate('handler@vnpt.test', 'referIncident', 'ReferIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    organization: 'MPS-A05',
+    reason: 'r',
+  });
   expect(codes(byIsp)).toEqual(['FORBIDDEN']);
-  const ok = await mutate('handler@vncert.test', 'referIncident', 'ReferIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'MPS-A05', reason: 'Phishing of bank customers: fraud' });
+  const ok = await mutate('handler@vncert.test', 'referIncident', 'ReferIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    organization: 'MPS-A05',
+    reason: 'Phishing of bank customers: fraud',
+  });
   expect(ok.errors).toBeUndefined();
   expect(await view('handler@mps-a05.test', inc.id)).toBe('FULL');
   // A referral is visible to the coordinator and the referred organization only.
   const roles = async (email: string) => {
-    const r = await t.as<{ incident: { participantRoles: { role: string; organization: { code: string } }[] } }>(email,
-      `query($id: ID!) { incident(id: $id) { participantRoles { role organization { code } } } }`, { id: inc.id });
+    const r = await t.as<{ incident: { participantRoles: { role: string; organization: { code: string } }[] } }>(
+      email,
+      `query($id: ID!) { incident(id: $id) { participantRoles { role organization { code } } } }`,
+      { id: inc.id },
+    );
     return r.data!.incident.participantRoles.map((p) => `${p.role}:${p.organization.code}`).sort();
   };
   expect(await roles('handler@vncert.test')).toEqual(['HANDLING:VNPT', 'REFERRED:MPS-A05', 'REPORTING:ACME']);
@@ -52,8 +92,11 @@ test('(d) on an AMBER incident, a referral to MPS-A05 gives it the FULL view, an
   expect(await roles('handler@mps-a05.test')).toEqual(['HANDLING:VNPT', 'REFERRED:MPS-A05', 'REPORTING:ACME']);
   // The referral event is on the coordinator's and MPS-A05's timelines only.
   const types = async (email: string) => {
-    const r = await t.as<{ incident: { timeline: { edges: { node: { type: string } }[] } } }>(email,
-      `query($id: ID!) { incident(id: $id) { timeline(first: 50) { edges { node { type } } } } }`, { id: inc.id });
+    const r = await t.as<{ incident: { timeline: { edges: { node: { type: string } }[] } } }>(
+      email,
+      `query($id: ID!) { incident(id: $id) { timeline(first: 50) { edges { node { type } } } } }`,
+      { id: inc.id },
+    );
     return r.data!.incident.timeline.edges.map((e) => e.node.type);
   };
   expect(await types('handler@vncert.test')).toEqual(['REPORTED', 'REFERRED']);
@@ -61,7 +104,11 @@ test('(d) on an AMBER incident, a referral to MPS-A05 gives it the FULL view, an
   expect(await types('handler@vnpt.test')).toEqual(['REPORTED']);
   // Unsharing undoes it.
   const v = await version('handler@vncert.test', inc.id);
-  const un = await mutate('handler@vncert.test', 'unshareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: v, organization: 'MPS-A05' });
+  const un = await mutate('handler@vncert.test', 'unshareIncident', 'ShareIncidentInput', {
+    id: inc.id,
+    expectedVersion: v,
+    organization: 'MPS-A05',
+  });
   expect(un.errors).toBeUndefined();
   expect(await view('handler@mps-a05.test', inc.id)).toBeNull();
 });
@@ -69,20 +116,62 @@ test('(d) on an AMBER incident, a referral to MPS-A05 gives it the FULL view, an
 test('sharing: coordinator only, right kinds, not with a participant; the shared organization gets FULL', async () => {
   const inc = await report('reporter@acme.test', { reportTo: 'VNPT', tlp: 'AMBER' });
   expect(await view('handler@secpartner.test', inc.id)).toBeNull();
-  const dup = await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'VNPT' });
+  const dup = await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    organization: 'VNPT',
+  });
   expect(codes(dup)).toEqual(['BAD_USER_INPUT']);
-  expect(codes(await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'MPS-A05' }))).toEqual(['BAD_USER_INPUT']);
-  expect(codes(await mutate('handler@vnpt.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'SECPARTNER' }))).toEqual(['FORBIDDEN']);
-  expect(codes(await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version + 5, organization: 'SECPARTNER' }))).toEqual(['CONFLICT']);
-  const ok = await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version, organization: 'SECPARTNER' });
+  expect(
+    codes(
+      await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', {
+        id: inc.id,
+        expectedVersion: inc.version,
+        organization: 'MPS-A05',
+      }),
+    ),
+  ).toEqual(['BAD_USER_INPUT']);
+  expect(
+    codes(
+      await mutate('handler@vnpt.test', 'shareIncident', 'ShareIncidentInput', {
+        id: inc.id,
+        expectedVersion: inc.version,
+        organization: 'SECPARTNER',
+      }),
+    ),
+  ).toEqual(['FORBIDDEN']);
+  expect(
+    codes(
+      await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', {
+        id: inc.id,
+        expectedVersion: inc.version + 5,
+        organization: 'SECPARTNER',
+      }),
+    ),
+  ).toEqual(['CONFLICT']);
+  const ok = await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    organization: 'SECPARTNER',
+  });
   expect(ok.errors).toBeUndefined();
   expect(ok.data!.shareIncident.incident.version).toBe(inc.version + 1);
   expect(await view('handler@secpartner.test', inc.id)).toBe('FULL');
   // Sharing does not make the coordinator take part.
-  const [row] = await t.sql<{ coordinator_org_id: string | null }>(`select coordinator_org_id from incident where id = $1`, [Buffer.from(inc.id, 'base64url').toString().split(':')[1]]);
+  const [row] = await t.sql<{ coordinator_org_id: string | null }>(`select coordinator_org_id from incident where id = $1`, [
+    Buffer.from(inc.id, 'base64url').toString().split(':')[1],
+  ]);
   expect(row.coordinator_org_id).toBeNull();
   // Sharing again with a participant is BAD_USER_INPUT.
-  expect(codes(await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { id: inc.id, expectedVersion: inc.version + 1, organization: 'SECPARTNER' }))).toEqual(['BAD_USER_INPUT']);
+  expect(
+    codes(
+      await mutate('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', {
+        id: inc.id,
+        expectedVersion: inc.version + 1,
+        organization: 'SECPARTNER',
+      }),
+    ),
+  ).toEqual(['BAD_USER_INPUT']);
 });
 
 test('TLP: the handling organization may only raise it; the coordinator may set any; the view follows', async () => {
@@ -93,7 +182,9 @@ test('TLP: the handling organization may only raise it; the coordinator may set 
   const raise = await mutate('handler@vnpt.test', 'setIncidentTlp', 'SetTlpInput', { id: inc.id, expectedVersion: inc.version, tlp: 'AMBER' });
   expect(raise.data!.setIncidentTlp.incident.tlp).toBe('AMBER');
   expect(await view('handler@fpt.test', inc.id)).toBeNull();
-  expect(codes(await mutate('reporter@acme.test', 'setIncidentTlp', 'SetTlpInput', { id: inc.id, expectedVersion: inc.version + 1, tlp: 'RED' }))).toEqual(['FORBIDDEN']);
+  expect(
+    codes(await mutate('reporter@acme.test', 'setIncidentTlp', 'SetTlpInput', { id: inc.id, expectedVersion: inc.version + 1, tlp: 'RED' })),
+  ).toEqual(['FORBIDDEN']);
   const back = await mutate('handler@vncert.test', 'setIncidentTlp', 'SetTlpInput', { id: inc.id, expectedVersion: inc.version + 1, tlp: 'CLEAR' });
   expect(back.data!.setIncidentTlp.incident.tlp).toBe('CLEAR');
   expect(await view('handler@fpt.test', inc.id)).toBe('SUMMARY');
@@ -102,15 +193,47 @@ test('TLP: the handling organization may only raise it; the coordinator may set 
 
 test('update and addIndicators: handling organization while open, coordinator always', async () => {
   const inc = await report('reporter@acme.test', { reportTo: 'VNPT' });
-  const up = await mutate('handler@vnpt.test', 'updateIncident', 'UpdateIncidentInput', { id: inc.id, expectedVersion: inc.version, severity: 'CRITICAL', serious: true, rsitClass: 'fraud', rsitType: 'phishing' });
+  const up = await mutate('handler@vnpt.test', 'updateIncident', 'UpdateIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    severity: 'CRITICAL',
+    serious: true,
+    rsitClass: 'fraud',
+    rsitType: 'phishing',
+  });
   expect(up.errors).toBeUndefined();
-  expect(codes(await mutate('handler@fpt.test', 'updateIncident', 'UpdateIncidentInput', { id: inc.id, expectedVersion: inc.version + 1, title: 'x' }))).toEqual(['NOT_FOUND']);
-  expect(codes(await mutate('analyst@vnpt.test', 'updateIncident', 'UpdateIncidentInput', { id: inc.id, expectedVersion: inc.version + 1, title: 'x' }))).toEqual(['FORBIDDEN']);
-  expect(codes(await mutate('handler@vnpt.test', 'updateIncident', 'UpdateIncidentInput', { id: inc.id, expectedVersion: inc.version, title: 'x' }))).toEqual(['CONFLICT']);
-  expect(codes(await mutate('handler@vnpt.test', 'updateIncident', 'UpdateIncidentInput', { id: inc.id, expectedVersion: inc.version + 1, rsitClass: 'fraud', rsitType: 'ddos' }))).toEqual(['BAD_USER_INPUT']);
-  const add = await t.as<{ addIndicators: { incident: { version: number; indicators: { value: string }[] } } }>('handler@vnpt.test',
+  expect(
+    codes(await mutate('handler@fpt.test', 'updateIncident', 'UpdateIncidentInput', { id: inc.id, expectedVersion: inc.version + 1, title: 'x' })),
+  ).toEqual(['NOT_FOUND']);
+  expect(
+    codes(await mutate('analyst@vnpt.test', 'updateIncident', 'UpdateIncidentInput', { id: inc.id, expectedVersion: inc.version + 1, title: 'x' })),
+  ).toEqual(['FORBIDDEN']);
+  expect(
+    codes(await mutate('handler@vnpt.test', 'updateIncident', 'UpdateIncidentInput', { id: inc.id, expectedVersion: inc.version, title: 'x' })),
+  ).toEqual(['CONFLICT']);
+  expect(
+    codes(
+      await mutate('handler@vnpt.test', 'updateIncident', 'UpdateIncidentInput', {
+        id: inc.id,
+        expectedVersion: inc.version + 1,
+        rsitClass: 'fraud',
+        rsitType: 'ddos',
+      }),
+    ),
+  ).toEqual(['BAD_USER_INPUT']);
+  const add = await t.as<{ addIndicators: { incident: { version: number; indicators: { value: string }[] } } }>(
+    'handler@vnpt.test',
     `mutation($i: AddIndicatorsInput!) { addIndicators(input: $i) { incident { version indicators { value } } } }`,
-    { i: { incidentId: inc.id, indicators: [{ type: 'DOMAIN', value: 'new-phish[.]vn' }, { type: 'IPV4', value: '203.0.113.9' }] } });
+    {
+      i: {
+        incidentId: inc.id,
+        indicators: [
+          { type: 'DOMAIN', value: 'new-phish[.]vn' },
+          { type: 'IPV4', value: '203.0.113.9' },
+        ],
+      },
+    },
+  );
   expect(add.errors).toBeUndefined();
   expect(add.data!.addIndicators.incident.version).toBe(inc.version + 2);
   expect(add.data!.addIndicators.incident.indicators.map((i) => i.value)).toEqual(['new-phish.vn', '203.0.113.9']);
@@ -119,7 +242,9 @@ test('update and addIndicators: handling organization while open, coordinator al
 test('notes: audiences, who may add, redaction by the author’s organization or the coordinator', async () => {
   const inc = await report('reporter@acme.test', { reportTo: 'VNPT' });
   const add = (email: string, visibility: string, body: string) =>
-    t.as<{ addNote: { note: { id: string; body: string } } }>(email, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id body } } }`, { i: { incidentId: inc.id, body, visibility } });
+    t.as<{ addNote: { note: { id: string; body: string } } }>(email, `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id body } } }`, {
+      i: { incidentId: inc.id, body, visibility },
+    });
   const internal = await add('handler@vnpt.test', 'INTERNAL', 'VNPT internal');
   const participants = await add('handler@vnpt.test', 'PARTICIPANTS', 'for participants');
   const withReporter = await add('handler@vnpt.test', 'WITH_REPORTER', 'Dear reporter');
@@ -130,15 +255,23 @@ test('notes: audiences, who may add, redaction by the author’s organization or
   expect(codes(await add('analyst@vnpt.test', 'INTERNAL', 'x'))).toEqual(['FORBIDDEN']);
   expect(codes(await add('handler@fpt.test', 'PARTICIPANTS', 'x'))).toEqual(['NOT_FOUND']);
   const bodies = async (email: string) => {
-    const r = await t.as<{ incident: { notes: { edges: { node: { body: string } }[] } } }>(email, `query($id: ID!) { incident(id: $id) { notes(first: 50) { edges { node { body } } } } }`, { id: inc.id });
+    const r = await t.as<{ incident: { notes: { edges: { node: { body: string } }[] } } }>(
+      email,
+      `query($id: ID!) { incident(id: $id) { notes(first: 50) { edges { node { body } } } } }`,
+      { id: inc.id },
+    );
     return r.data!.incident.notes.edges.map((e) => e.node.body);
   };
   expect(await bodies('handler@vnpt.test')).toEqual(['VNPT internal', 'for participants', 'Dear reporter', 'Thanks']);
   expect(await bodies('handler@vncert.test')).toEqual(['for participants', 'Dear reporter', 'Thanks']); // not VNPT's internal note
   expect(await bodies('reporter@acme.test')).toEqual(['Dear reporter', 'Thanks']);
   // Redaction: the reporter may not redact VNPT's note; VNCERT may.
-  const redact = (email: string, id: string) => t.as<{ redactNote: { note: { body: string; redacted: boolean } } }>(email,
-    `mutation($i: RedactNoteInput!) { redactNote(input: $i) { note { body redacted } } }`, { i: { id, reason: 'personal data' } });
+  const redact = (email: string, id: string) =>
+    t.as<{ redactNote: { note: { body: string; redacted: boolean } } }>(
+      email,
+      `mutation($i: RedactNoteInput!) { redactNote(input: $i) { note { body redacted } } }`,
+      { i: { id, reason: 'personal data' } },
+    );
   expect(codes(await redact('reporter@acme.test', withReporter.data!.addNote.note.id))).toEqual(['FORBIDDEN']);
   expect(codes(await redact('handler@vncert.test', internal.data!.addNote.note.id))).toEqual(['NOT_FOUND']); // it cannot see VNPT's internal note
   const r = await redact('handler@vncert.test', withReporter.data!.addNote.note.id);
@@ -150,11 +283,28 @@ test('notes: audiences, who may add, redaction by the author’s organization or
 
 test('timeline: a SUMMARY viewer sees REPORTED and status changes without actor accounts or reasons', async () => {
   const inc = await report('reporter@acme.test', { reportTo: 'VNPT', tlp: 'GREEN' });
-  await mutate('handler@vnpt.test', 'escalateIncident', 'EscalateIncidentInput', { id: inc.id, expectedVersion: inc.version, reason: 'secret capacity problem' });
-  await t.as('handler@vnpt.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, { i: { incidentId: inc.id, body: 'n', visibility: 'PARTICIPANTS' } });
+  await mutate('handler@vnpt.test', 'escalateIncident', 'EscalateIncidentInput', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    reason: 'secret capacity problem',
+  });
+  await t.as('handler@vnpt.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, {
+    i: { incidentId: inc.id, body: 'n', visibility: 'PARTICIPANTS' },
+  });
   const tl = async (email: string) => {
-    const r = await t.as<{ incident: { timeline: { edges: { node: { type: string; changes: Record<string, unknown>; actorAccountEmail: string | null; actorOrganization: { code: string } | null } }[] } } }>(email,
-      `query($id: ID!) { incident(id: $id) { timeline(first: 50) { edges { node { type changes actorAccountEmail actorOrganization { code } } } } } }`, { id: inc.id });
+    const r = await t.as<{
+      incident: {
+        timeline: {
+          edges: {
+            node: { type: string; changes: Record<string, unknown>; actorAccountEmail: string | null; actorOrganization: { code: string } | null };
+          }[];
+        };
+      };
+    }>(
+      email,
+      `query($id: ID!) { incident(id: $id) { timeline(first: 50) { edges { node { type changes actorAccountEmail actorOrganization { code } } } } } }`,
+      { id: inc.id },
+    );
     return r.data!.incident.timeline.edges.map((e) => e.node);
   };
   const summary = await tl('handler@fpt.test');

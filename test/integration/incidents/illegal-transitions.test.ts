@@ -58,7 +58,9 @@ const PATH: Record<State, string[]> = {
   REJECTED: ['rejectIncident'],
 };
 
-const CASES: [string, State][] = Object.keys(LEGAL_FROM).flatMap((m) => STATES.filter((s) => !LEGAL_FROM[m].includes(s)).map((s) => [m, s] as [string, State]));
+const CASES: [string, State][] = Object.keys(LEGAL_FROM).flatMap((m) =>
+  STATES.filter((s) => !LEGAL_FROM[m].includes(s)).map((s) => [m, s] as [string, State]),
+);
 
 let t: TestHub;
 beforeAll(async () => {
@@ -69,11 +71,12 @@ afterAll(async () => {
 });
 
 async function run(email: string, mutation: string, id: string, version: number) {
-  const [type, extra] = mutation === 'submitFinalReport'
-    ? ['FinalReportInput', { result: 'r', remediation: 'm', prevention: 'p' }]
-    : INPUT[mutation];
-  return t.as<Record<string, { incident: { version: number; status: string } }>>(email,
-    `mutation($i: ${type}!) { ${mutation}(input: $i) { incident { version status } } }`, { i: { id, expectedVersion: version, ...extra } });
+  const [type, extra] = mutation === 'submitFinalReport' ? ['FinalReportInput', { result: 'r', remediation: 'm', prevention: 'p' }] : INPUT[mutation];
+  return t.as<Record<string, { incident: { version: number; status: string } }>>(
+    email,
+    `mutation($i: ${type}!) { ${mutation}(input: $i) { incident { version status } } }`,
+    { i: { id, expectedVersion: version, ...extra } },
+  );
 }
 
 test(`the table leaves ${CASES.length} illegal (move, state) pairs`, () => {
@@ -81,8 +84,18 @@ test(`the table leaves ${CASES.length} illegal (move, state) pairs`, () => {
 });
 
 test.each(CASES)('%s from %s is INVALID_TRANSITION and changes nothing', async (mutation, state) => {
-  const reported = await reportIncident<{ id: string; version: number }>(t, 'reporter@acme.test',
-    { title: `${mutation} from ${state}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' }, 'id version');
+  const reported = await reportIncident<{ id: string; version: number }>(
+    t,
+    'reporter@acme.test',
+    {
+      title: `${mutation} from ${state}`,
+      description: 'd',
+      detectedAt: new Date(Date.now() - 60_000).toISOString(),
+      reporterContact: { name: 'R' },
+      reportTo: 'VNPT',
+    },
+    'id version',
+  );
   const { id } = reported;
   let version = reported.version;
   for (const step of PATH[state]) {
@@ -93,7 +106,11 @@ test.each(CASES)('%s from %s is INVALID_TRANSITION and changes nothing', async (
     expect(res.data![step].incident.status).toBeDefined();
   }
   const uuid = Buffer.from(id, 'base64url').toString().split(':')[1];
-  const snapshot = async () => t.sql(`select status, version, updated_at, (select count(*)::int from incident_event where incident_id = $1) as events from incident where id = $1`, [uuid]);
+  const snapshot = async () =>
+    t.sql(
+      `select status, version, updated_at, (select count(*)::int from incident_event where incident_id = $1) as events from incident where id = $1`,
+      [uuid],
+    );
   const before = await snapshot();
   expect(before[0].status).toBe(state);
   // After coordinating, VNCERT owns the incident: owner moves are tried by it there.

@@ -5,21 +5,70 @@ const REPORT = /* GraphQL */ `
     reportIncident(input: $input) {
       reference
       duplicate
-      incident { id reference status handler { code } coordinator { code } accessLevel indicators { type value displayValue } }
+      incident {
+        id
+        reference
+        status
+        handler {
+          code
+        }
+        coordinator {
+          code
+        }
+        accessLevel
+        indicators {
+          type
+          value
+          displayValue
+        }
+      }
     }
-  }`;
+  }
+`;
 
 const READ = /* GraphQL */ `
-  query Read($id: ID!) { incident(id: $id) { id reference title accessLevel handler { code } reporterContact { name } } }`;
+  query Read($id: ID!) {
+    incident(id: $id) {
+      id
+      reference
+      title
+      accessLevel
+      handler {
+        code
+      }
+      reporterContact {
+        name
+      }
+    }
+  }
+`;
 
 const SEARCH = /* GraphQL */ `
-  query Search($text: String!) { incidents(filter: { text: $text }, first: 50) { edges { node { id title } } } }`;
+  query Search($text: String!) {
+    incidents(filter: { text: $text }, first: 50) {
+      edges {
+        node {
+          id
+          title
+        }
+      }
+    }
+  }
+`;
 
 interface ReportData {
   reportIncident: {
     reference: string;
     duplicate: boolean;
-    incident: { id: string; reference: string; status: string; handler: { code: string }; coordinator: { code: string } | null; accessLevel: string; indicators: { type: string; value: string; displayValue: string }[] };
+    incident: {
+      id: string;
+      reference: string;
+      status: string;
+      handler: { code: string };
+      coordinator: { code: string } | null;
+      accessLevel: string;
+      indicators: { type: string; value: string; displayValue: string }[];
+    };
   };
 }
 
@@ -59,7 +108,11 @@ test('a report addressed to VNPT is read back by VNPT; FPT gets null and cannot 
   expect(report.incident.accessLevel).toBe('REPORTER');
   expect(report.duplicate).toBe(false);
 
-  const vnpt = await t.as<{ incident: { reference: string; accessLevel: string; reporterContact: { name: string } | null } }>('handler@vnpt.test', READ, { id: report.incident.id });
+  const vnpt = await t.as<{ incident: { reference: string; accessLevel: string; reporterContact: { name: string } | null } }>(
+    'handler@vnpt.test',
+    READ,
+    { id: report.incident.id },
+  );
   expect(vnpt.data!.incident.reference).toBe(report.reference);
   expect(vnpt.data!.incident.accessLevel).toBe('FULL');
   expect(vnpt.data!.incident.reporterContact?.name).toBe('Lê Văn Cường');
@@ -148,7 +201,12 @@ describe('indicators are normalized, and every bad form is BAD_USER_INPUT that s
   test.each(bad)('%s %s is refused', async (type, value) => {
     const before = await counts();
     const res = await t.as('reporter@acme.test', REPORT, {
-      input: input({ indicators: [{ type: 'DOMAIN', value: 'fine.vn' }, { type, value }] }),
+      input: input({
+        indicators: [
+          { type: 'DOMAIN', value: 'fine.vn' },
+          { type, value },
+        ],
+      }),
     });
     expect(codes(res)).toEqual(['BAD_USER_INPUT']);
     expect(res.errors![0].extensions!.field).toBe('input.indicators[1].value');
@@ -177,7 +235,9 @@ describe('receipt references', () => {
     await t.sql(`create trigger fail_indicator before insert on indicator for each row execute function fail_indicator()`);
     try {
       const ok1 = await t.as<ReportData>('handler@vnpt.test', REPORT, { input: input() });
-      const failed = await t.as('handler@vnpt.test', REPORT, { input: input({ indicators: [{ type: 'DOMAIN', value: 'fail-after-reference.vn' }] }) });
+      const failed = await t.as('handler@vnpt.test', REPORT, {
+        input: input({ indicators: [{ type: 'DOMAIN', value: 'fail-after-reference.vn' }] }),
+      });
       expect(codes(failed)).toEqual(['INTERNAL_SERVER_ERROR']);
       const ok2 = await t.as<ReportData>('handler@vnpt.test', REPORT, { input: input() });
       expect(Number(ok2.data!.reportIncident.reference.slice(-6))).toBe(Number(ok1.data!.reportIncident.reference.slice(-6)) + 1);
@@ -216,7 +276,12 @@ describe('routing', () => {
 
   test("an attacker IP in VNPT's range does not route to VNPT; the victim's public IP does", async () => {
     const attacker = await t.as<ReportData>('reporter@acme.test', REPORT, {
-      input: input({ indicators: [{ type: 'IPV4', value: '14.160.1.2' }, { type: 'URL', value: 'http://14.160.1.2/phish' }] }),
+      input: input({
+        indicators: [
+          { type: 'IPV4', value: '14.160.1.2' },
+          { type: 'URL', value: 'http://14.160.1.2/phish' },
+        ],
+      }),
     });
     expect(attacker.data!.reportIncident.incident.handler.code).toBe('VNCERT');
     const victim = await t.as<ReportData>('reporter@acme.test', REPORT, {

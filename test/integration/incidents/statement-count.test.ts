@@ -17,15 +17,45 @@ beforeAll(async () => {
   };
   for (let i = 0; i < 110; i++) {
     // Visible to VNPT (it handles them), each with indicators, a directive to VIETTEL and several events.
-    const d = await reportIncident<{ id: string }>(t, 'reporter@acme.test',
-      { title: `Count ${i}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', indicators: [{ type: 'DOMAIN', value: `c${i}.example.vn` }, { type: 'IPV4', value: `198.51.100.${i % 250}` }] },
-      'id');
+    const d = await reportIncident<{ id: string }>(
+      t,
+      'reporter@acme.test',
+      {
+        title: `Count ${i}`,
+        description: 'd',
+        detectedAt: new Date(Date.now() - 60_000).toISOString(),
+        reporterContact: { name: 'R' },
+        reportTo: 'VNPT',
+        indicators: [
+          { type: 'DOMAIN', value: `c${i}.example.vn` },
+          { type: 'IPV4', value: `198.51.100.${i % 250}` },
+        ],
+      },
+      'id',
+    );
     await post(coordinator, `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }`, {
-      i: { incidentId: d.id, recipient: 'VIETTEL', action: 'BLOCK_IP', instructions: 'block', targets: [{ type: 'IPV4', value: `198.51.100.${i % 250}` }] },
+      i: {
+        incidentId: d.id,
+        recipient: 'VIETTEL',
+        action: 'BLOCK_IP',
+        instructions: 'block',
+        targets: [{ type: 'IPV4', value: `198.51.100.${i % 250}` }],
+      },
     });
     // Invisible to VNPT, interleaved in the order.
-    await reportIncident(t, 'reporter@acme.test',
-      { title: `Hidden ${i}`, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'FPT', tlp: 'AMBER' }, 'id');
+    await reportIncident(
+      t,
+      'reporter@acme.test',
+      {
+        title: `Hidden ${i}`,
+        description: 'd',
+        detectedAt: new Date(Date.now() - 60_000).toISOString(),
+        reporterContact: { name: 'R' },
+        reportTo: 'FPT',
+        tlp: 'AMBER',
+      },
+      'id',
+    );
   }
 }, 120_000);
 afterAll(async () => {
@@ -54,7 +84,9 @@ async function statementsFor(n: number): Promise<{ count: number; rows: number }
     return original(...a);
   };
   const before = t.hub.services.db.statements.count;
-  const res = await t.gql<{ incidents: { edges: { node: { directives: { edges: unknown[] }; timeline: { edges: unknown[] } } }[] } }>(token, PAGE, { n });
+  const res = await t.gql<{ incidents: { edges: { node: { directives: { edges: unknown[] }; timeline: { edges: unknown[] } } }[] } }>(token, PAGE, {
+    n,
+  });
   const count = t.hub.services.db.statements.count - before;
   pool.query = original;
   if (process.env.STATEMENT_DEBUG) console.log(n, texts.join('\n'));
@@ -75,17 +107,27 @@ test('incidents(first: 10) and incidents(first: 100) cost the same, small number
   expect(hundred.count).toBeLessThanOrEqual(3);
 });
 
-
 test('one incident by id, by node, by reference and through _entities costs the same few statements', async () => {
   const token = await t.token('handler@vnpt.test');
-  const page = await t.gql<{ incidents: { edges: { node: { id: string; reference: string } }[] } }>(token, `{ incidents(first: 2) { edges { node { id reference } } } }`);
+  const page = await t.gql<{ incidents: { edges: { node: { id: string; reference: string } }[] } }>(
+    token,
+    `{ incidents(first: 2) { edges { node { id reference } } } }`,
+  );
   const [a, b] = page.data!.incidents.edges.map((e) => e.node);
   const queries: [string, string, Record<string, unknown>][] = [
     ['incident', `query($id: ID!) { incident(id: $id) ${DETAIL} }`, { id: a.id }],
     ['node', `query($id: ID!) { node(id: $id) { ... on Incident ${DETAIL} } }`, { id: a.id }],
     ['incidentByReference', `query($r: String!) { incidentByReference(reference: $r) ${DETAIL} }`, { r: a.reference }],
-    ['_entities', `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Incident ${DETAIL} } }`,
-      { reps: [{ __typename: 'Incident', id: a.id }, { __typename: 'Incident', id: b.id }] }],
+    [
+      '_entities',
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Incident ${DETAIL} } }`,
+      {
+        reps: [
+          { __typename: 'Incident', id: a.id },
+          { __typename: 'Incident', id: b.id },
+        ],
+      },
+    ],
   ];
   for (const [name, query, variables] of queries) {
     const before = t.hub.services.db.statements.count;
@@ -100,7 +142,7 @@ test('one incident by id, by node, by reference and through _entities costs the 
   }
 });
 
-test('the registry feed with its cases\' domains and incidents costs the same few statements at any page size', async () => {
+test("the registry feed with its cases' domains and incidents costs the same few statements at any page size", async () => {
   const token = await t.token('handler@vnnic.test');
   const FEED = `query($n: Int) { domainCases(first: $n) { edges { node {
     cursor removed incidentId domains { value }

@@ -13,23 +13,50 @@ const FIELDS = `id reference status version handler { code } coordinator { code 
   finalReport { result estimatedDamage reference } finalReportDueAt classification { rsitClass rsitType nationalCategory } severity
   viewerCan { triage startResponse escalate coordinate return reject withdraw reopen resolve close submitFinalReport update addIndicators }`;
 interface Inc {
-  id: string; reference: string; status: string; version: number; handler: { code: string }; coordinator: { code: string } | null;
-  escalationReason: string | null; rejectionReason: string | null; resolutionSummary: string | null;
-  finalReport: { result: string; estimatedDamage: string | null; reference: string } | null; finalReportDueAt: string | null;
-  classification: { rsitClass: string; rsitType: string; nationalCategory: string } | null; severity: string | null;
+  id: string;
+  reference: string;
+  status: string;
+  version: number;
+  handler: { code: string };
+  coordinator: { code: string } | null;
+  escalationReason: string | null;
+  rejectionReason: string | null;
+  resolutionSummary: string | null;
+  finalReport: { result: string; estimatedDamage: string | null; reference: string } | null;
+  finalReportDueAt: string | null;
+  classification: { rsitClass: string; rsitType: string; nationalCategory: string } | null;
+  severity: string | null;
   viewerCan: Record<string, boolean>;
 }
 
 function report(email: string, over: Record<string, unknown> = {}): Promise<Inc> {
-  return reportIncident(t, email, { title: 'Workflow case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, ...over }, FIELDS);
+  return reportIncident(
+    t,
+    email,
+    {
+      title: 'Workflow case',
+      description: 'd',
+      detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+      reporterContact: { name: 'R' },
+      ...over,
+    },
+    FIELDS,
+  );
 }
 
 async function move(email: string, mutation: string, input: Record<string, unknown>): Promise<GqlResult<Record<string, { incident: Inc }>>> {
   const type = {
-    triageIncident: 'TriageIncidentInput', startResponse: 'IncidentActionInput', escalateIncident: 'EscalateIncidentInput',
-    coordinateIncident: 'IncidentActionInput', returnIncident: 'EscalateIncidentInput', rejectIncident: 'RejectIncidentInput',
-    withdrawReport: 'EscalateIncidentInput', reopenIncident: 'IncidentActionInput', resolveIncident: 'ResolveIncidentInput',
-    submitFinalReport: 'FinalReportInput', closeIncident: 'IncidentActionInput',
+    triageIncident: 'TriageIncidentInput',
+    startResponse: 'IncidentActionInput',
+    escalateIncident: 'EscalateIncidentInput',
+    coordinateIncident: 'IncidentActionInput',
+    returnIncident: 'EscalateIncidentInput',
+    rejectIncident: 'RejectIncidentInput',
+    withdrawReport: 'EscalateIncidentInput',
+    reopenIncident: 'IncidentActionInput',
+    resolveIncident: 'ResolveIncidentInput',
+    submitFinalReport: 'FinalReportInput',
+    closeIncident: 'IncidentActionInput',
   }[mutation];
   return t.as(email, `mutation($i: ${type}!) { ${mutation}(input: $i) { incident { ${FIELDS} } } }`, { i: input });
 }
@@ -46,8 +73,11 @@ async function read(email: string, id: string): Promise<Inc | null> {
 }
 
 async function snapshot(id: string) {
-  return t.sql(`select status, version, updated_at, (select count(*) from incident_event e where e.incident_id = i.id)::int as events
-    from incident i where id = (select id from incident where reference = (select reference from incident where id = $1))`, [id.length === 36 ? id : Buffer.from(id, 'base64url').toString().split(':')[1]]);
+  return t.sql(
+    `select status, version, updated_at, (select count(*) from incident_event e where e.incident_id = i.id)::int as events
+    from incident i where id = (select id from incident where reference = (select reference from incident where id = $1))`,
+    [id.length === 36 ? id : Buffer.from(id, 'base64url').toString().split(':')[1]],
+  );
 }
 
 test('(a) a citizen reports to its ISP, which triages, responds, resolves, files the final report and closes', async () => {
@@ -66,7 +96,14 @@ test('(a) a citizen reports to its ISP, which triages, responds, resolves, files
   const early = await move(h, 'closeIncident', { id: inc.id, expectedVersion: inc.version });
   expect(codes(early)).toEqual(['INVALID_TRANSITION']);
   expect(early.errors![0].extensions).toMatchObject({ reason: 'FINAL_REPORT_MISSING' });
-  inc = await ok(h, 'submitFinalReport', { id: inc.id, expectedVersion: inc.version, result: 'Phishing page removed', remediation: 'Host suspended the account', prevention: 'Awareness SMS', estimatedDamage: 'none known' });
+  inc = await ok(h, 'submitFinalReport', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    result: 'Phishing page removed',
+    remediation: 'Host suspended the account',
+    prevention: 'Awareness SMS',
+    estimatedDamage: 'none known',
+  });
   expect(inc.finalReport).toEqual({ result: 'Phishing page removed', estimatedDamage: 'none known', reference: inc.reference });
   expect(inc.viewerCan.close).toBe(true);
   inc = await ok(h, 'closeIncident', { id: inc.id, expectedVersion: inc.version });
@@ -74,8 +111,11 @@ test('(a) a citizen reports to its ISP, which triages, responds, resolves, files
   expect(inc.coordinator).toBeNull(); // VNCERT never took part
 
   // The citizen sees the outcome in its REPORTER view: status and resolution summary, not the final report.
-  const mine = await t.as<{ incident: { status: string; resolutionSummary: string; finalReport: unknown; severity: unknown } }>('reporter@person-0001.test',
-    `query($id: ID!) { incident(id: $id) { status resolutionSummary finalReport { result } severity } }`, { id: inc.id });
+  const mine = await t.as<{ incident: { status: string; resolutionSummary: string; finalReport: unknown; severity: unknown } }>(
+    'reporter@person-0001.test',
+    `query($id: ID!) { incident(id: $id) { status resolutionSummary finalReport { result } severity } }`,
+    { id: inc.id },
+  );
   expect(mine.data!.incident).toEqual({ status: 'CLOSED', resolutionSummary: 'Site taken down by the host', finalReport: null, severity: null });
 });
 
@@ -106,7 +146,9 @@ test('(e) VNCERT returns an escalation to the ISP, which then owns it again', as
   expect(inc.status).toBe('RESPONDING');
   expect(inc.coordinator?.code).toBe('VNCERT'); // set for good
   // The ISP is the owner again: it resolves; VNCERT may not.
-  expect(codes(await move('handler@vncert.test', 'resolveIncident', { id: inc.id, expectedVersion: inc.version, summary: 'x' }))).toEqual(['FORBIDDEN']);
+  expect(codes(await move('handler@vncert.test', 'resolveIncident', { id: inc.id, expectedVersion: inc.version, summary: 'x' }))).toEqual([
+    'FORBIDDEN',
+  ]);
   inc = await ok(isp, 'resolveIncident', { id: inc.id, expectedVersion: inc.version, summary: 'Blocked at the edge' });
   expect(inc.status).toBe('RESOLVED');
 });
@@ -115,9 +157,17 @@ test('once VNCERT coordinated, only VNCERT resolves, reopens and closes; the ISP
   let inc = await report('reporter@acme.test', { reportTo: 'VIETTEL' });
   inc = await ok('handler@viettel.test', 'escalateIncident', { id: inc.id, expectedVersion: inc.version, reason: 'Too big' });
   inc = await ok('handler@vncert.test', 'coordinateIncident', { id: inc.id, expectedVersion: inc.version });
-  expect(codes(await move('handler@viettel.test', 'resolveIncident', { id: inc.id, expectedVersion: inc.version, summary: 'x' }))).toEqual(['FORBIDDEN']);
+  expect(codes(await move('handler@viettel.test', 'resolveIncident', { id: inc.id, expectedVersion: inc.version, summary: 'x' }))).toEqual([
+    'FORBIDDEN',
+  ]);
   inc = await ok('handler@vncert.test', 'resolveIncident', { id: inc.id, expectedVersion: inc.version, summary: 'done' });
-  inc = await ok('handler@viettel.test', 'submitFinalReport', { id: inc.id, expectedVersion: inc.version, result: 'r', remediation: 'm', prevention: 'p' });
+  inc = await ok('handler@viettel.test', 'submitFinalReport', {
+    id: inc.id,
+    expectedVersion: inc.version,
+    result: 'r',
+    remediation: 'm',
+    prevention: 'p',
+  });
   expect(codes(await move('handler@viettel.test', 'closeIncident', { id: inc.id, expectedVersion: inc.version }))).toEqual(['FORBIDDEN']);
   inc = await ok('handler@vncert.test', 'closeIncident', { id: inc.id, expectedVersion: inc.version });
   expect(inc.status).toBe('CLOSED');
@@ -137,7 +187,12 @@ test('withdraw, reject as duplicate, and the coordinator reopening a wrong rejec
   expect(w.status).toBe('REJECTED');
   // duplicateOf must be visible to the actor: FPT cannot point at VNPT's AMBER incident.
   const fptCase = await report('reporter@acme.test', { reportTo: 'FPT' });
-  const bad = await move('handler@fpt.test', 'rejectIncident', { id: fptCase.id, expectedVersion: fptCase.version, reason: 'dup', duplicateOf: first.id });
+  const bad = await move('handler@fpt.test', 'rejectIncident', {
+    id: fptCase.id,
+    expectedVersion: fptCase.version,
+    reason: 'dup',
+    duplicateOf: first.id,
+  });
   expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
 });
 
@@ -146,16 +201,27 @@ describe('error precedence and illegal moves change nothing', () => {
     const inc = await report('reporter@acme.test', { reportTo: 'VNPT' });
     const before = await snapshot(inc.id);
     const invisible = await move('handler@fpt.test', 'triageIncident', { id: inc.id, expectedVersion: 1, severity: 'LOW', rsitClass: 'fraud' });
-    const missing = await move('handler@fpt.test', 'triageIncident', { id: Buffer.from('Incident:00000000-0000-4000-8000-000000000000').toString('base64url'), expectedVersion: 1, severity: 'LOW', rsitClass: 'fraud' });
+    const missing = await move('handler@fpt.test', 'triageIncident', {
+      id: Buffer.from('Incident:00000000-0000-4000-8000-000000000000').toString('base64url'),
+      expectedVersion: 1,
+      severity: 'LOW',
+      rsitClass: 'fraud',
+    });
     const garbage = await move('handler@fpt.test', 'triageIncident', { id: 'garbage', expectedVersion: 1, severity: 'LOW', rsitClass: 'fraud' });
     expect(codes(invisible)).toEqual(['NOT_FOUND']);
     expect(invisible.errors![0].message).toBe(missing.errors![0].message);
     expect(garbage.errors![0].message).toBe(missing.errors![0].message);
     // Bad input wins over NOT_FOUND.
-    expect(codes(await move('handler@fpt.test', 'triageIncident', { id: inc.id, expectedVersion: 1, severity: 'LOW', rsitClass: 'nope' }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await move('analyst@vnpt.test', 'triageIncident', { id: inc.id, expectedVersion: 1, severity: 'LOW', rsitClass: 'fraud' }))).toEqual(['FORBIDDEN']);
+    expect(codes(await move('handler@fpt.test', 'triageIncident', { id: inc.id, expectedVersion: 1, severity: 'LOW', rsitClass: 'nope' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(codes(await move('analyst@vnpt.test', 'triageIncident', { id: inc.id, expectedVersion: 1, severity: 'LOW', rsitClass: 'fraud' }))).toEqual(
+      ['FORBIDDEN'],
+    );
     // FORBIDDEN wins over CONFLICT; CONFLICT over INVALID_TRANSITION.
-    expect(codes(await move('analyst@vnpt.test', 'triageIncident', { id: inc.id, expectedVersion: 99, severity: 'LOW', rsitClass: 'fraud' }))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await move('analyst@vnpt.test', 'triageIncident', { id: inc.id, expectedVersion: 99, severity: 'LOW', rsitClass: 'fraud' })),
+    ).toEqual(['FORBIDDEN']);
     expect(codes(await move('handler@vnpt.test', 'closeIncident', { id: inc.id, expectedVersion: 99 }))).toEqual(['CONFLICT']);
     const wrong = await move('handler@vnpt.test', 'closeIncident', { id: inc.id, expectedVersion: inc.version });
     expect(codes(wrong)).toEqual(['INVALID_TRANSITION']);
@@ -179,7 +245,9 @@ test('(g) two concurrent updates with the same version, interleaved inside the d
   const b = move('handler@vncert.test', 'triageIncident', input);
   // Both are now waiting on the lock (visible in pg_locks as ungranted).
   for (let i = 0; i < 100; i++) {
-    const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+    const [{ n }] = await t.sql<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
     if (n >= 2) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -188,7 +256,9 @@ test('(g) two concurrent updates with the same version, interleaved inside the d
   const results = await Promise.all([a, b]);
   expect(results.map((r) => codes(r)[0] ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
   const [{ version, events }] = await t.sql<{ version: number; events: number }>(
-    `select version, (select count(*)::int from incident_event e where e.incident_id = i.id and e.type = 'TRIAGED') as events from incident i where id = $1`, [id]);
+    `select version, (select count(*)::int from incident_event e where e.incident_id = i.id and e.type = 'TRIAGED') as events from incident i where id = $1`,
+    [id],
+  );
   expect(version).toBe(inc.version + 1);
   expect(events).toBe(1);
 });

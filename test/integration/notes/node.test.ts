@@ -13,22 +13,38 @@ afterAll(async () => {
 });
 
 test('node(id) returns a note to its audience only, like Incident.notes', async () => {
-  const reported = await t.as<{ reportIncident: { incident: { id: string } } }>('reporter@acme.test',
+  const reported = await t.as<{ reportIncident: { incident: { id: string } } }>(
+    'reporter@acme.test',
     `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id } } }`,
-    { i: { title: 'Node note case', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' } });
+    {
+      i: {
+        title: 'Node note case',
+        description: 'd',
+        detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+        reporterContact: { name: 'R' },
+        reportTo: 'VNPT',
+      },
+    },
+  );
   expect(reported.errors).toBeUndefined();
   const incidentId = reported.data!.reportIncident.incident.id;
   const add = async (visibility: string, body: string) => {
-    const r = await t.as<{ addNote: { note: { id: string } } }>('handler@vnpt.test',
-      `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, { i: { incidentId, body, visibility } });
+    const r = await t.as<{ addNote: { note: { id: string } } }>(
+      'handler@vnpt.test',
+      `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`,
+      { i: { incidentId, body, visibility } },
+    );
     expect(r.errors).toBeUndefined();
     return r.data!.addNote.note.id;
   };
   const internal = await add('INTERNAL', 'internal to VNPT');
   const withReporter = await add('WITH_REPORTER', 'for the reporter');
   const node = async (email: string, id: string) => {
-    const r = await t.as<{ node: { __typename: string; id: string; body: string } | null }>(email,
-      `query($id: ID!) { node(id: $id) { __typename id ... on Note { body } } }`, { id });
+    const r = await t.as<{ node: { __typename: string; id: string; body: string } | null }>(
+      email,
+      `query($id: ID!) { node(id: $id) { __typename id ... on Note { body } } }`,
+      { id },
+    );
     expect(r.errors).toBeUndefined();
     return r.data!.node;
   };

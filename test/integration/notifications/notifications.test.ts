@@ -16,8 +16,13 @@ const mail = new MailReceiver();
 const HOUR = 3_600_000;
 
 const ENV = (smtp: string): Record<string, string> => ({
-  NOTIFICATIONS: 'on', SMTP_URL: smtp, NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true', NOTIFY_POLL_MS: '100',
-  NOTIFY_RETRY_SCHEDULE: '1,1,1,1', NOTIFY_MAINTENANCE_SECONDS: '1', PUBLIC_URL: 'https://hub.example.vn',
+  NOTIFICATIONS: 'on',
+  SMTP_URL: smtp,
+  NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true',
+  NOTIFY_POLL_MS: '100',
+  NOTIFY_RETRY_SCHEDULE: '1,1,1,1',
+  NOTIFY_MAINTENANCE_SECONDS: '1',
+  PUBLIC_URL: 'https://hub.example.vn',
 });
 
 beforeAll(async () => {
@@ -37,26 +42,40 @@ async function orgId(code: string): Promise<string> {
 }
 
 async function report(email: string, over: Record<string, unknown> = {}): Promise<{ id: string; reference: string; version: number }> {
-  const res = await t.as<{ reportIncident: { incident: { id: string; reference: string; version: number } } }>(email,
-    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id reference version } } }`, {
-      i: { title: 'Phishing site imitating a bank', description: 'd', detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
-        reporterContact: { name: 'R', email: 'r@acme.test' }, tlp: 'GREEN', ...over },
-    });
+  const res = await t.as<{ reportIncident: { incident: { id: string; reference: string; version: number } } }>(
+    email,
+    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id reference version } } }`,
+    {
+      i: {
+        title: 'Phishing site imitating a bank',
+        description: 'd',
+        detectedAt: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+        reporterContact: { name: 'R', email: 'r@acme.test' },
+        tlp: 'GREEN',
+        ...over,
+      },
+    },
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.reportIncident.incident;
 }
 
 async function createWebhook(admin: string, path: string, kinds?: string[]): Promise<{ id: string; secret: string }> {
-  const res = await t.as<{ createWebhook: { secret: string; webhook: { id: string } } }>(admin,
-    `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret webhook { id url active kinds } } }`, { i: { url: hook.url(path), kinds } });
+  const res = await t.as<{ createWebhook: { secret: string; webhook: { id: string } } }>(
+    admin,
+    `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret webhook { id url active kinds } } }`,
+    { i: { url: hook.url(path), kinds } },
+  );
   expect(res.errors).toBeUndefined();
   return { id: res.data!.createWebhook.webhook.id, secret: res.data!.createWebhook.secret };
 }
 
 async function issue(incidentId: string, recipient: string, over: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.as<{ issueDirective: { directive: { id: string } } }>('handler@vncert.test',
+  const res = await t.as<{ issueDirective: { directive: { id: string } } }>(
+    'handler@vncert.test',
     `mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id } } }`,
-    { i: { incidentId, recipient, action: 'TAKE_DOWN_CONTENT', instructions: 'Take the phishing page down', ...over } });
+    { i: { incidentId, recipient, action: 'TAKE_DOWN_CONTENT', instructions: 'Take the phishing page down', ...over } },
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.issueDirective.directive.id;
 }
@@ -73,15 +92,24 @@ test('the receipt reaches the reporter by e-mail with its reference, in its lang
 });
 
 test('directive e-mails: the recipient in Vietnamese, another organization (set to English) in English; TLP:RED only reference and link', async () => {
-  const set = await t.as('admin@vncert.test', `mutation($i: UpdateNotificationSettingsInput!) { updateNotificationSettings(input: $i) { settings { language email kinds } } }`,
-    { i: { organizationId: await orgId('VIETTEL'), language: 'EN' } });
+  const set = await t.as(
+    'admin@vncert.test',
+    `mutation($i: UpdateNotificationSettingsInput!) { updateNotificationSettings(input: $i) { settings { language email kinds } } }`,
+    { i: { organizationId: await orgId('VIETTEL'), language: 'EN' } },
+  );
   expect(set.errors).toBeUndefined();
   const inc = await report('handler@vncert.test', { title: 'Botnet C2 takedown' });
   await issue(inc.id, 'VNPT');
   await issue(inc.id, 'VIETTEL');
   // A takedown is due in 24 h, which is also the DUE_SOON threshold: that reminder comes too; here the order itself is read.
-  const vi = await waitFor(() => mail.to('abuse@vnpt.test').find((m) => m.text?.includes(inc.reference) && m.subject?.includes('mới')), 'VNPT directive e-mail');
-  const en = await waitFor(() => mail.to('abuse@viettel.test').find((m) => m.text?.includes(inc.reference) && m.subject?.startsWith('New')), 'VIETTEL directive e-mail');
+  const vi = await waitFor(
+    () => mail.to('abuse@vnpt.test').find((m) => m.text?.includes(inc.reference) && m.subject?.includes('mới')),
+    'VNPT directive e-mail',
+  );
+  const en = await waitFor(
+    () => mail.to('abuse@viettel.test').find((m) => m.text?.includes(inc.reference) && m.subject?.startsWith('New')),
+    'VIETTEL directive e-mail',
+  );
   expect(vi.subject).toBe('Yêu cầu điều phối mới: TAKE_DOWN_CONTENT');
   expect(vi.text).toContain('Hạn hoàn thành');
   expect(en.subject).toBe('New coordination order: TAKE_DOWN_CONTENT');
@@ -92,7 +120,8 @@ test('directive e-mails: the recipient in Vietnamese, another organization (set 
   const r = await waitFor(() => mail.to('abuse@fpt.test').find((m) => m.text?.includes(red.reference)), 'RED directive e-mail');
   // Every e-mail about a TLP:RED incident (the order and its reminder alike) carries the reference and the link only.
   await new Promise((res) => setTimeout(res, 500));
-  for (const m of mail.to('abuse@fpt.test').filter((x) => x.text?.includes(red.reference))) expect(m.text).toBe(`Số tham chiếu: ${red.reference}\n\nXem chi tiết: https://hub.example.vn/graphql\n`);
+  for (const m of mail.to('abuse@fpt.test').filter((x) => x.text?.includes(red.reference)))
+    expect(m.text).toBe(`Số tham chiếu: ${red.reference}\n\nXem chi tiết: https://hub.example.vn/graphql\n`);
   expect(r.text).not.toContain('Secret red title');
   expect(r.text).not.toContain('TAKE_DOWN_CONTENT');
   expect(r.subject).toBe(`Thông báo ${red.reference}`);
@@ -112,30 +141,57 @@ test('webhooks verify with standardwebhooks; data deep-equals the recipient HAND
 
   expect(() => verifier.verify(msg.body.replace('TAKE_DOWN_CONTENT', 'BLOCK_IP'), msg.headers)).toThrow();
   const old = new Date(Date.now() - 3600_000);
-  const oldHeaders = { 'webhook-id': msg.headers['webhook-id'], 'webhook-timestamp': String(Math.floor(old.getTime() / 1000)), 'webhook-signature': verifier.sign(msg.headers['webhook-id'], old, msg.body) };
+  const oldHeaders = {
+    'webhook-id': msg.headers['webhook-id'],
+    'webhook-timestamp': String(Math.floor(old.getTime() / 1000)),
+    'webhook-signature': verifier.sign(msg.headers['webhook-id'], old, msg.body),
+  };
   expect(() => verifier.verify(msg.body, oldHeaders)).toThrow(/too old/i);
 
   // Rotation: during the overlap both secrets verify; after it, only the new one.
-  const rotated = await t.as<{ rotateWebhookSecret: { secret: string } }>('admin@vnpt.test', `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret webhook { previousSecretExpiresAt } } }`, { id });
+  const rotated = await t.as<{ rotateWebhookSecret: { secret: string } }>(
+    'admin@vnpt.test',
+    `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret webhook { previousSecretExpiresAt } } }`,
+    { id },
+  );
   expect(rotated.errors).toBeUndefined();
   const newSecret = rotated.data!.rotateWebhookSecret.secret;
   const before = hook.at('/vnpt').length;
   const d2 = await issue(inc.id, 'VNPT', { action: 'BLOCK_DOMAIN' });
-  const during = await waitFor(() => hook.at('/vnpt').slice(before).find((r) => r.body.includes(Buffer.from(d2, 'base64url').toString().split(':')[1]) || r.body.includes(d2)), 'webhook during rotation');
+  const during = await waitFor(
+    () =>
+      hook
+        .at('/vnpt')
+        .slice(before)
+        .find((r) => r.body.includes(Buffer.from(d2, 'base64url').toString().split(':')[1]) || r.body.includes(d2)),
+    'webhook during rotation',
+  );
   expect(during.headers['webhook-signature'].split(' ')).toHaveLength(2);
   expect(() => new StandardWebhook(secret).verify(during.body, during.headers)).not.toThrow();
   expect(() => new StandardWebhook(newSecret).verify(during.body, during.headers)).not.toThrow();
   t.clock.advance(25 * HOUR);
   const after0 = hook.at('/vnpt').length;
   const d3 = await issue(inc.id, 'VNPT', { action: 'PRESERVE_EVIDENCE' });
-  const afterMsg = await waitFor(() => hook.at('/vnpt').slice(after0).find((r) => r.body.includes(d3)), 'webhook after the overlap');
+  const afterMsg = await waitFor(
+    () =>
+      hook
+        .at('/vnpt')
+        .slice(after0)
+        .find((r) => r.body.includes(d3)),
+    'webhook after the overlap',
+  );
   expect(afterMsg.headers['webhook-signature'].split(' ')).toHaveLength(1);
   expect(() => new StandardWebhook(newSecret).verify(afterMsg.body, afterMsg.headers)).not.toThrow();
   expect(() => new StandardWebhook(secret).verify(afterMsg.body, afterMsg.headers)).toThrow();
 
   // The delivery log: one delivery per notification and endpoint, its attempts, the stable webhook-id.
-  const log = await t.as<{ notificationDeliveries: { edges: { node: { messageId: string; status: string; attempts: number; attemptLog: { statusCode: number }[] } }[] } }>('admin@vnpt.test',
-    `query($w: ID) { notificationDeliveries(first: 50, filter: { webhookId: $w }) { edges { node { messageId status attempts attemptLog { statusCode outcome } } } } }`, { w: id });
+  const log = await t.as<{
+    notificationDeliveries: { edges: { node: { messageId: string; status: string; attempts: number; attemptLog: { statusCode: number }[] } }[] };
+  }>(
+    'admin@vnpt.test',
+    `query($w: ID) { notificationDeliveries(first: 50, filter: { webhookId: $w }) { edges { node { messageId status attempts attemptLog { statusCode outcome } } } } }`,
+    { w: id },
+  );
   expect(log.errors).toBeUndefined();
   const node = log.data!.notificationDeliveries.edges.find((e) => e.node.messageId === msg.headers['webhook-id'])!.node;
   expect(node).toMatchObject({ status: 'DELIVERED', attempts: 1 });
@@ -149,13 +205,22 @@ test('an incident shared and unshared before delivery sends nothing of it; a REP
       if new.address like '%/vnnic' then new.next_attempt_at := new.next_attempt_at + interval '10 years'; end if; return new; end $$`);
   await t.sql(`create trigger hold_vnnic before insert on notification_delivery for each row execute function hold_vnnic()`);
   const inc = await report('handler@vncert.test', { title: 'Hidden after unsharing', tlp: 'AMBER' });
-  const share = await t.as<{ shareIncident: { incident: { version: number } } }>('handler@vncert.test', `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { version } } }`, { i: { id: inc.id, expectedVersion: 1, organization: 'VNNIC' } });
+  const share = await t.as<{ shareIncident: { incident: { version: number } } }>(
+    'handler@vncert.test',
+    `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { version } } }`,
+    { i: { id: inc.id, expectedVersion: 1, organization: 'VNNIC' } },
+  );
   expect(share.errors).toBeUndefined();
-  const unshare = await t.as('handler@vncert.test', `mutation($i: ShareIncidentInput!) { unshareIncident(input: $i) { incident { version } } }`, { i: { id: inc.id, expectedVersion: share.data!.shareIncident.incident.version, organization: 'VNNIC' } });
+  const unshare = await t.as('handler@vncert.test', `mutation($i: ShareIncidentInput!) { unshareIncident(input: $i) { incident { version } } }`, {
+    i: { id: inc.id, expectedVersion: share.data!.shareIncident.incident.version, organization: 'VNNIC' },
+  });
   expect(unshare.errors).toBeUndefined();
   await t.sql(`drop trigger hold_vnnic on notification_delivery`);
   await t.sql(`update notification_delivery set next_attempt_at = $1 where address like '%/vnnic'`, [t.clock.now()]);
-  await waitFor(async () => (await t.sql(`select 1 from notification_delivery where address like '%/vnnic' and status = 'SKIPPED'`)).length === 1, 'skipped delivery');
+  await waitFor(
+    async () => (await t.sql(`select 1 from notification_delivery where address like '%/vnnic' and status = 'SKIPPED'`)).length === 1,
+    'skipped delivery',
+  );
   expect(hook.at('/vnnic')).toHaveLength(0);
 
   // ACME's receipt webhook carries exactly its REPORTER view.
@@ -183,10 +248,23 @@ test('faults: 500 three times then 200 is delivered with every attempt logged; 4
   }
   const got = hook.at('/flaky').filter((r) => r.body.includes(uuid));
   expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(1);
-  const [delivery] = await t.sql<{ status: string; attempts: number; id: string }>(`select d.id, d.status, d.attempts from notification_delivery d where d.webhook_id = (select id from webhook where url like '%/flaky' and deleted_at is null order by created_at desc limit 1) and d.status <> 'CANCELLED'`);
-  await waitFor(async () => (await t.sql(`select 1 from notification_delivery where id = $1 and status = 'DELIVERED'`, [delivery.id])).length === 1, 'delivered');
-  const attempts = await t.sql<{ attempt: number; status_code: number; outcome: string }>(`select attempt, status_code, outcome from notification_attempt where delivery_id = $1 order by attempt`, [delivery.id]);
-  expect(attempts.map((a) => [a.attempt, a.status_code, a.outcome])).toEqual([[1, 500, 'RETRY'], [2, 500, 'RETRY'], [3, 500, 'RETRY'], [4, 200, 'DELIVERED']]);
+  const [delivery] = await t.sql<{ status: string; attempts: number; id: string }>(
+    `select d.id, d.status, d.attempts from notification_delivery d where d.webhook_id = (select id from webhook where url like '%/flaky' and deleted_at is null order by created_at desc limit 1) and d.status <> 'CANCELLED'`,
+  );
+  await waitFor(
+    async () => (await t.sql(`select 1 from notification_delivery where id = $1 and status = 'DELIVERED'`, [delivery.id])).length === 1,
+    'delivered',
+  );
+  const attempts = await t.sql<{ attempt: number; status_code: number; outcome: string }>(
+    `select attempt, status_code, outcome from notification_attempt where delivery_id = $1 order by attempt`,
+    [delivery.id],
+  );
+  expect(attempts.map((a) => [a.attempt, a.status_code, a.outcome])).toEqual([
+    [1, 500, 'RETRY'],
+    [2, 500, 'RETRY'],
+    [3, 500, 'RETRY'],
+    [4, 200, 'DELIVERED'],
+  ]);
   void w;
 
   // 410 Gone disables the endpoint.
@@ -194,7 +272,10 @@ test('faults: 500 three times then 200 is delivered with every attempt logged; 4
   hook.script('/gone', [{ status: 410 }]);
   await issue(inc.id, 'VNPT', { action: 'BLOCK_IP' });
   await waitFor(async () => {
-    const r = await t.as<{ webhooks: { edges: { node: { id: string; active: boolean; disabledReason: string | null } }[] } }>('admin@vnpt.test', `{ webhooks(first: 50) { edges { node { id active disabledReason } } } }`);
+    const r = await t.as<{ webhooks: { edges: { node: { id: string; active: boolean; disabledReason: string | null } }[] } }>(
+      'admin@vnpt.test',
+      `{ webhooks(first: 50) { edges { node { id active disabledReason } } } }`,
+    );
     return r.data!.webhooks.edges.find((e) => e.node.id === gone.id && !e.node.active);
   }, '410 disabling the endpoint');
 
@@ -204,7 +285,9 @@ test('faults: 500 three times then 200 is delivered with every attempt logged; 4
   const busyDirective = await issue(inc.id, 'VNPT', { action: 'INVESTIGATE' });
   await waitFor(() => hook.at('/busy').length === 1, 'first busy attempt');
   const [pending] = await waitFor(async () => {
-    const rows = await t.sql<{ next_attempt_at: Date; attempts: number }>(`select next_attempt_at, attempts from notification_delivery where address like '%/busy' and attempts = 1`);
+    const rows = await t.sql<{ next_attempt_at: Date; attempts: number }>(
+      `select next_attempt_at, attempts from notification_delivery where address like '%/busy' and attempts = 1`,
+    );
     return rows.length ? rows : null;
   }, 'retry scheduled');
   const wait = pending.next_attempt_at.getTime() - t.clock.now().getTime();
@@ -231,7 +314,14 @@ test('SSRF: loopback, private and names resolving to them are refused unless all
   expect(codes(res)).toEqual(['BAD_USER_INPUT']);
   expect(res.errors![0].extensions!.field).toBe('input.url');
   // At delivery, on the address connected to: a name that resolves to loopback is refused when private addresses are not allowed.
-  const refused = await postWebhook({ url: `http://localhost:${hook.port}/never`, body: '{}', headers: {}, timeoutMs: 5000, allowPrivate: false, now: new Date() });
+  const refused = await postWebhook({
+    url: `http://localhost:${hook.port}/never`,
+    body: '{}',
+    headers: {},
+    timeoutMs: 5000,
+    allowPrivate: false,
+    now: new Date(),
+  });
   expect(refused.refused).toBe(true);
   expect(hook.at('/never')).toHaveLength(0);
 });
@@ -242,7 +332,11 @@ test('another organization’s webhooks read like missing ones; non-ADMINs are F
   expect(codes(other)).toEqual(['NOT_FOUND']);
   const handler = await t.as('handler@vnpt.test', `{ webhooks { edges { node { id } } } }`);
   expect(codes(handler)).toEqual(['FORBIDDEN']);
-  const coordinator = await t.as<{ webhooks: { edges: { node: { id: string } }[] } }>('admin@vncert.test', `query($o: ID) { webhooks(first: 50, organizationId: $o) { edges { node { id } } } }`, { o: await orgId('VNPT') });
+  const coordinator = await t.as<{ webhooks: { edges: { node: { id: string } }[] } }>(
+    'admin@vncert.test',
+    `query($o: ID) { webhooks(first: 50, organizationId: $o) { edges { node { id } } } }`,
+    { o: await orgId('VNPT') },
+  );
   expect(coordinator.data!.webhooks.edges.map((e) => e.node.id)).toContain(w.id);
 });
 
@@ -251,7 +345,8 @@ test('reminders go out once per threshold across two instances, by the injected 
   const inc = await report('handler@vncert.test', { title: 'Reminder case' });
   const d = await issue(inc.id, 'VIETTEL', { dueAt: new Date(t.clock.now().getTime() + 48 * HOUR).toISOString() });
   const uuid = Buffer.from(d, 'base64url').toString().split(':')[1];
-  const count = async (kind: string) => (await t.sql<{ n: number }>(`select count(*)::int as n from notification where kind = $1 and directive_id = $2`, [kind, uuid]))[0].n;
+  const count = async (kind: string) =>
+    (await t.sql<{ n: number }>(`select count(*)::int as n from notification where kind = $1 and directive_id = $2`, [kind, uuid]))[0].n;
   for (const hub of [t, t2]) hub.clock.advance(25 * HOUR); // due in 23 h: DUE_SOON
   await waitFor(async () => (await count('DIRECTIVE_DUE_SOON')) === 1, 'DUE_SOON');
   await new Promise((r) => setTimeout(r, 600));
@@ -264,10 +359,17 @@ test('reminders go out once per threshold across two instances, by the injected 
   // Final report: resolved, then a day before its due time (120 h) and a day after.
   const vncert = 'handler@vncert.test';
   const cur = await t.as<{ incident: { version: number } }>(vncert, `query($id: ID!) { incident(id: $id) { version } }`, { id: inc.id });
-  const resolved = await t.as(vncert, `mutation($i: ResolveIncidentInput!) { resolveIncident(input: $i) { incident { status } } }`,
-    { i: { id: inc.id, expectedVersion: cur.data!.incident.version, summary: 'done', cancelOpenDirectives: true } });
+  const resolved = await t.as(vncert, `mutation($i: ResolveIncidentInput!) { resolveIncident(input: $i) { incident { status } } }`, {
+    i: { id: inc.id, expectedVersion: cur.data!.incident.version, summary: 'done', cancelOpenDirectives: true },
+  });
   expect(resolved.errors).toBeUndefined();
-  const fr = async (kind: string) => (await t.sql<{ n: number }>(`select count(*)::int as n from notification where kind = $1 and incident_id = $2`, [kind, Buffer.from(inc.id, 'base64url').toString().split(':')[1]]))[0].n;
+  const fr = async (kind: string) =>
+    (
+      await t.sql<{ n: number }>(`select count(*)::int as n from notification where kind = $1 and incident_id = $2`, [
+        kind,
+        Buffer.from(inc.id, 'base64url').toString().split(':')[1],
+      ])
+    )[0].n;
   for (const hub of [t, t2]) hub.clock.advance(96 * HOUR + 60_000);
   await waitFor(async () => (await fr('FINAL_REPORT_DUE')) === 1, 'FINAL_REPORT_DUE');
   for (const hub of [t, t2]) hub.clock.advance(48 * HOUR);
@@ -275,8 +377,11 @@ test('reminders go out once per threshold across two instances, by the injected 
   await new Promise((r) => setTimeout(r, 600));
   expect([await fr('FINAL_REPORT_DUE'), await fr('FINAL_REPORT_OVERDUE')]).toEqual([1, 1]);
   // Each reminder is delivered once by e-mail, whichever instance made it.
-  const mails = await t.sql<{ n: number }>(`select count(*)::int as n from notification_delivery d join notification n on n.id = d.notification_id
-    where n.reminder_key is not null and (n.directive_id = $1) and d.channel = 'EMAIL'`, [uuid]);
+  const mails = await t.sql<{ n: number }>(
+    `select count(*)::int as n from notification_delivery d join notification n on n.id = d.notification_id
+    where n.reminder_key is not null and (n.directive_id = $1) and d.channel = 'EMAIL'`,
+    [uuid],
+  );
   expect(mails[0].n).toBe(3);
   // The second instance's clock is its own: later tests move only the first one's.
   await t2.close();
@@ -300,14 +405,24 @@ test('GraphQL error messages follow Accept-Language (vi, en); codes and fields u
   expect(none.errors[0].message).toBe('Webhook not found');
   const bad = `mutation { createWebhook(input: { url: "ftp://example.vn/" }) { secret } }`;
   const badVi = await ask('vi', bad);
-  expect(badVi.errors[0]).toMatchObject({ message: 'URL webhook bị từ chối: only http and https URLs are accepted', extensions: { code: 'BAD_USER_INPUT', field: 'input.url' } });
+  expect(badVi.errors[0]).toMatchObject({
+    message: 'URL webhook bị từ chối: only http and https URLs are accepted',
+    extensions: { code: 'BAD_USER_INPUT', field: 'input.url' },
+  });
   const kinds = await ask('vi', `mutation { updateNotificationSettings(input: { kinds: [] }) { settings { language } } }`);
-  expect(kinds.errors[0]).toMatchObject({ message: 'Dữ liệu không hợp lệ tại input.kinds', extensions: { code: 'BAD_USER_INPUT', field: 'input.kinds' } });
+  expect(kinds.errors[0]).toMatchObject({
+    message: 'Dữ liệu không hợp lệ tại input.kinds',
+    extensions: { code: 'BAD_USER_INPUT', field: 'input.kinds' },
+  });
 });
 
 test('testWebhook sends a PING now; a dead delivery can be replayed with the same webhook-id', async () => {
   const { id, secret } = await createWebhook('admin@vnpt.test', '/ping', ['DIRECTIVE_ISSUED']);
-  const ping = await t.as<{ testWebhook: { status: string; kind: string; attempts: number; messageId: string } }>('admin@vnpt.test', `mutation($id: ID!) { testWebhook(id: $id) { status kind attempts messageId attemptLog { statusCode } } }`, { id });
+  const ping = await t.as<{ testWebhook: { status: string; kind: string; attempts: number; messageId: string } }>(
+    'admin@vnpt.test',
+    `mutation($id: ID!) { testWebhook(id: $id) { status kind attempts messageId attemptLog { statusCode } } }`,
+    { id },
+  );
   expect(ping.errors).toBeUndefined();
   expect(ping.data!.testWebhook).toMatchObject({ status: 'DELIVERED', kind: 'PING', attempts: 1 });
   const [msg] = hook.at('/ping');
@@ -321,18 +436,28 @@ test('testWebhook sends a PING now; a dead delivery can be replayed with the sam
   const advance = setInterval(() => t.clock.advance(2000), 200);
   let dead: { id: string; messageId: string };
   try {
-    dead = await waitFor(async () => {
-      const r = await t.as<{ notificationDeliveries: { edges: { node: { id: string; messageId: string; address: string } }[] } }>('admin@vnpt.test',
-        `{ notificationDeliveries(first: 50, filter: { status: DEAD }) { edges { node { id messageId address } } } }`);
-      return r.data!.notificationDeliveries.edges.map((e) => e.node).find((n) => n.address.endsWith('/dead'));
-    }, 'a dead delivery', 30_000);
+    dead = await waitFor(
+      async () => {
+        const r = await t.as<{ notificationDeliveries: { edges: { node: { id: string; messageId: string; address: string } }[] } }>(
+          'admin@vnpt.test',
+          `{ notificationDeliveries(first: 50, filter: { status: DEAD }) { edges { node { id messageId address } } } }`,
+        );
+        return r.data!.notificationDeliveries.edges.map((e) => e.node).find((n) => n.address.endsWith('/dead'));
+      },
+      'a dead delivery',
+      30_000,
+    );
   } finally {
     clearInterval(advance);
   }
   expect(hook.at('/dead')).toHaveLength(5);
   // Replayed, it runs the retry schedule from its start: two more failures, then delivered.
   hook.script('/dead', [{ status: 500 }, { status: 500 }]);
-  const replay = await t.as<{ replayNotification: { status: string } }>('admin@vnpt.test', `mutation($d: ID!) { replayNotification(deliveryId: $d) { status } }`, { d: dead.id });
+  const replay = await t.as<{ replayNotification: { status: string } }>(
+    'admin@vnpt.test',
+    `mutation($d: ID!) { replayNotification(deliveryId: $d) { status } }`,
+    { d: dead.id },
+  );
   expect(replay.errors).toBeUndefined();
   const again = setInterval(() => t.clock.advance(2000), 200);
   try {
@@ -340,25 +465,41 @@ test('testWebhook sends a PING now; a dead delivery can be replayed with the sam
   } finally {
     clearInterval(again);
   }
-  const done = await t.as<{ node: null }>('admin@vnpt.test', `{ notificationDeliveries(first: 50, filter: { status: DELIVERED }) { edges { node { id attempts } } } }`);
+  const done = await t.as<{ node: null }>(
+    'admin@vnpt.test',
+    `{ notificationDeliveries(first: 50, filter: { status: DELIVERED }) { edges { node { id attempts } } } }`,
+  );
   expect(JSON.stringify(done.data)).toContain(dead.id);
   expect(new Set(hook.at('/dead').map((r) => r.headers['webhook-id']))).toEqual(new Set([dead.messageId]));
 });
 
 test('every kind: the webhook data deep-equals what the recipient organization’s HANDLER reads over GraphQL at that moment', async () => {
   const READERS: Record<string, string> = {
-    ACME: 'reporter@acme.test', VNPT: 'handler@vnpt.test', VNCERT: 'handler@vncert.test', SECPARTNER: 'handler@secpartner.test',
-    'MPS-A05': 'handler@mps-a05.test', VIETTEL: 'handler@viettel.test',
+    ACME: 'reporter@acme.test',
+    VNPT: 'handler@vnpt.test',
+    VNCERT: 'handler@vncert.test',
+    SECPARTNER: 'handler@secpartner.test',
+    'MPS-A05': 'handler@mps-a05.test',
+    VIETTEL: 'handler@viettel.test',
   };
   for (const code of Object.keys(READERS)) {
-    const res = await t.as('admin@vncert.test', `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret } }`, { i: { url: hook.url(`/all/${code}`), organizationId: await orgId(code) } });
+    const res = await t.as('admin@vncert.test', `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret } }`, {
+      i: { url: hook.url(`/all/${code}`), organizationId: await orgId(code) },
+    });
     expect(res.errors).toBeUndefined();
   }
   const seen = new Set<string>();
   const kindsChecked = new Set<string>();
   /** Waits for `kind` to `code` about the object, then compares its data with the HANDLER's read now. */
   const expectKind = async (code: string, kind: string, objectId: string) => {
-    const msg = await waitFor(() => hook.at(`/all/${code}`).find((r) => !seen.has(r.headers['webhook-id']) && (JSON.parse(r.body) as Body).type === kind && r.body.includes(objectId)), `${kind} to ${code}`, 30_000);
+    const msg = await waitFor(
+      () =>
+        hook
+          .at(`/all/${code}`)
+          .find((r) => !seen.has(r.headers['webhook-id']) && (JSON.parse(r.body) as Body).type === kind && r.body.includes(objectId)),
+      `${kind} to ${code}`,
+      30_000,
+    );
     seen.add(msg.headers['webhook-id']);
     const payload = JSON.parse(msg.body) as Body;
     const query = 'directive' in payload.data ? DIRECTIVE_SELECTION : INCIDENT_SELECTION;
@@ -368,14 +509,23 @@ test('every kind: the webhook data deep-equals what the recipient organization�
     kindsChecked.add(kind);
   };
   const incMove = async (email: string, name: string, type: string, input: Record<string, unknown>) => {
-    const v = await t.as<{ incident: { version: number } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: input.id });
-    const res = await t.as(email, `mutation($i: ${type}!) { ${name}(input: $i) { incident { id } } }`, { i: { ...input, expectedVersion: v.data!.incident.version } });
+    const v = await t.as<{ incident: { version: number } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version } }`, {
+      id: input.id,
+    });
+    const res = await t.as(email, `mutation($i: ${type}!) { ${name}(input: $i) { incident { id } } }`, {
+      i: { ...input, expectedVersion: v.data!.incident.version },
+    });
     expect(res.errors).toBeUndefined();
   };
   const inc = await report('reporter@acme.test', { reportTo: 'VNPT', title: 'Every kind', indicators: [{ type: 'DOMAIN', value: 'every-kind.vn' }] });
   await expectKind('ACME', 'REPORT_RECEIVED', inc.id);
   await expectKind('VNPT', 'INCIDENT_ASSIGNED', inc.id);
-  await incMove('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', { id: inc.id, severity: 'HIGH', rsitClass: 'fraud', rsitType: 'phishing' });
+  await incMove('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', {
+    id: inc.id,
+    severity: 'HIGH',
+    rsitClass: 'fraud',
+    rsitType: 'phishing',
+  });
   await expectKind('ACME', 'REPORT_STATUS_CHANGED', inc.id);
   await incMove('handler@vnpt.test', 'escalateIncident', 'EscalateIncidentInput', { id: inc.id, reason: 'Beyond our capacity' });
   await expectKind('VNCERT', 'INCIDENT_ASSIGNED', inc.id);
@@ -392,11 +542,20 @@ test('every kind: the webhook data deep-equals what the recipient organization�
   t.clock.advance(24 * HOUR);
   await expectKind('VIETTEL', 'DIRECTIVE_OVERDUE', d);
   await expectKind('VNCERT', 'DIRECTIVE_OVERDUE', d);
-  const dv = async () => (await t.as<{ node: { version: number } }>('handler@vncert.test', `query($id: ID!) { node(id: $id) { ... on Directive { version } } }`, { id: d })).data!.node.version;
-  const ack = await t.as('handler@viettel.test', `mutation($i: DirectiveActionInput!) { acknowledgeDirective(input: $i) { directive { id } } }`, { i: { id: d, expectedVersion: await dv() } });
+  const dv = async () =>
+    (
+      await t.as<{ node: { version: number } }>('handler@vncert.test', `query($id: ID!) { node(id: $id) { ... on Directive { version } } }`, {
+        id: d,
+      })
+    ).data!.node.version;
+  const ack = await t.as('handler@viettel.test', `mutation($i: DirectiveActionInput!) { acknowledgeDirective(input: $i) { directive { id } } }`, {
+    i: { id: d, expectedVersion: await dv() },
+  });
   expect(ack.errors).toBeUndefined();
   await expectKind('VNCERT', 'DIRECTIVE_ANSWERED', d);
-  const done = await t.as('handler@viettel.test', `mutation($i: CompleteDirectiveInput!) { completeDirective(input: $i) { directive { id } } }`, { i: { id: d, expectedVersion: await dv(), result: 'Blocked' } });
+  const done = await t.as('handler@viettel.test', `mutation($i: CompleteDirectiveInput!) { completeDirective(input: $i) { directive { id } } }`, {
+    i: { id: d, expectedVersion: await dv(), result: 'Blocked' },
+  });
   expect(done.errors).toBeUndefined();
   await expectKind('VNCERT', 'DIRECTIVE_ANSWERED', d);
   await incMove('handler@vncert.test', 'resolveIncident', 'ResolveIncidentInput', { id: inc.id, summary: 'Blocked and taken down' });
@@ -406,8 +565,17 @@ test('every kind: the webhook data deep-equals what the recipient organization�
   t.clock.advance(48 * HOUR);
   await expectKind('VNPT', 'FINAL_REPORT_OVERDUE', inc.id);
   expect([...kindsChecked].sort()).toEqual([
-    'DIRECTIVE_ANSWERED', 'DIRECTIVE_DUE_SOON', 'DIRECTIVE_ISSUED', 'DIRECTIVE_OVERDUE', 'FINAL_REPORT_DUE', 'FINAL_REPORT_OVERDUE',
-    'INCIDENT_ASSIGNED', 'INCIDENT_REFERRED', 'INCIDENT_SHARED', 'REPORT_RECEIVED', 'REPORT_STATUS_CHANGED',
+    'DIRECTIVE_ANSWERED',
+    'DIRECTIVE_DUE_SOON',
+    'DIRECTIVE_ISSUED',
+    'DIRECTIVE_OVERDUE',
+    'FINAL_REPORT_DUE',
+    'FINAL_REPORT_OVERDUE',
+    'INCIDENT_ASSIGNED',
+    'INCIDENT_REFERRED',
+    'INCIDENT_SHARED',
+    'REPORT_RECEIVED',
+    'REPORT_STATUS_CHANGED',
   ]);
 }, 120_000);
 

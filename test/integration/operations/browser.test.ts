@@ -34,13 +34,28 @@ if (!available) {
   let userDataDir: string;
 
   beforeAll(async () => {
-    t = await startTestHub({ NODE_ENV: 'production', MASK_ERRORS: 'true', RATE_LIMIT: 'true', RATE_LIMIT_BURST: '500', RATE_LIMIT_PER_MINUTE: '6000' });
+    t = await startTestHub({
+      NODE_ENV: 'production',
+      MASK_ERRORS: 'true',
+      RATE_LIMIT: 'true',
+      RATE_LIMIT_BURST: '500',
+      RATE_LIMIT_PER_MINUTE: '6000',
+    });
     // A new, empty profile for every run: no state, extensions or cached pages from anywhere else.
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 800 },
     });
   }, 60_000);
@@ -67,7 +82,10 @@ if (!available) {
     });
 
     // The schema arrives by introspection with the token (INTROSPECTION=authenticated).
-    const introspected = page.waitForResponse((res) => new URL(res.url()).pathname === '/graphql' && (res.request().postData() ?? '').includes('__schema'), { timeout: 30_000 });
+    const introspected = page.waitForResponse(
+      (res) => new URL(res.url()).pathname === '/graphql' && (res.request().postData() ?? '').includes('__schema'),
+      { timeout: 30_000 },
+    );
     const response = await page.goto(t.url, { waitUntil: 'load' });
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
@@ -113,7 +131,16 @@ if (!available) {
       devContext = await chromium.launchPersistentContext(devProfile, {
         executablePath: CHROMIUM,
         headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
         viewport: { width: 1280, height: 800 },
       });
     }, 60_000);
@@ -146,9 +173,16 @@ if (!available) {
       expect(offered.every((email) => email.endsWith('.test'))).toBe(true);
       await picker.selectOption('handler@vncert.test');
       await page.locator('#demo-bar').getByText('Authorization header filled for handler@vncert.test').waitFor({ timeout: 30_000 });
-      await page.locator('.graphiql-editor-tool').getByText(/Bearer ey/).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.graphiql-editor-tool')
+        .getByText(/Bearer ey/)
+        .first()
+        .waitFor({ timeout: 10_000 });
 
-      const answered = page.waitForResponse((res) => new URL(res.url()).pathname === '/graphql' && (res.request().postData() ?? '').includes('FirstLook'), { timeout: 30_000 });
+      const answered = page.waitForResponse(
+        (res) => new URL(res.url()).pathname === '/graphql' && (res.request().postData() ?? '').includes('FirstLook'),
+        { timeout: 30_000 },
+      );
       await page.locator('.graphiql-execute-button').click();
       const result = page.locator('.graphiql-response');
       await result.getByText('"VNCERT"').first().waitFor({ timeout: 30_000 });
@@ -156,7 +190,10 @@ if (!available) {
       expect(text).toContain('"code": "VNCERT"');
       expect(text).toContain('"memberRole": "HANDLER"');
       // The whole answer (the editor renders only the lines in view): the coordinator sees every demo incident.
-      const body = (await (await answered).json()) as { data?: { incidents: { edges: { node: { title: string; accessLevel: string } }[] } }; errors?: unknown[] };
+      const body = (await (await answered).json()) as {
+        data?: { incidents: { edges: { node: { title: string; accessLevel: string } }[] } };
+        errors?: unknown[];
+      };
       expect(body.errors).toBeUndefined();
       const nodes = body.data!.incidents.edges.map((e) => e.node);
       expect(nodes).toHaveLength(5);

@@ -32,7 +32,9 @@ test('examples/registry-sync.mjs syncs the feed into its state file, then resume
   // A case leaves the feed: the next run removes it and changes nothing else.
   const [green] = await t.sql<{ id: string; version: number }>(`select id, version from incident where title like 'Spam campaign%'`);
   const id = Buffer.from(`Incident:${green.id}`).toString('base64url');
-  await t.as('handler@vncert.test', `mutation($i: SetTlpInput!) { setIncidentTlp(input: $i) { incident { tlp } } }`, { i: { id, expectedVersion: green.version, tlp: 'RED' } });
+  await t.as('handler@vncert.test', `mutation($i: SetTlpInput!) { setIncidentTlp(input: $i) { incident { tlp } } }`, {
+    i: { id, expectedVersion: green.version, tlp: 'RED' },
+  });
   const second = await run();
   expect(second).toMatchObject({ cases: 3, upserts: 0, removals: 1 });
   fs.rmSync(dir, { recursive: true, force: true });
@@ -64,8 +66,14 @@ test('examples/subscriber.mjs prints events and, restarted, resumes from its cur
     return { child, waitFor, out: () => out };
   };
   const report = async (title: string) =>
-    (await reportIncident<{ reference: string }>(t, 'reporter@acme.test',
-      { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' } }, 'reference')).reference;
+    (
+      await reportIncident<{ reference: string }>(
+        t,
+        'reporter@acme.test',
+        { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' } },
+        'reference',
+      )
+    ).reference;
   // Start from the current position, so the first run does not depend on when its subscription registered.
   const [{ p }] = await t.sql<{ p: string }>(`select coalesce(max(position), 0)::text as p from incident_event`);
   fs.writeFileSync(cursorFile, p);

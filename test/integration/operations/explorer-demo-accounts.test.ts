@@ -27,7 +27,11 @@ async function accounts(t: TestHub, headers: Record<string, string> = FROM_EXPLO
 }
 
 async function token(t: TestHub, email: string, headers: Record<string, string> = FROM_EXPLORER): Promise<Response> {
-  return fetch(`${origin(t)}/explorer-demo/token`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email }) });
+  return fetch(`${origin(t)}/explorer-demo/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ email }),
+  });
 }
 
 /** A hub, its data folder (for the generated secret) removed afterwards. */
@@ -103,7 +107,10 @@ test('development with the generated secret and the demo data: the demo accounts
     const minted = await token(t, 'handler@vnpt.test');
     expect(minted.status).toBe(200);
     const { token: jwt } = (await minted.json()) as { token: string };
-    const viewer = await t.gql<{ viewer: { organization: { code: string }; role: { memberRole: string } } }>(jwt, '{ viewer { organization { code } role { memberRole } } }');
+    const viewer = await t.gql<{ viewer: { organization: { code: string }; role: { memberRole: string } } }>(
+      jwt,
+      '{ viewer { organization { code } role { memberRole } } }',
+    );
     expect(viewer.data?.viewer).toEqual({ organization: { code: 'VNPT' }, role: { memberRole: 'HANDLER' } });
 
     // An account that is not in the demo network gets no token here (`npm run token` is for those).

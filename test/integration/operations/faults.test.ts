@@ -106,7 +106,15 @@ async function postReport(url: string, token: string, input: ReportInput): Promi
       failure: ok ? null : `HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 300)}`,
     };
   } catch (err) {
-    return { httpStatus: null, retryAfter: null, code: null, reference: null, duplicate: null, ms: Date.now() - t0, failure: `no answer: ${(err as Error).message}` };
+    return {
+      httpStatus: null,
+      retryAfter: null,
+      code: null,
+      reference: null,
+      duplicate: null,
+      ms: Date.now() - t0,
+      failure: `no answer: ${(err as Error).message}`,
+    };
   }
 }
 
@@ -128,7 +136,12 @@ class ResumingSubscriber {
   private client: Client | null = null;
   private stopped = false;
 
-  constructor(private readonly wsUrl: string, private readonly token: string, private cursor: string, private readonly maxConnects = 200) {
+  constructor(
+    private readonly wsUrl: string,
+    private readonly token: string,
+    private cursor: string,
+    private readonly maxConnects = 200,
+  ) {
     this.connect();
   }
 
@@ -194,7 +207,13 @@ beforeAll(async () => {
   pgServer = await startDedicatedPostgres();
   databaseUrl = await pgServer.createDatabase('hub_fault');
   // An empty database: the hub runs the migrations and loads the demo data itself.
-  hub = await startHubProcess({ DATABASE_URL: databaseUrl, JWT_SECRET: TEST_JWT_SECRET, NODE_ENV: 'test', LOAD_DEMO_DATA: 'true', LOG_LEVEL: 'warn' });
+  hub = await startHubProcess({
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    NODE_ENV: 'test',
+    LOAD_DEMO_DATA: 'true',
+    LOG_LEVEL: 'warn',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -272,7 +291,12 @@ test('PostgreSQL stopped and restarted under load: 503s, no hang, no crash, ever
   await sleep(3_000);
   // While it is down the hub answers, fast, with 503.
   const duringDown = await postReport(url, tokens.get('reporter@acme.test')!, {
-    title: 'probe', description: 'probe', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'p' }, indicators: [], idempotencyKey: `fault-${run}-probe`,
+    title: 'probe',
+    description: 'probe',
+    detectedAt: new Date(Date.now() - 60_000).toISOString(),
+    reporterContact: { name: 'p' },
+    indicators: [],
+    idempotencyKey: `fault-${run}-probe`,
   });
   const readyDown = await fetch(`${base}/readyz`);
   await pgServer!.start();
@@ -319,8 +343,11 @@ test('PostgreSQL stopped and restarted under load: 503s, no hang, no crash, ever
     );
   const stored = await byKey(successes.map((a) => a.input.idempotencyKey));
   for (const a of successes) {
-    expect({ key: a.input.idempotencyKey, n: stored.get(a.input.idempotencyKey)?.n, reference: stored.get(a.input.idempotencyKey)?.reference })
-      .toEqual({ key: a.input.idempotencyKey, n: 1, reference: a.reference });
+    expect({
+      key: a.input.idempotencyKey,
+      n: stored.get(a.input.idempotencyKey)?.n,
+      reference: stored.get(a.input.idempotencyKey)?.reference,
+    }).toEqual({ key: a.input.idempotencyKey, n: 1, reference: a.reference });
   }
 
   // --- every failure can be retried with its idempotency key, and then exists exactly once ---
@@ -336,11 +363,17 @@ test('PostgreSQL stopped and restarted under load: 503s, no hang, no crash, ever
   }
   const afterRetry = await byKey(failedKeys);
   for (const a of failures) {
-    expect({ key: a.input.idempotencyKey, n: afterRetry.get(a.input.idempotencyKey)?.n, reference: afterRetry.get(a.input.idempotencyKey)?.reference })
-      .toEqual({ key: a.input.idempotencyKey, n: 1, reference: a.reference });
+    expect({
+      key: a.input.idempotencyKey,
+      n: afterRetry.get(a.input.idempotencyKey)?.n,
+      reference: afterRetry.get(a.input.idempotencyKey)?.reference,
+    }).toEqual({ key: a.input.idempotencyKey, n: 1, reference: a.reference });
   }
   // Nothing else was created: one incident per key of this run (and the probe, if it got through).
-  const [{ total }] = await sqlOnce<{ total: number }>(`select count(*)::int as total from incident where idempotency_key like $1 and idempotency_key <> $2`, [`fault-${run}-%`, `fault-${run}-probe`]);
+  const [{ total }] = await sqlOnce<{ total: number }>(
+    `select count(*)::int as total from incident where idempotency_key like $1 and idempotency_key <> $2`,
+    [`fault-${run}-%`, `fault-${run}-probe`],
+  );
   expect(total).toBe(new Set(attempts.map((a) => a.input.idempotencyKey)).size);
 
   // --- the subscriber resumed without a gap: the committed events, in commit order, exactly once ---
@@ -362,12 +395,22 @@ test('PostgreSQL stopped and restarted under load: 503s, no hang, no crash, ever
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get('handler@vncert.test')}` },
-    body: JSON.stringify({ query: `query($r: String!) { viewer { organization { code } } incidentByReference(reference: $r) { reference status } }`, variables: { r: successes[successes.length - 1].reference } }),
+    body: JSON.stringify({
+      query: `query($r: String!) { viewer { organization { code } } incidentByReference(reference: $r) { reference status } }`,
+      variables: { r: successes[successes.length - 1].reference },
+    }),
   });
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ data: { viewer: { organization: { code: 'VNCERT' } }, incidentByReference: { reference: successes[successes.length - 1].reference, status: 'REPORTED' } } });
+  expect(await res.json()).toEqual({
+    data: {
+      viewer: { organization: { code: 'VNCERT' } },
+      incidentByReference: { reference: successes[successes.length - 1].reference, status: 'REPORTED' },
+    },
+  });
   // The event listener reconnected once: one LISTEN connection, not a pile of them.
-  const [{ listeners }] = await sqlOnce<{ listeners: number }>(`select count(*)::int as listeners from pg_stat_activity where application_name = 'incident-hub-listener' and datname = current_database()`);
+  const [{ listeners }] = await sqlOnce<{ listeners: number }>(
+    `select count(*)::int as listeners from pg_stat_activity where application_name = 'incident-hub-listener' and datname = current_database()`,
+  );
   expect(listeners).toBe(1);
   expect(hub!.output()).not.toMatch(/"msg":"internal error"/);
 
@@ -380,11 +423,21 @@ test('PostgreSQL stopped and restarted under load: 503s, no hang, no crash, ever
     failedThenRetried: failures.length,
     failedButCommitted: committedBeforeRetry,
     retriedAnsweredDuplicate: retriedDuplicates,
-    failuresByPhase: { before: failures.filter((a) => a.phase === 'before').length, down: failures.filter((a) => a.phase === 'down').length, after: failures.filter((a) => a.phase === 'after').length },
+    failuresByPhase: {
+      before: failures.filter((a) => a.phase === 'before').length,
+      down: failures.filter((a) => a.phase === 'down').length,
+      after: failures.filter((a) => a.phase === 'after').length,
+    },
     slowestAnswerMs: Math.max(...attempts.map((a) => a.ms)),
     slowestFailureMs: Math.max(...failures.map((a) => a.ms)),
     readyz: { down503: readyz.filter((r) => r.status === 503).length, ok200: readyz.filter((r) => r.status === 200).length },
-    subscriber: { events: sub.received.length, committedEvents: committed.length, connects: sub.connects, closeCodes: sub.closeCodes, errors: sub.errors.length },
+    subscriber: {
+      events: sub.received.length,
+      committedEvents: committed.length,
+      connects: sub.connects,
+      closeCodes: sub.closeCodes,
+      errors: sub.errors.length,
+    },
     testMs: Date.now() - began,
   };
   process.stdout.write(`fault test: ${JSON.stringify(summary)}\n`);

@@ -20,10 +20,11 @@ beforeAll(async () => {
   [a, b] = await Promise.all([startHubProcess(env), startHubProcess(env)]);
 });
 afterAll(async () => {
-  for (const p of [a, b]) if (p) {
-    process.kill(-p.child.pid!, 'SIGTERM');
-    await p.exited;
-  }
+  for (const p of [a, b])
+    if (p) {
+      process.kill(-p.child.pid!, 'SIGTERM');
+      await p.exited;
+    }
   await t.close();
 });
 
@@ -34,7 +35,17 @@ async function reportVia(url: string, email: string, input: Record<string, unkno
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({
       query: `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { reference incident { id } } }`,
-      variables: { i: { title: 'Cross-instance', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', idempotencyKey: key, ...input } },
+      variables: {
+        i: {
+          title: 'Cross-instance',
+          description: 'd',
+          detectedAt: new Date(Date.now() - 60_000).toISOString(),
+          reporterContact: { name: 'R' },
+          reportTo: 'VNPT',
+          idempotencyKey: key,
+          ...input,
+        },
+      },
     }),
   });
   const body = (await res.json()) as { data?: { reportIncident: { reference: string; incident: { id: string } } }; errors?: unknown[] };
@@ -61,7 +72,12 @@ test('under 200 mutations from 10 concurrent connections on both instances, a su
   const runId = Date.now();
   const writeOnce = async (i: number) => {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const r = await reportVia(attempt % 2 === i % 2 ? a.url : b.url, i % 3 ? 'reporter@acme.test' : 'handler@fpt.test', { title: `Burst ${i}` }, `burst-${runId}-${i}`);
+      const r = await reportVia(
+        attempt % 2 === i % 2 ? a.url : b.url,
+        i % 3 ? 'reporter@acme.test' : 'handler@fpt.test',
+        { title: `Burst ${i}` },
+        `burst-${runId}-${i}`,
+      );
       if (r.data) return r;
       await sleep(200);
     }
@@ -99,14 +115,21 @@ test('under 200 mutations from 10 concurrent connections on both instances, a su
       cursor = e.cursor;
     }
   }
-  const expected = (await t.sql<{ position: string }>(`select e.position::text as position from incident_event e where e.position > $1::bigint order by e.position`, [start])).map((r) => r.position);
+  const expected = (
+    await t.sql<{ position: string }>(`select e.position::text as position from incident_event e where e.position > $1::bigint order by e.position`, [
+      start,
+    ])
+  ).map((r) => r.position);
   expect(received).toEqual(expected); // every event, exactly once, in commit order
   expect(expected.length).toBe(200);
 });
 
 test('a key revoked on instance B closes its socket on instance A (4401: clients do not retry)', async () => {
-  const created = await t.as<{ createApiKey: { secret: string; apiKey: { id: string } } }>('admin@vnpt.test',
-    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }`, { i: { name: 'dashboard', capabilities: ['INCIDENT_READ'] } });
+  const created = await t.as<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+    'admin@vnpt.test',
+    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }`,
+    { i: { name: 'dashboard', capabilities: ['INCIDENT_READ'] } },
+  );
   const { secret, apiKey } = created.data!.createApiKey;
   const s = subscribe(a.url, secret, INCIDENT_EVENTS);
   await sleep(500);
@@ -114,7 +137,10 @@ test('a key revoked on instance B closes its socket on instance A (4401: clients
   const res = await fetch(b.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ query: `mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { __typename } }`, variables: { i: { id: apiKey.id } } }),
+    body: JSON.stringify({
+      query: `mutation($i: RevokeApiKeyInput!) { revokeApiKey(input: $i) { __typename } }`,
+      variables: { i: { id: apiKey.id } },
+    }),
   });
   expect(res.status).toBe(200);
   expect(await s.closed).toBe(4401);
@@ -123,7 +149,13 @@ test('a key revoked on instance B closes its socket on instance A (4401: clients
 test('a deactivated account’s socket is closed on another instance (4401)', async () => {
   const s = subscribe(a.url, await t.token('analyst@viettel.test'), INCIDENT_EVENTS);
   await sleep(500);
-  await t.as('admin@viettel.test', `mutation($i: SetAccountActiveInput!) { setAccountActive(input: $i) { __typename } }`,
-    { i: { id: Buffer.from(`Account:${(await t.sql<{ id: string }>(`select id from account where email = 'analyst@viettel.test'`))[0].id}`).toString('base64url'), active: false } });
+  await t.as('admin@viettel.test', `mutation($i: SetAccountActiveInput!) { setAccountActive(input: $i) { __typename } }`, {
+    i: {
+      id: Buffer.from(`Account:${(await t.sql<{ id: string }>(`select id from account where email = 'analyst@viettel.test'`))[0].id}`).toString(
+        'base64url',
+      ),
+      active: false,
+    },
+  });
   expect(await s.closed).toBe(4401);
 });

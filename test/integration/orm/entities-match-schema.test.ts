@@ -40,9 +40,12 @@ test('the schema generator finds nothing to change between the entities and the 
 
 test('every table of the migrated database has its entity', async () => {
   const tables = (
-    await orm.em.fork().getConnection().execute<{ table_name: string }[]>(
-      `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'schema_migrations' order by 1`,
-    )
+    await orm.em
+      .fork()
+      .getConnection()
+      .execute<{ table_name: string }[]>(
+        `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'schema_migrations' order by 1`,
+      )
   ).map((r) => r.table_name);
   const entityTables = ENTITIES.map((e) => orm.getMetadata().get(e.name).tableName).sort();
   expect(entityTables).toEqual(tables);

@@ -9,14 +9,30 @@ afterAll(async () => {
   await t.close();
 });
 
-interface Case { cursor: string; removed: boolean; incidentId: string; incident: { reference: string } | null; domains: { value: string }[] }
+interface Case {
+  cursor: string;
+  removed: boolean;
+  incidentId: string;
+  incident: { reference: string } | null;
+  domains: { value: string }[];
+}
 const FEED = `query($f: DomainCaseFilter, $a: String, $n: Int) { domainCases(filter: $f, first: $n, after: $a) {
   edges { node { cursor removed incidentId incident { reference } domains { value } } } pageInfo { hasNextPage endCursor } } }`;
 
 function report(email: string, input: Record<string, unknown>): Promise<{ id: string; reference: string; version: number }> {
-  return reportIncident(t, email,
-    { title: 'Feed case', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', ...input },
-    'id reference version');
+  return reportIncident(
+    t,
+    email,
+    {
+      title: 'Feed case',
+      description: 'd',
+      detectedAt: new Date(Date.now() - 60_000).toISOString(),
+      reporterContact: { name: 'R' },
+      reportTo: 'VNPT',
+      ...input,
+    },
+    'id reference version',
+  );
 }
 
 /** A sync client: applies pages (upserts and tombstones) and keeps its cursor, like examples/registry-sync. */
@@ -24,14 +40,24 @@ class SyncClient {
   cases = new Map<string, string[]>(); // incidentId → domains
   refs = new Map<string, string>();
   cursor: string | null = null;
-  constructor(private auth: string, private filter: Record<string, unknown> | null = null) {}
+  constructor(
+    private auth: string,
+    private filter: Record<string, unknown> | null = null,
+  ) {}
   async page(size = 2): Promise<boolean> {
-    const res = await t.gql<{ domainCases: { edges: { node: Case }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(this.auth, FEED, { f: this.filter, a: this.cursor, n: size });
+    const res = await t.gql<{ domainCases: { edges: { node: Case }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      this.auth,
+      FEED,
+      { f: this.filter, a: this.cursor, n: size },
+    );
     expect(res.errors).toBeUndefined();
     for (const { node } of res.data!.domainCases.edges) {
       if (node.removed) this.cases.delete(node.incidentId);
       else {
-        this.cases.set(node.incidentId, node.domains.map((d) => d.value));
+        this.cases.set(
+          node.incidentId,
+          node.domains.map((d) => d.value),
+        );
         this.refs.set(node.incidentId, node.incident!.reference);
       }
       this.cursor = node.cursor;
@@ -61,15 +87,39 @@ test('a sync client ends with exactly the right set while cases change and one l
   await client.page(2);
   await client.page(2);
   // Between page fetches: a case changes, one leaves (TLP raised), one is rejected, a new one arrives.
-  const v = (await t.as<{ incident: { version: number } }>('handler@vnpt.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: greenCom.id })).data!.incident.version;
-  expect(codes(await t.as('handler@vnpt.test', `mutation($i: SetTlpInput!) { setIncidentTlp(input: $i) { incident { tlp } } }`, { i: { id: greenCom.id, expectedVersion: v, tlp: 'AMBER_STRICT' } }))).toEqual([]);
-  expect(codes(await t.as('handler@vnpt.test', `mutation($i: AddIndicatorsInput!) { addIndicators(input: $i) { incident { id } } }`, { i: { incidentId: inZoneAmber.id, indicators: [{ type: 'DOMAIN', value: 'b.evil.vn' }] } }))).toEqual([]);
-  expect(codes(await t.as('handler@vnpt.test', `mutation($i: RejectIncidentInput!) { rejectIncident(input: $i) { incident { status } } }`, { i: { id: toReject.id, expectedVersion: toReject.version, reason: 'not an incident' } }))).toEqual([]);
+  const v = (
+    await t.as<{ incident: { version: number } }>('handler@vnpt.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: greenCom.id })
+  ).data!.incident.version;
+  expect(
+    codes(
+      await t.as('handler@vnpt.test', `mutation($i: SetTlpInput!) { setIncidentTlp(input: $i) { incident { tlp } } }`, {
+        i: { id: greenCom.id, expectedVersion: v, tlp: 'AMBER_STRICT' },
+      }),
+    ),
+  ).toEqual([]);
+  expect(
+    codes(
+      await t.as('handler@vnpt.test', `mutation($i: AddIndicatorsInput!) { addIndicators(input: $i) { incident { id } } }`, {
+        i: { incidentId: inZoneAmber.id, indicators: [{ type: 'DOMAIN', value: 'b.evil.vn' }] },
+      }),
+    ),
+  ).toEqual([]);
+  expect(
+    codes(
+      await t.as('handler@vnpt.test', `mutation($i: RejectIncidentInput!) { rejectIncident(input: $i) { incident { status } } }`, {
+        i: { id: toReject.id, expectedVersion: toReject.version, reason: 'not an incident' },
+      }),
+    ),
+  ).toEqual([]);
   const late = await report('reporter@acme.test', { tlp: 'CLEAR', indicators: [{ type: 'URL', value: 'http://late.example.org/x' }] });
   await client.drain(2);
 
-  const demo = (await t.sql<{ reference: string }>(`select reference from incident where title not in ('Feed case') and reference like 'VN-%' and reference in
-    (select reference from incident order by reported_at limit 5)`)).map((r) => r.reference).sort();
+  const demo = (
+    await t.sql<{ reference: string }>(`select reference from incident where title not in ('Feed case') and reference like 'VN-%' and reference in
+    (select reference from incident order by reported_at limit 5)`)
+  )
+    .map((r) => r.reference)
+    .sort();
   const expected = [...demo.filter((r) => !r.endsWith('000004')), inZoneAmber.reference, late.reference].sort();
   expect(client.references()).toEqual(expected);
   expect(client.cases.get(inZoneAmber.id)).toEqual(['a.evil.vn', 'b.evil.vn']);
@@ -99,8 +149,11 @@ test('zone filtering is label-aligned: evil.vn never matches devil.vn', async ()
 test('only the registry reads the feed; a VNNIC API key works', async () => {
   expect(codes(await t.as('handler@vnpt.test', FEED, {}))).toEqual(['FORBIDDEN']);
   expect(codes(await t.as('handler@vncert.test', FEED, {}))).toEqual(['FORBIDDEN']);
-  const key = await t.as<{ createApiKey: { secret: string } }>('admin@vnnic.test', `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }`,
-    { i: { name: 'registry sync', capabilities: ['DOMAIN_FEED_READ', 'INCIDENT_READ'] } });
+  const key = await t.as<{ createApiKey: { secret: string } }>(
+    'admin@vnnic.test',
+    `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }`,
+    { i: { name: 'registry sync', capabilities: ['DOMAIN_FEED_READ', 'INCIDENT_READ'] } },
+  );
   expect(key.errors).toBeUndefined();
   const client = new SyncClient(key.data!.createApiKey.secret);
   await client.drain(100);
@@ -110,7 +163,11 @@ test('only the registry reads the feed; a VNNIC API key works', async () => {
 test('domain(name): any valid name, Unicode or punycode, with only the cases you may see', async () => {
   const amber = await report('reporter@acme.test', { tlp: 'AMBER', indicators: [{ type: 'DOMAIN', value: 'bücher-shop.vn' }] });
   const q = `query($n: String!) { domain(name: $n) { name unicodeName cases(first: 10) { edges { node { reference accessLevel } } } } }`;
-  const asVnpt = await t.as<{ domain: { name: string; unicodeName: string; cases: { edges: { node: { reference: string } }[] } } }>('handler@vnpt.test', q, { n: 'BÜCHER-SHOP.vn' });
+  const asVnpt = await t.as<{ domain: { name: string; unicodeName: string; cases: { edges: { node: { reference: string } }[] } } }>(
+    'handler@vnpt.test',
+    q,
+    { n: 'BÜCHER-SHOP.vn' },
+  );
   expect(asVnpt.data!.domain.name).toBe('xn--bcher-shop-9db.vn');
   expect(asVnpt.data!.domain.unicodeName).toBe('bücher-shop.vn');
   expect(asVnpt.data!.domain.cases.edges.map((e) => e.node.reference)).toEqual([amber.reference]);

@@ -31,7 +31,10 @@ const PLAN: Plan[] = [
   { at: '2030-12-31T16:59:00Z', rsit: ['fraud', 'phishing'] }, // 31 Dec 2030 in Hanoi: previous year
 ];
 const CATEGORY: Record<string, string> = {
-  'fraud/phishing': 'SPOOFING', 'fraud/masquerade': 'SPOOFING', 'availability/ddos': 'DOS', 'malicious-code/infected-system': 'MALWARE',
+  'fraud/phishing': 'SPOOFING',
+  'fraud/masquerade': 'SPOOFING',
+  'availability/ddos': 'DOS',
+  'malicious-code/infected-system': 'MALWARE',
   'vulnerable/weak-crypto': 'OTHER',
 };
 
@@ -44,21 +47,45 @@ async function ok<T>(email: string, query: string, variables: Record<string, unk
 beforeAll(async () => {
   for (const p of PLAN) {
     t.clock.set(new Date(p.at));
-    const reported = await reportIncident<{ id: string; version: number }>(t, 'reporter@acme.test',
-      { title: `Plan ${p.at}`, description: 'd', detectedAt: new Date(Date.parse(p.at) - 3600_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' }, 'id version');
+    const reported = await reportIncident<{ id: string; version: number }>(
+      t,
+      'reporter@acme.test',
+      {
+        title: `Plan ${p.at}`,
+        description: 'd',
+        detectedAt: new Date(Date.parse(p.at) - 3600_000).toISOString(),
+        reporterContact: { name: 'R' },
+        reportTo: 'VNPT',
+      },
+      'id version',
+    );
     const id = reported.id;
     let version = reported.version;
     const step = async (email: string, mutation: string, type: string, input: Record<string, unknown>) => {
-      const d = await ok<Record<string, { incident: { version: number } }>>(email, `mutation($i: ${type}!) { ${mutation}(input: $i) { incident { version } } }`, { i: { id, expectedVersion: version, ...input } });
+      const d = await ok<Record<string, { incident: { version: number } }>>(
+        email,
+        `mutation($i: ${type}!) { ${mutation}(input: $i) { incident { version } } }`,
+        { i: { id, expectedVersion: version, ...input } },
+      );
       version = d[mutation].incident.version;
     };
-    await step('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', { severity: 'MEDIUM', rsitClass: p.rsit[0], rsitType: p.rsit[1], nationalCategory: p.rsit[2] ?? null });
+    await step('handler@vnpt.test', 'triageIncident', 'TriageIncidentInput', {
+      severity: 'MEDIUM',
+      rsitClass: p.rsit[0],
+      rsitType: p.rsit[1],
+      nationalCategory: p.rsit[2] ?? null,
+    });
     for (const org of p.share ?? []) await step('handler@vncert.test', 'shareIncident', 'ShareIncidentInput', { organization: org });
     if (p.escalate) await step('handler@vnpt.test', 'escalateIncident', 'EscalateIncidentInput', { reason: 'beyond capacity' });
     if (p.damage) {
       await step('handler@vnpt.test', 'startResponse', 'IncidentActionInput', {});
       await step('handler@vnpt.test', 'resolveIncident', 'ResolveIncidentInput', { summary: 's' });
-      await step('handler@vnpt.test', 'submitFinalReport', 'FinalReportInput', { result: 'r', remediation: 'm', prevention: 'p', estimatedDamage: p.damage });
+      await step('handler@vnpt.test', 'submitFinalReport', 'FinalReportInput', {
+        result: 'r',
+        remediation: 'm',
+        prevention: 'p',
+        estimatedDamage: p.damage,
+      });
     }
   }
   t.clock.set(null);
@@ -81,15 +108,49 @@ test('form 05 for VNPT, first half of 2031, matches counts computed from the pla
     if (p.damage) e.damage.push(p.damage);
     expected.set(cat, e);
   }
-  const d = await ok<{ periodicSummary: { rows: { category: string; incidents: number; handledAlone: number; helpedDomestic: number; helpedForeign: number; vncertAsked: number; estimatedDamage: string[] }[]; domesticHelpers: { code: string }[]; foreignHelpers: { code: string }[] } }>(
+  const d = await ok<{
+    periodicSummary: {
+      rows: {
+        category: string;
+        incidents: number;
+        handledAlone: number;
+        helpedDomestic: number;
+        helpedForeign: number;
+        vncertAsked: number;
+        estimatedDamage: string[];
+      }[];
+      domesticHelpers: { code: string }[];
+      foreignHelpers: { code: string }[];
+    };
+  }>(
     'handler@vnpt.test',
-    `{ periodicSummary(organization: "VNPT", year: 2031, half: 1) { rows { category incidents handledAlone helpedDomestic helpedForeign vncertAsked estimatedDamage } domesticHelpers { code } foreignHelpers { code } } }`, {});
+    `{ periodicSummary(organization: "VNPT", year: 2031, half: 1) { rows { category incidents handledAlone helpedDomestic helpedForeign vncertAsked estimatedDamage } domesticHelpers { code } foreignHelpers { code } } }`,
+    {},
+  );
   for (const row of d.periodicSummary.rows) {
     const e = expected.get(row.category) ?? { incidents: 0, alone: 0, domestic: 0, foreign: 0, asked: 0, damage: [] };
-    expect([row.category, row.incidents, row.handledAlone, row.helpedDomestic, row.helpedForeign, row.vncertAsked, [...row.estimatedDamage].sort()])
-      .toEqual([row.category, e.incidents, e.alone, e.domestic, e.foreign, e.asked, [...e.damage].sort()]);
+    expect([
+      row.category,
+      row.incidents,
+      row.handledAlone,
+      row.helpedDomestic,
+      row.helpedForeign,
+      row.vncertAsked,
+      [...row.estimatedDamage].sort(),
+    ]).toEqual([row.category, e.incidents, e.alone, e.domestic, e.foreign, e.asked, [...e.damage].sort()]);
   }
-  expect(d.periodicSummary.rows.map((r) => r.category)).toEqual(['DOS', 'SPOOFING', 'MALWARE', 'UNAUTHORIZED_ACCESS', 'DEFACEMENT', 'RANSOMWARE', 'DESTRUCTION', 'DATA_THEFT', 'COMBINED', 'OTHER']);
+  expect(d.periodicSummary.rows.map((r) => r.category)).toEqual([
+    'DOS',
+    'SPOOFING',
+    'MALWARE',
+    'UNAUTHORIZED_ACCESS',
+    'DEFACEMENT',
+    'RANSOMWARE',
+    'DESTRUCTION',
+    'DATA_THEFT',
+    'COMBINED',
+    'OTHER',
+  ]);
   expect(d.periodicSummary.domesticHelpers.map((o) => o.code)).toEqual(['FPT', 'VIETTEL']);
   expect(d.periodicSummary.foreignHelpers.map((o) => o.code)).toEqual(['SECPARTNER']);
 });
@@ -99,7 +160,9 @@ test('who may read form 05 and statistics', async () => {
   expect(codes(await t.as('analyst@mic.test', q, {}))).toEqual([]);
   expect(codes(await t.as('analyst@vncert.test', q, {}))).toEqual([]);
   expect(codes(await t.as('handler@fpt.test', q, {}))).toEqual(['FORBIDDEN']);
-  expect(codes(await t.as('handler@vnpt.test', `{ periodicSummary(organization: "VNPT", year: 2031, half: 3) { year } }`, {}))).toEqual(['BAD_USER_INPUT']);
+  expect(codes(await t.as('handler@vnpt.test', `{ periodicSummary(organization: "VNPT", year: 2031, half: 3) { year } }`, {}))).toEqual([
+    'BAD_USER_INPUT',
+  ]);
   const stats = `{ incidentStatistics(from: "2030-12-31T17:00:00Z", to: "2031-06-30T17:00:00Z", groupBy: [NATIONAL_CATEGORY, MONTH]) { key count } }`;
   expect(codes(await t.as('handler@vnpt.test', stats, {}))).toEqual(['FORBIDDEN']);
   const s = await ok<{ incidentStatistics: { key: string[]; count: number }[] }>('analyst@mic.test', stats, {});
@@ -112,8 +175,19 @@ test('who may read form 05 and statistics', async () => {
     { key: ['SPOOFING', '2031-01'], count: 2 },
     { key: ['SPOOFING', '2031-06'], count: 1 },
   ]);
-  const total = await ok<{ incidentStatistics: { key: string[]; count: number }[] }>('handler@vncert.test',
-    `{ incidentStatistics(from: "2030-12-31T17:00:00Z", to: "2031-06-30T17:00:00Z", groupBy: []) { key count } }`, {});
+  const total = await ok<{ incidentStatistics: { key: string[]; count: number }[] }>(
+    'handler@vncert.test',
+    `{ incidentStatistics(from: "2030-12-31T17:00:00Z", to: "2031-06-30T17:00:00Z", groupBy: []) { key count } }`,
+    {},
+  );
   expect(total.incidentStatistics).toEqual([{ key: [], count: 8 }]);
-  expect(codes(await t.as('handler@vncert.test', `{ incidentStatistics(from: "2031-06-30T17:00:00Z", to: "2030-12-31T17:00:00Z", groupBy: []) { count } }`, {}))).toEqual(['BAD_USER_INPUT']);
+  expect(
+    codes(
+      await t.as(
+        'handler@vncert.test',
+        `{ incidentStatistics(from: "2031-06-30T17:00:00Z", to: "2030-12-31T17:00:00Z", groupBy: []) { count } }`,
+        {},
+      ),
+    ),
+  ).toEqual(['BAD_USER_INPUT']);
 });

@@ -36,9 +36,11 @@ function countIncidentReads(): { stop(): number } {
 
 async function reportAndDeliver(subs: LiveSubscription[], title: string): Promise<number> {
   const counter = countIncidentReads();
-  const res = await t.as<{ reportIncident: { reference: string } }>('reporter@acme.test',
+  const res = await t.as<{ reportIncident: { reference: string } }>(
+    'reporter@acme.test',
     `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { reference } }`,
-    { i: { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' } });
+    { i: { title, description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT' } },
+  );
   expect(res.errors).toBeUndefined();
   const reference = res.data!.reportIncident.reference;
   await Promise.all(subs.map((s) => s.waitFor((e) => e.some((x) => x.reference === reference))));

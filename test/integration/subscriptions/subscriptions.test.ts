@@ -14,9 +14,19 @@ afterAll(async () => {
 });
 
 function report(email: string, input: Record<string, unknown> = {}): Promise<{ id: string; reference: string; version: number }> {
-  return reportIncident(t, email,
-    { title: 'Live case', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: 'VNPT', ...input },
-    'id reference version');
+  return reportIncident(
+    t,
+    email,
+    {
+      title: 'Live case',
+      description: 'd',
+      detectedAt: new Date(Date.now() - 60_000).toISOString(),
+      reporterContact: { name: 'R' },
+      reportTo: 'VNPT',
+      ...input,
+    },
+    'id reference version',
+  );
 }
 const uuidOf = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,7 +94,10 @@ test('commit order: A takes its position and waits, B tries to commit, the subsc
   await sub.waitFor((e) => e.length >= before + 2);
   await sleep(300);
   const updates = sub.events.slice(before);
-  expect(updates.map((e) => [e.type, e.reference])).toEqual([['UPDATED', incA.reference], ['UPDATED', incB.reference]]);
+  expect(updates.map((e) => [e.type, e.reference])).toEqual([
+    ['UPDATED', incA.reference],
+    ['UPDATED', incB.reference],
+  ]);
   await sub.dispose();
   await db.close();
 });
@@ -109,7 +122,9 @@ test('the same interleaving with a plain sequence (no position lock) makes a rea
   await tookP;
   const bPos = await db.tx(async (q) => (await plain(q, 'B'))[0].position); // B commits first
   // A reader that has seen B resumes after B's position...
-  const seen = await db.query<{ position: string }>(sql`select position::text from incident_event where position > ${aPos}::bigint - 1 order by position`);
+  const seen = await db.query<{ position: string }>(
+    sql`select position::text from incident_event where position > ${aPos}::bigint - 1 order by position`,
+  );
   expect(seen.map((r) => r.position)).toEqual([bPos]);
   release();
   await txA;
@@ -122,20 +137,33 @@ test('the same interleaving with a plain sequence (no position lock) makes a rea
 test('ACCESS_REVOKED after unshareIncident and after a TLP change; an incident subscription then completes', async () => {
   // AMBER, shared with SECPARTNER: unsharing removes its only view.
   const shared = await report('reporter@acme.test', { tlp: 'AMBER' });
-  const v1 = (await t.as<{ shareIncident: { incident: { version: number } } }>('handler@vncert.test',
-    `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { version } } }`, { i: { id: shared.id, expectedVersion: shared.version, organization: 'SECPARTNER' } })).data!.shareIncident.incident.version;
+  const v1 = (
+    await t.as<{ shareIncident: { incident: { version: number } } }>(
+      'handler@vncert.test',
+      `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { version } } }`,
+      { i: { id: shared.id, expectedVersion: shared.version, organization: 'SECPARTNER' } },
+    )
+  ).data!.shareIncident.incident.version;
   // GREEN: FPT has a SUMMARY view and follows it by id; raising the TLP removes it.
   const green = await report('reporter@acme.test', { tlp: 'GREEN' });
   const partner = subscribe(t.url, await t.token('handler@secpartner.test'), INCIDENT_EVENTS);
   const follower = subscribe(t.url, await t.token('handler@fpt.test'), INCIDENT_EVENTS, { incidentId: green.id });
   await sleep(300);
-  await t.as('handler@vnpt.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, { i: { incidentId: shared.id, body: 'hello', visibility: 'PARTICIPANTS' } });
+  await t.as('handler@vnpt.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, {
+    i: { incidentId: shared.id, body: 'hello', visibility: 'PARTICIPANTS' },
+  });
   await partner.waitFor((e) => e.some((x) => x.type === 'NOTE_ADDED'));
-  await t.as('handler@vncert.test', `mutation($i: ShareIncidentInput!) { unshareIncident(input: $i) { incident { version } } }`, { i: { id: shared.id, expectedVersion: v1, organization: 'SECPARTNER' } });
+  await t.as('handler@vncert.test', `mutation($i: ShareIncidentInput!) { unshareIncident(input: $i) { incident { version } } }`, {
+    i: { id: shared.id, expectedVersion: v1, organization: 'SECPARTNER' },
+  });
   await partner.waitFor((e) => e.some((x) => x.type === 'ACCESS_REVOKED'));
   // After the revocation, nothing more about it.
-  await t.as('handler@vnpt.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, { i: { incidentId: shared.id, body: 'again', visibility: 'PARTICIPANTS' } });
-  await t.as('handler@vncert.test', `mutation($i: SetTlpInput!) { setIncidentTlp(input: $i) { incident { tlp } } }`, { i: { id: green.id, expectedVersion: green.version, tlp: 'RED' } });
+  await t.as('handler@vnpt.test', `mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }`, {
+    i: { incidentId: shared.id, body: 'again', visibility: 'PARTICIPANTS' },
+  });
+  await t.as('handler@vncert.test', `mutation($i: SetTlpInput!) { setIncidentTlp(input: $i) { incident { tlp } } }`, {
+    i: { id: green.id, expectedVersion: green.version, tlp: 'RED' },
+  });
   await follower.completed;
   expect(follower.events.map((e) => [e.type, e.incidentId])).toEqual([['ACCESS_REVOKED', green.id]]); // SUMMARY shows no TLP change, then the view is gone
   await sleep(300);
@@ -145,10 +173,19 @@ test('ACCESS_REVOKED after unshareIncident and after a TLP change; an incident s
   await resumed.completed;
   expect(resumed.events.map((e) => e.type)).toEqual(['ACCESS_REVOKED']);
   // Access gained later shows as ACCESS_GRANTED followed by new events only.
-  const v2 = (await t.as<{ incident: { version: number } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: shared.id })).data!.incident.version;
-  await t.as('handler@vncert.test', `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { version } } }`, { i: { id: shared.id, expectedVersion: v2, organization: 'SECPARTNER' } });
+  const v2 = (
+    await t.as<{ incident: { version: number } }>('handler@vncert.test', `query($id: ID!) { incident(id: $id) { version } }`, { id: shared.id })
+  ).data!.incident.version;
+  await t.as('handler@vncert.test', `mutation($i: ShareIncidentInput!) { shareIncident(input: $i) { incident { version } } }`, {
+    i: { id: shared.id, expectedVersion: v2, organization: 'SECPARTNER' },
+  });
   await partner.waitFor((e) => e.some((x) => x.type === 'SHARED'));
-  expect(partner.events.filter((e) => e.incidentId === shared.id).map((e) => e.type)).toEqual(['NOTE_ADDED', 'ACCESS_REVOKED', 'ACCESS_GRANTED', 'SHARED']);
+  expect(partner.events.filter((e) => e.incidentId === shared.id).map((e) => e.type)).toEqual([
+    'NOTE_ADDED',
+    'ACCESS_REVOKED',
+    'ACCESS_GRANTED',
+    'SHARED',
+  ]);
   await Promise.all([partner.dispose(), follower.dispose(), resumed.dispose()]);
 });
 

@@ -33,7 +33,12 @@ function connect(t: TestHub, token: string): Socket {
   let onClosed: (code: number) => void = () => undefined;
   const connected = new Promise<void>((r) => (onConnected = r));
   const closed = new Promise<number>((r) => (onClosed = r));
-  const client = connectWs(t.url, token, (code) => onClosed(code), () => onConnected());
+  const client = connectWs(
+    t.url,
+    token,
+    (code) => onClosed(code),
+    () => onConnected(),
+  );
   return { client, connected, closed };
 }
 
@@ -147,7 +152,16 @@ describe('finding 7: one request must not stall the hub', () => {
   });
 
   test('legitimate documents pass: the full introspection query, and a field selected in a few fragments', async () => {
-    const introspection = await t.as('analyst@vnpt.test', getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
+    const introspection = await t.as(
+      'analyst@vnpt.test',
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+      }),
+    );
     expect(introspection.errors).toBeUndefined();
     const fragments = `{ viewer { ...A ...B ...C organization { code } } }
       fragment A on Viewer { organization { code name } } fragment B on Viewer { organization { code kind } } fragment C on Viewer { organization { id code } }`;
@@ -261,14 +275,14 @@ describe('finding 9: WebSocket subscriptions, connections and message size are b
           expect(errors[0].extensions).toMatchObject({ limit: 5 });
         }
         // A query counts as an operation in progress too.
-        expect(((await operate(socket.client, '{ __typename }').refused)[0].extensions?.code)).toBe('RATE_LIMITED');
+        expect((await operate(socket.client, '{ __typename }').refused)[0].extensions?.code).toBe('RATE_LIMITED');
         // Completing a subscription (and an error ending one) frees its place on the same socket.
         subs[0].unsubscribe();
         const ok = await operate(socket.client, '{ viewer { organization { code } } }').result;
         expect(ok).toEqual({ data: { viewer: { organization: { code: 'ACME' } } } });
         const again = operate(socket.client, EVENTS);
         const extra = operate(socket.client, EVENTS);
-        expect(((await extra.refused)[0].extensions?.code)).toBe('RATE_LIMITED');
+        expect((await extra.refused)[0].extensions?.code).toBe('RATE_LIMITED');
         again.unsubscribe();
       } finally {
         await socket.client.dispose();
@@ -327,7 +341,9 @@ describe('finding 9: WebSocket subscriptions, connections and message size are b
       const small = connect(t, await t.token(CONSTITUENT));
       try {
         await small.connected;
-        expect(await operate(small.client, `{ viewer { organization { code } } } # ${'x'.repeat(50_000)}`).result).toEqual({ data: { viewer: { organization: { code: 'ACME' } } } });
+        expect(await operate(small.client, `{ viewer { organization { code } } } # ${'x'.repeat(50_000)}`).result).toEqual({
+          data: { viewer: { organization: { code: 'ACME' } } },
+        });
       } finally {
         await small.client.dispose();
       }

@@ -23,7 +23,11 @@ interface Answer {
 }
 
 async function post(t: TestHub, token: string, body: unknown): Promise<Answer> {
-  const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
@@ -42,7 +46,10 @@ describe('finding 11: client mistakes are 4xx with a code', () => {
 
   test('an automatic persisted query whose hash does not match its query is 400 BAD_REQUEST, not an internal error', async () => {
     const mismatch = await post(t, token, { query: VIEWER, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('something else') } } });
-    expect(mismatch).toEqual({ status: 400, body: { errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] } });
+    expect(mismatch).toEqual({
+      status: 400,
+      body: { errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] },
+    });
     const version = await post(t, token, { query: VIEWER, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(VIEWER) } } });
     expect(version.status).toBe(400);
     expect(version.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_REQUEST']);
@@ -60,7 +67,9 @@ describe('finding 11: client mistakes are 4xx with a code', () => {
       const res = await post(t, token, { query });
       expect(res.status).toBe(400);
       expect(res.body.data).toBeUndefined();
-      expect(res.body.errors).toEqual([{ message: 'Subscriptions are served over WebSocket (graphql-ws) on this path, not over HTTP', extensions: { code: 'BAD_REQUEST' } }]);
+      expect(res.body.errors).toEqual([
+        { message: 'Subscriptions are served over WebSocket (graphql-ws) on this path, not over HTTP', extensions: { code: 'BAD_REQUEST' } },
+      ]);
     }
   });
 
@@ -81,11 +90,19 @@ describe('finding 11: client mistakes are 4xx with a code', () => {
     const [{ id }] = await t.sql<{ id: string }>(`select id from account where email = 'handler@vncert.test'`);
     const now = Math.floor(t.clock.now().getTime() / 1000);
     const sign = (sub: unknown) =>
-      new SignJWT({ sub } as Record<string, unknown>).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(now).setExpirationTime(now + 600).sign(new TextEncoder().encode(TEST_JWT_SECRET));
+      new SignJWT({ sub } as Record<string, unknown>)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuedAt(now)
+        .setExpirationTime(now + 600)
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     for (const sub of [[id], { id }, 42, true]) {
       const jwt = await sign(sub);
       const res = await post(t, jwt, { query: VIEWER });
-      expect({ sub, status: res.status, body: res.body }).toEqual({ sub, status: 401, body: { errors: [{ message: 'The credentials are not valid', extensions: { code: 'UNAUTHENTICATED' } }] } });
+      expect({ sub, status: res.status, body: res.body }).toEqual({
+        sub,
+        status: 401,
+        body: { errors: [{ message: 'The credentials are not valid', extensions: { code: 'UNAUTHENTICATED' } }] },
+      });
       const code = await new Promise<number>((resolve) => {
         const socket = new WebSocket(t.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
         socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${jwt}` } })));
@@ -103,8 +120,18 @@ const MISTAKES: { what: string; query: string; variables?: Record<string, unknow
   { what: 'a misspelled field', query: '{ incidnts { totalCount } }', name: 'incidents' },
   { what: 'a misspelled argument', query: '{ incidents(fitler: {}) { totalCount } }', name: 'filter' },
   { what: 'a misspelled enum value in a literal', query: '{ incidents(orderBy: REPORTED_AT_DSC) { totalCount } }', name: 'REPORTED_AT_DESC' },
-  { what: 'a misspelled input field in a variable', query: 'query($f: IncidentFilter) { incidents(filter: $f) { totalCount } }', variables: { f: { txt: 'x' } }, name: 'text' },
-  { what: 'a misspelled enum value in a variable', query: 'query($o: IncidentOrder) { incidents(orderBy: $o) { totalCount } }', variables: { o: 'REPORTED_AT_DSC' }, name: 'REPORTED_AT_DESC' },
+  {
+    what: 'a misspelled input field in a variable',
+    query: 'query($f: IncidentFilter) { incidents(filter: $f) { totalCount } }',
+    variables: { f: { txt: 'x' } },
+    name: 'text',
+  },
+  {
+    what: 'a misspelled enum value in a variable',
+    query: 'query($o: IncidentOrder) { incidents(orderBy: $o) { totalCount } }',
+    variables: { o: 'REPORTED_AT_DSC' },
+    name: 'REPORTED_AT_DESC',
+  },
 ];
 
 describe('finding 12: schema suggestions only when introspection is open to all', () => {
@@ -112,34 +139,53 @@ describe('finding 12: schema suggestions only when introspection is open to all'
     const http: string[] = [];
     for (const m of MISTAKES) {
       const res = await post(t, token, { query: m.query, variables: m.variables });
-      expect({ what: m.what, status: res.status, code: res.body.errors?.[0]?.extensions?.code }).toEqual({ what: m.what, status: 400, code: expect.stringMatching(/^(GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)$/) });
+      expect({ what: m.what, status: res.status, code: res.body.errors?.[0]?.extensions?.code }).toEqual({
+        what: m.what,
+        status: 400,
+        code: expect.stringMatching(/^(GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)$/),
+      });
       http.push(res.body.errors!.map((e) => e.message).join(' | '));
     }
     const session = wsSession(t.url, token);
     const ws: string[] = [];
     try {
-      for (const m of MISTAKES) ws.push(((await session.run({ query: m.query, variables: m.variables })).errors ?? []).map((e) => e.message).join(' | '));
+      for (const m of MISTAKES)
+        ws.push(((await session.run({ query: m.query, variables: m.variables })).errors ?? []).map((e) => e.message).join(' | '));
     } finally {
       await session.dispose();
     }
     return { http, ws };
   }
 
-  test.each(['none', 'authenticated'])('INTROSPECTION=%s: no "Did you mean", over HTTP and WebSocket; the error itself stays', async (introspection) => {
-    const t = await startTestHub({ ...PRODUCTION, INTROSPECTION: introspection });
-    try {
-      const { http, ws } = await messages(t, await t.token('admin@vncert.test'));
-      for (const [transport, list] of [['http', http], ['ws', ws]] as const) {
-        list.forEach((message, i) => {
-          expect({ transport, what: MISTAKES[i]!.what, message }).toEqual({ transport, what: MISTAKES[i]!.what, message: expect.not.stringMatching(/Did you mean/) });
-          expect({ transport, what: MISTAKES[i]!.what, message }).toEqual({ transport, what: MISTAKES[i]!.what, message: expect.not.stringContaining(`"${MISTAKES[i]!.name}"`) });
-        });
+  test.each(['none', 'authenticated'])(
+    'INTROSPECTION=%s: no "Did you mean", over HTTP and WebSocket; the error itself stays',
+    async (introspection) => {
+      const t = await startTestHub({ ...PRODUCTION, INTROSPECTION: introspection });
+      try {
+        const { http, ws } = await messages(t, await t.token('admin@vncert.test'));
+        for (const [transport, list] of [
+          ['http', http],
+          ['ws', ws],
+        ] as const) {
+          list.forEach((message, i) => {
+            expect({ transport, what: MISTAKES[i]!.what, message }).toEqual({
+              transport,
+              what: MISTAKES[i]!.what,
+              message: expect.not.stringMatching(/Did you mean/),
+            });
+            expect({ transport, what: MISTAKES[i]!.what, message }).toEqual({
+              transport,
+              what: MISTAKES[i]!.what,
+              message: expect.not.stringContaining(`"${MISTAKES[i]!.name}"`),
+            });
+          });
+        }
+        expect([http[0], ws[0]]).toEqual(['Cannot query field "incidnts" on type "Query".', 'Cannot query field "incidnts" on type "Query".']);
+      } finally {
+        await t.close();
       }
-      expect([http[0], ws[0]]).toEqual(['Cannot query field "incidnts" on type "Query".', 'Cannot query field "incidnts" on type "Query".']);
-    } finally {
-      await t.close();
-    }
-  });
+    },
+  );
 
   test('INTROSPECTION=all: the suggestions stay (anyone may read the schema anyway)', async () => {
     const t = await startTestHub({ ...PRODUCTION, INTROSPECTION: 'all' });

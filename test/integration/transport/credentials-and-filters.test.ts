@@ -22,7 +22,10 @@ test('graphql-ws on the same port and path: credentials in connection_init', asy
   try {
     const result = await new Promise<{ data?: { viewer: { organization: { code: string } } } }>((resolve, reject) => {
       let value: { data?: { viewer: { organization: { code: string } } } } = {};
-      client.subscribe({ query: '{ viewer { organization { code } } }' }, { next: (v) => (value = v as typeof value), error: reject, complete: () => resolve(value) });
+      client.subscribe(
+        { query: '{ viewer { organization { code } } }' },
+        { next: (v) => (value = v as typeof value), error: reject, complete: () => resolve(value) },
+      );
     });
     expect(result.data?.viewer.organization.code).toBe('VNCERT');
   } finally {
@@ -48,10 +51,12 @@ test('an API key authenticates as its organization with its own capabilities; re
   const [vnnic] = await t.sql<{ id: string }>(`select id from organization where code = 'VNNIC'`);
   const secret = generateApiKey();
   expect(secret).toMatch(/^hubk_[0-9A-Za-z]{38}$/);
-  await t.sql(
-    `insert into api_key (organization_id, name, secret_hash, hint, capabilities, created_at) values ($1, 'sync', $2, $3, $4, now())`,
-    [vnnic.id, hashApiKey(secret), apiKeyHint(secret), ['INCIDENT_READ', 'DOMAIN_FEED_READ', 'ORG_ADMIN']],
-  );
+  await t.sql(`insert into api_key (organization_id, name, secret_hash, hint, capabilities, created_at) values ($1, 'sync', $2, $3, $4, now())`, [
+    vnnic.id,
+    hashApiKey(secret),
+    apiKeyHint(secret),
+    ['INCIDENT_READ', 'DOMAIN_FEED_READ', 'ORG_ADMIN'],
+  ]);
   const res = await t.gql<{ viewer: { account: null; organization: { code: string }; role: { memberRole: string }; capabilities: string[] } }>(
     secret,
     '{ viewer { account { email } organization { code } role { memberRole } capabilities } }',
@@ -66,7 +71,10 @@ test('an API key authenticates as its organization with its own capabilities; re
   expect(last_used_at).not.toBeNull();
 
   // A key without INCIDENT_REPORT may not report.
-  const report = await t.gql(secret, `mutation { reportIncident(input: { title: "x", description: "y", detectedAt: "2026-01-01T00:00:00Z", reporterContact: { name: "z" } }) { reference } }`);
+  const report = await t.gql(
+    secret,
+    `mutation { reportIncident(input: { title: "x", description: "y", detectedAt: "2026-01-01T00:00:00Z", reporterContact: { name: "z" } }) { reference } }`,
+  );
   expect(codes(report)).toEqual(['FORBIDDEN']);
 
   // One changed character breaks the checksum; revoked and expired keys are refused.
@@ -87,20 +95,33 @@ test('a deactivated account is refused on its next request', async () => {
 
 const LIST = `query($filter: IncidentFilter, $orderBy: IncidentOrder) {
   incidents(filter: $filter, first: 100, orderBy: $orderBy) { edges { node { reference status severity tlp handler { code } } } } }`;
-type ListData = { incidents: { edges: { node: { reference: string; status: string; severity: string | null; tlp: string; handler: { code: string } } }[] } };
+type ListData = {
+  incidents: { edges: { node: { reference: string; status: string; severity: string | null; tlp: string; handler: { code: string } } }[] };
+};
 const refs = (r: { data?: ListData | null }) => r.data!.incidents.edges.map((e) => e.node.reference.slice(-6));
 
 test('filters and orders over the demo incidents, as the coordinator', async () => {
   const all = await t.as<ListData>('handler@vncert.test', LIST, {});
   expect(refs(all)).toEqual(['000005', '000004', '000003', '000002', '000001']);
-  expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { orderBy: 'REPORTED_AT_ASC' }))).toEqual(['000001', '000002', '000003', '000004', '000005']);
+  expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { orderBy: 'REPORTED_AT_ASC' }))).toEqual([
+    '000001',
+    '000002',
+    '000003',
+    '000004',
+    '000005',
+  ]);
   expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { status: ['TRIAGED'] } }))).toEqual(['000001']);
-  expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { severity: ['HIGH', 'MEDIUM'] }, orderBy: 'SEVERITY_DESC' }))).toEqual(['000001', '000005']);
+  expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { severity: ['HIGH', 'MEDIUM'] }, orderBy: 'SEVERITY_DESC' }))).toEqual([
+    '000001',
+    '000005',
+  ]);
   expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { rsitClass: 'fraud' } }))).toEqual(['000001']);
   expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { tlp: ['GREEN', 'CLEAR'] } }))).toEqual(['000005', '000003', '000002']);
   expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { handler: 'VNCERT' } }))).toEqual(['000004', '000003']);
   expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { text: 'phishing' } }))).toEqual(['000001']);
-  expect(refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { reportedFrom: '2000-01-01T00:00:00Z', reportedTo: '2000-01-02T00:00:00Z' } }))).toEqual([]);
+  expect(
+    refs(await t.as<ListData>('handler@vncert.test', LIST, { filter: { reportedFrom: '2000-01-01T00:00:00Z', reportedTo: '2000-01-02T00:00:00Z' } })),
+  ).toEqual([]);
   expect(codes(await t.as('handler@vncert.test', LIST, { filter: { handler: 'NOPE' } }))).toEqual(['BAD_USER_INPUT']);
 });
 
@@ -125,7 +146,10 @@ test('security review leak 3: a code the viewer may not see reads exactly like a
   };
   const INCIDENTS = `query($h: String) { incidents(filter: { handler: $h }) { edges { node { id } } } }`;
   const DIRECTIVES = `query($r: String) { directives(filter: { recipient: $r }) { edges { node { id } } } }`;
-  const unknown = (field: string, code: string) => ({ message: `unknown organization "${code}"`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) });
+  const unknown = (field: string, code: string) => ({
+    message: `unknown organization "${code}"`,
+    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
+  });
   // FPT may see no constituent (§2): ACME and PERSON-0001 answer like NO-SUCH-ORG.
   expect(await error('handler@fpt.test', INCIDENTS, { h: 'NO-SUCH-ORG' })).toMatchObject(unknown('filter.handler', 'NO-SUCH-ORG'));
   expect(await error('handler@fpt.test', INCIDENTS, { h: 'ACME' })).toMatchObject(unknown('filter.handler', 'ACME'));
@@ -138,7 +162,9 @@ test('security review leak 3: a code the viewer may not see reads exactly like a
   expect(await error('handler@vncert.test', DIRECTIVES, { r: 'PERSON-0001' })).toBeNull();
   // Inputs: a report addressed to a constituent reads like one addressed to an unknown code.
   const REPORT = `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { reference } }`;
-  const reportTo = (code: string) => ({ i: { title: 't', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: code } });
+  const reportTo = (code: string) => ({
+    i: { title: 't', description: 'd', detectedAt: new Date(Date.now() - 60_000).toISOString(), reporterContact: { name: 'R' }, reportTo: code },
+  });
   const toPerson = await error('handler@fpt.test', REPORT, reportTo('PERSON-0001'));
   const toNobody = await error('handler@fpt.test', REPORT, reportTo('NO-SUCH-ORG'));
   expect(toPerson?.extensions).toEqual(toNobody?.extensions);

@@ -64,18 +64,35 @@ test('graphql-http server audits: every MUST passes; counts printed; the rest as
   const notOk = results.filter((r): r is Exclude<AuditResult, { status: 'ok' }> => r.status !== 'ok');
   const reasons = await Promise.all(
     notOk.map(async (r) => {
-      const body = await r.response.clone().text().catch(() => '');
+      const body = await r.response
+        .clone()
+        .text()
+        .catch(() => '');
       return `  ${r.id} [${r.status}] ${r.name}\n      ${r.reason}\n      HTTP ${r.response.status}: ${body.slice(0, 200).replace(/\s+/g, ' ')}`;
     }),
   );
   const summary = (['MUST', 'SHOULD', 'MAY'] as const)
-    .map((level) => `${level}: ok ${counts[level].ok ?? 0}, warn ${counts[level].warn ?? 0}, notice ${counts[level].notice ?? 0}, error ${counts[level].error ?? 0}`)
+    .map(
+      (level) =>
+        `${level}: ok ${counts[level].ok ?? 0}, warn ${counts[level].warn ?? 0}, notice ${counts[level].notice ?? 0}, error ${counts[level].error ?? 0}`,
+    )
     .join('\n');
   // Printed on every run (the closing note quotes these counts).
-  console.log(`GraphQL over HTTP audit (graphql-http ${require('graphql-http/package.json').version}), ${results.length} audits\n${summary}\nNot ok:\n${reasons.join('\n')}`);
+  console.log(
+    `GraphQL over HTTP audit (graphql-http ${require('graphql-http/package.json').version}), ${results.length} audits\n${summary}\nNot ok:\n${reasons.join('\n')}`,
+  );
   fs.writeFileSync(
     path.join(ROOT, 'test-artifacts', 'graphql-http-audit.json'),
-    JSON.stringify(results.map((r) => ({ id: r.id, name: r.name, status: r.status, ...(r.status === 'ok' ? {} : { reason: r.reason, httpStatus: r.response.status }) })), null, 2),
+    JSON.stringify(
+      results.map((r) => ({
+        id: r.id,
+        name: r.name,
+        status: r.status,
+        ...(r.status === 'ok' ? {} : { reason: r.reason, httpStatus: r.response.status }),
+      })),
+      null,
+      2,
+    ),
   );
 
   const failedMusts = results.filter((r) => levelOf(r) === 'MUST' && r.status !== 'ok');

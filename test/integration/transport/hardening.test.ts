@@ -113,7 +113,11 @@ describe('security headers and CORS', () => {
 
     const preflight = await fetch(t.url, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
@@ -127,17 +131,26 @@ describe('security headers and CORS', () => {
   test('without CORS_ORIGINS no CORS header is ever sent; HSTS only behind a trusted proxy reporting HTTPS', async () => {
     await withHub({ ...PRODUCTION, TRUST_PROXY: 'loopback' }, async (plain) => {
       const token = await plain.token('handler@vncert.test');
-      const res = await post(plain.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${token}`, origin: 'https://portal.vncert.test' });
+      const res = await post(plain.url, JSON.stringify({ query: VIEWER }), {
+        authorization: `Bearer ${token}`,
+        origin: 'https://portal.vncert.test',
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
-      const preflight = await fetch(plain.url, { method: 'OPTIONS', headers: { origin: 'https://portal.vncert.test', 'access-control-request-method': 'POST' } });
+      const preflight = await fetch(plain.url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://portal.vncert.test', 'access-control-request-method': 'POST' },
+      });
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
       expect(res.headers.get('strict-transport-security')).toBeNull();
       const viaProxy = await post(plain.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${token}`, 'x-forwarded-proto': 'https' });
       expect(viaProxy.headers.get('strict-transport-security')).toBe('max-age=31536000');
     });
     // Without TRUST_PROXY a client cannot claim HTTPS.
-    const spoofed = await post(t.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${await t.token('handler@vncert.test')}`, 'x-forwarded-proto': 'https' });
+    const spoofed = await post(t.url, JSON.stringify({ query: VIEWER }), {
+      authorization: `Bearer ${await t.token('handler@vncert.test')}`,
+      'x-forwarded-proto': 'https',
+    });
     expect(spoofed.headers.get('strict-transport-security')).toBeNull();
   });
 });
@@ -173,10 +186,16 @@ describe('abuse limits', () => {
       expect(await blocked.text()).toContain('Cross-Site Request Forgery');
       const withHeader = await fetch(get, { headers: { ...auth, 'apollo-require-preflight': 'true' } });
       expect(withHeader.status).toBe(200);
-      const form = await fetch(t.url, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: JSON.stringify({ query: VIEWER }) });
+      const form = await fetch(t.url, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/plain' },
+        body: JSON.stringify({ query: VIEWER }),
+      });
       expect(form.status).toBe(400);
       // Mutations never run over GET, even with the header.
-      const mutation = await fetch(`${t.url}?query=${encodeURIComponent('mutation { __typename }')}`, { headers: { ...auth, 'apollo-require-preflight': 'true' } });
+      const mutation = await fetch(`${t.url}?query=${encodeURIComponent('mutation { __typename }')}`, {
+        headers: { ...auth, 'apollo-require-preflight': 'true' },
+      });
       expect(mutation.status).toBe(405);
     });
   });
@@ -191,7 +210,11 @@ describe('abuse limits', () => {
     });
     await withHub({ ...PRODUCTION, INTROSPECTION: 'none' }, async (t) => {
       const token = await t.token('admin@vncert.test');
-      for (const query of ['{ __schema { queryType { name } } }', '{ __type(name: "Incident") { name } }', 'query { viewer { organization { code } } ...F } fragment F on Query { __schema { types { name } } }']) {
+      for (const query of [
+        '{ __schema { queryType { name } } }',
+        '{ __type(name: "Incident") { name } }',
+        'query { viewer { organization { code } } ...F } fragment F on Query { __schema { types { name } } }',
+      ]) {
         const res = await post(t.url, JSON.stringify({ query }), { authorization: `Bearer ${token}`, accept: 'application/graphql-response+json' });
         expect(res.status).toBe(400);
         const body = (await res.json()) as { data?: unknown; errors: GraphQLFormattedError[] };
@@ -241,12 +264,22 @@ describe('abuse limits', () => {
           // Twice: a document's first run is graphql-js's, the next ones its compiled function's (src/server/executor.ts).
           for (let run = 1; run <= 2; run++) {
             const started = Date.now();
-            const res = await post(t.url, JSON.stringify({ query: 'query Slow { incidents(first: 1) { edges { node { reference } } } }' }), { authorization: `Bearer ${token}`, 'x-request-id': 'req-mask-0001' });
+            const res = await post(t.url, JSON.stringify({ query: 'query Slow { incidents(first: 1) { edges { node { reference } } } }' }), {
+              authorization: `Bearer ${token}`,
+              'x-request-id': 'req-mask-0001',
+            });
             expect(Date.now() - started).toBeLessThan(10_000);
             const text = await res.text();
             expect(text).not.toMatch(/statement|timeout|cancel|select|incident\b|stack|\.ts:/i);
             const body = JSON.parse(text) as { errors: GraphQLFormattedError[] };
-            expect(body.errors).toEqual([{ message: 'Internal error', path: ['incidents'], locations: [{ line: 1, column: 14 }], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-mask-0001' } }]);
+            expect(body.errors).toEqual([
+              {
+                message: 'Internal error',
+                path: ['incidents'],
+                locations: [{ line: 1, column: 14 }],
+                extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-mask-0001' },
+              },
+            ]);
             expect(res.headers.get('x-request-id')).toBe('req-mask-0001');
           }
           // graphql-ws does not run Apollo's formatError: the hub masks there too.
@@ -293,7 +326,9 @@ describe('abuse limits', () => {
       expect(body.errors[0]!.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: retryAfter });
 
       // Another account of the same organization has its own bucket, and so does an API key.
-      expect((await post(t.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${await t.token('admin@vncert.test')}` })).status).toBe(200);
+      expect((await post(t.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${await t.token('admin@vncert.test')}` })).status).toBe(
+        200,
+      );
       const key = await apiKey(t, 'VNNIC');
       const keyStatuses: number[] = [];
       for (let i = 0; i < 4; i++) keyStatuses.push((await post(t.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${key}` })).status);
@@ -320,8 +355,20 @@ describe('abuse limits', () => {
 
   test('configuration: CORS origins are exact origins, no wildcard; the other switches parse', () => {
     const base = { NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, HUB_DATA_DIR: path.join(ROOT, '.data', 'test-hub') };
-    const config = loadConfig({ ...base, CORS_ORIGINS: 'https://Portal.vncert.test/, http://localhost:5173', TRUST_PROXY: '1', METRICS_TOKEN: 'm', DB_STATEMENT_TIMEOUT_MS: '5000', BODY_LIMIT_BYTES: '4096' });
-    expect(config.security).toMatchObject({ corsOrigins: ['https://portal.vncert.test', 'http://localhost:5173'], trustProxy: 1, metricsToken: 'm', bodyLimitBytes: 4096 });
+    const config = loadConfig({
+      ...base,
+      CORS_ORIGINS: 'https://Portal.vncert.test/, http://localhost:5173',
+      TRUST_PROXY: '1',
+      METRICS_TOKEN: 'm',
+      DB_STATEMENT_TIMEOUT_MS: '5000',
+      BODY_LIMIT_BYTES: '4096',
+    });
+    expect(config.security).toMatchObject({
+      corsOrigins: ['https://portal.vncert.test', 'http://localhost:5173'],
+      trustProxy: 1,
+      metricsToken: 'm',
+      bodyLimitBytes: 4096,
+    });
     expect(config.dbStatementTimeoutMs).toBe(5000);
     expect(config.security.rateLimit.enabled).toBe(true); // on by default in production
     for (const bad of ['*', 'https://portal.vncert.test/app', 'portal.vncert.test', 'ftp://x.test']) {
@@ -353,7 +400,13 @@ describe('operations', () => {
         const ok = await post(t.url, JSON.stringify({ query: VIEWER, operationName: 'WhoAmI' }), { authorization: `Bearer ${token}` });
         const okId = ok.headers.get('x-request-id');
         expect(okId).toMatch(/^[0-9a-f-]{36}$/);
-        const forbidden = await post(t.url, JSON.stringify({ query: 'query Stats { incidentStatistics(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", groupBy: [STATUS]) { count } }' }), { authorization: `Bearer ${token}`, 'x-request-id': 'client-chosen-42' });
+        const forbidden = await post(
+          t.url,
+          JSON.stringify({
+            query: 'query Stats { incidentStatistics(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", groupBy: [STATUS]) { count } }',
+          }),
+          { authorization: `Bearer ${token}`, 'x-request-id': 'client-chosen-42' },
+        );
         expect(forbidden.headers.get('x-request-id')).toBe('client-chosen-42');
         await forbidden.text();
         const limited = await post(t.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${token}` });
@@ -361,16 +414,34 @@ describe('operations', () => {
         const anonymous = await post(t.url, JSON.stringify({ query: VIEWER }));
         expect(anonymous.status).toBe(401);
         // A header that could forge log content is replaced.
-        const forged = await post(t.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${await t.token('handler@vncert.test')}`, 'x-request-id': 'a b\\n{"level":60}' });
+        const forged = await post(t.url, JSON.stringify({ query: VIEWER }), {
+          authorization: `Bearer ${await t.token('handler@vncert.test')}`,
+          'x-request-id': 'a b\\n{"level":60}',
+        });
         expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
         await new Promise((r) => setTimeout(r, 50));
         const lines = t.logs().filter((l) => l.msg === 'graphql request');
         expect(lines).toHaveLength(5);
-        expect(lines[0]).toMatchObject({ requestId: okId, transport: 'http', method: 'POST', status: 200, organization: 'VNPT', operationName: 'WhoAmI', operationType: 'query', outcome: 'ok' });
+        expect(lines[0]).toMatchObject({
+          requestId: okId,
+          transport: 'http',
+          method: 'POST',
+          status: 200,
+          organization: 'VNPT',
+          operationName: 'WhoAmI',
+          operationType: 'query',
+          outcome: 'ok',
+        });
         expect(lines[0]!.principal).toMatch(/^account:[0-9a-f-]{36}$/);
         expect(typeof lines[0]!.durationMs).toBe('number');
-        expect(lines[1]).toMatchObject({ requestId: 'client-chosen-42', organization: 'VNPT', operationName: 'Stats', operationType: 'query', outcome: 'FORBIDDEN' });
+        expect(lines[1]).toMatchObject({
+          requestId: 'client-chosen-42',
+          organization: 'VNPT',
+          operationName: 'Stats',
+          operationType: 'query',
+          outcome: 'FORBIDDEN',
+        });
         expect(lines[2]).toMatchObject({ status: 429, organization: 'VNPT', outcome: 'RATE_LIMITED', operationName: null });
         expect(lines[3]).toMatchObject({ status: 401, organization: null, outcome: 'UNAUTHENTICATED' });
         expect(lines[4]!.requestId).toBe(forged.headers.get('x-request-id'));
@@ -392,11 +463,20 @@ describe('operations', () => {
       };
       const token = await t.token('handler@vncert.test');
       await post(t.url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${token}` });
-      await post(t.url, JSON.stringify({ query: 'query Stats { incidentStatistics(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", groupBy: [STATUS]) { count } }' }), { authorization: `Bearer ${await t.token('handler@vnpt.test')}` });
+      await post(
+        t.url,
+        JSON.stringify({
+          query: 'query Stats { incidentStatistics(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", groupBy: [STATUS]) { count } }',
+        }),
+        { authorization: `Bearer ${await t.token('handler@vnpt.test')}` },
+      );
       await post(t.url, JSON.stringify({ query: VIEWER }));
       const live = wsClient(t, `Bearer ${token}`);
       const events: unknown[] = [];
-      const unsubscribe = live.subscribe({ query: 'subscription Live { incidentEvents { cursor } }' }, { next: (v) => events.push(v), error: () => undefined, complete: () => undefined });
+      const unsubscribe = live.subscribe(
+        { query: 'subscription Live { incidentEvents { cursor } }' },
+        { next: (v) => events.push(v), error: () => undefined, complete: () => undefined },
+      );
       try {
         let text = '';
         for (let i = 0; i < 50 && !/^hub_subscriptions_active 1$/m.test(text); i++) {
@@ -430,8 +510,25 @@ describe('operations', () => {
 
   test('secrets never reach the logs: bearer tokens, API keys, connection_init credentials', async () => {
     const chunks: string[] = [];
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'trace', LOAD_DEMO_DATA: 'false', HUB_DATA_DIR: path.join(ROOT, '.data', 'test-hub'), HOST: '127.0.0.1', DB_STATEMENT_TIMEOUT_MS: '300', NOTIFICATIONS: 'off' });
-    const log = createLogger(config, new Writable({ write(chunk: Buffer, _enc, cb) { chunks.push(chunk.toString()); cb(); } }));
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'trace',
+      LOAD_DEMO_DATA: 'false',
+      HUB_DATA_DIR: path.join(ROOT, '.data', 'test-hub'),
+      HOST: '127.0.0.1',
+      DB_STATEMENT_TIMEOUT_MS: '300',
+      NOTIFICATIONS: 'off',
+    });
+    const log = createLogger(
+      config,
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          chunks.push(chunk.toString());
+          cb();
+        },
+      }),
+    );
     const databaseUrl = await cloneDatabase();
     const hub = await bootHub({ config, databaseUrl, clock: new AdjustableClock(), port: 0, log });
     const url = `http://127.0.0.1:${hub.port}/graphql`;
@@ -440,7 +537,11 @@ describe('operations', () => {
       const [{ id }] = (await direct.query<{ id: string }>(`select id from account where email = 'admin@vnnic.test'`)).rows as [{ id: string }];
       const jwt = await signDevToken({ secret: new TextEncoder().encode(TEST_JWT_SECRET), accountId: id, now: new Date() });
       // A key made through the API (its secret is in the response only).
-      const created = await post(url, JSON.stringify({ query: 'mutation { createApiKey(input: { name: "feed", capabilities: ["DOMAIN_FEED_READ"] }) { secret apiKey { id } } }' }), { authorization: `Bearer ${jwt}` });
+      const created = await post(
+        url,
+        JSON.stringify({ query: 'mutation { createApiKey(input: { name: "feed", capabilities: ["DOMAIN_FEED_READ"] }) { secret apiKey { id } } }' }),
+        { authorization: `Bearer ${jwt}` },
+      );
       const secret = ((await created.json()) as { data: { createApiKey: { secret: string } } }).data.createApiKey.secret;
       expect(secret).toMatch(/^hubk_/);
       await post(url, JSON.stringify({ query: VIEWER }), { authorization: `Bearer ${secret}` });
@@ -455,14 +556,27 @@ describe('operations', () => {
       await post(url, JSON.stringify({ query: '{ incidents(first: 1) { edges { node { id } } } }' }), { authorization: `Bearer ${jwt}` });
       await locker.query('rollback');
       await locker.end();
-      const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${secret}` }, retryAttempts: 0 });
+      const client = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${secret}` },
+        retryAttempts: 0,
+      });
       await wsRun(client, VIEWER);
       await client.dispose();
-      const bad = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${typo}` }, retryAttempts: 0 });
+      const bad = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${typo}` },
+        retryAttempts: 0,
+      });
       await wsRun(bad, VIEWER);
       await bad.dispose();
       // Redaction itself: whatever a future log call passes, the configured paths are censored.
-      log.info({ req: { headers: { authorization: `Bearer ${jwt}` } }, connectionParams: { authorization: `Bearer ${secret}` }, secret, token: jwt }, 'redaction probe');
+      log.info(
+        { req: { headers: { authorization: `Bearer ${jwt}` } }, connectionParams: { authorization: `Bearer ${secret}` }, secret, token: jwt },
+        'redaction probe',
+      );
       await new Promise((r) => setTimeout(r, 100));
 
       const text = chunks.join('');
@@ -473,7 +587,12 @@ describe('operations', () => {
       expect(text).not.toMatch(/hubk_[0-9A-Za-z]{20,}/);
       expect(text).not.toMatch(/eyJ[0-9A-Za-z_-]{10,}\./);
       const probe = JSON.parse(chunks.find((c) => c.includes('redaction probe'))!) as Record<string, unknown>;
-      expect(probe).toMatchObject({ req: { headers: { authorization: '[redacted]' } }, connectionParams: { authorization: '[redacted]' }, secret: '[redacted]', token: '[redacted]' });
+      expect(probe).toMatchObject({
+        req: { headers: { authorization: '[redacted]' } },
+        connectionParams: { authorization: '[redacted]' },
+        secret: '[redacted]',
+        token: '[redacted]',
+      });
     } finally {
       await direct.end();
       await hub.shutdown();
@@ -489,7 +608,10 @@ describe('operations', () => {
       const token = await t.token('reporter@acme.test');
       const subscriber = wsClient(t, `Bearer ${await t.token('handler@vncert.test')}`);
       const closed = new Promise<number>((resolve) => subscriber.on('closed', (e) => resolve((e as { code: number }).code)));
-      subscriber.subscribe({ query: 'subscription { incidentEvents { cursor } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      subscriber.subscribe(
+        { query: 'subscription { incidentEvents { cursor } }' },
+        { next: () => undefined, error: () => undefined, complete: () => undefined },
+      );
       await new Promise<void>((resolve) => subscriber.on('connected', () => resolve()));
 
       await locker.query('begin');
@@ -498,13 +620,23 @@ describe('operations', () => {
         t.url,
         JSON.stringify({
           query: 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { reference } }',
-          variables: { i: { title: 'Slow report during shutdown', description: 'in flight', detectedAt: '2026-11-20T08:00:00Z', reporterContact: { name: 'A' }, idempotencyKey: 'shutdown-inflight-1' } },
+          variables: {
+            i: {
+              title: 'Slow report during shutdown',
+              description: 'in flight',
+              detectedAt: '2026-11-20T08:00:00Z',
+              reporterContact: { name: 'A' },
+              idempotencyKey: 'shutdown-inflight-1',
+            },
+          },
         }),
         { authorization: `Bearer ${token}` },
       );
       // Wait until the report's transaction is blocked on the lock: it is in flight.
       for (let i = 0; i < 100; i++) {
-        const { rows } = await locker.query<{ n: string }>(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        const { rows } = await locker.query<{ n: string }>(
+          `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
         if (Number(rows[0]!.n) > 0) break;
         await new Promise((r) => setTimeout(r, 50));
       }

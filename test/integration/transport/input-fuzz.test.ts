@@ -92,24 +92,59 @@ const BASE: Record<string, () => Args> = {
 
   reportIncident: () => ({
     input: {
-      title: 'Fuzz report', description: 'Seen twice.\n\tOnce more.', detectedAt: recent(), occurredAt: earlier(), reportTo: 'VNCERT',
+      title: 'Fuzz report',
+      description: 'Seen twice.\n\tOnce more.',
+      detectedAt: recent(),
+      occurredAt: earlier(),
+      reportTo: 'VNCERT',
       reporterContact: { name: 'Reporter', email: 'someone@acme.test', phone: '+84 912345678', organizationName: 'ACME' },
       affectedSystem: { name: 'portal', operator: 'ACME', publicIps: ['203.0.113.7'], connectivityProvider: 'VNPT', level: 2 },
-      indicators: [{ type: 'DOMAIN', value: 'fuzz-case.vn' }], idempotencyKey: `fuzz-${++unique}`,
+      indicators: [{ type: 'DOMAIN', value: 'fuzz-case.vn' }],
+      idempotencyKey: `fuzz-${++unique}`,
     },
   }),
   startResponse: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version } }),
   coordinateIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version } }),
   reopenIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version } }),
   closeIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version } }),
-  triageIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, severity: 'HIGH', rsitClass: 'fraud', rsitType: 'phishing', nationalCategory: 'OTHER' } }),
-  updateIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, title: 'Fuzz title', description: 'More detail', rsitClass: 'fraud', rsitType: 'phishing', nationalCategory: 'OTHER' } }),
+  triageIncident: () => ({
+    input: {
+      id: fx.incident.id,
+      expectedVersion: fx.incident.version,
+      severity: 'HIGH',
+      rsitClass: 'fraud',
+      rsitType: 'phishing',
+      nationalCategory: 'OTHER',
+    },
+  }),
+  updateIncident: () => ({
+    input: {
+      id: fx.incident.id,
+      expectedVersion: fx.incident.version,
+      title: 'Fuzz title',
+      description: 'More detail',
+      rsitClass: 'fraud',
+      rsitType: 'phishing',
+      nationalCategory: 'OTHER',
+    },
+  }),
   escalateIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, reason: 'Needs the coordinator' } }),
   returnIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, reason: 'Back to you' } }),
   withdrawReport: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, reason: 'Sent by mistake' } }),
-  rejectIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, reason: 'Not an incident', duplicateOf: fx.otherIncidentId } }),
+  rejectIncident: () => ({
+    input: { id: fx.incident.id, expectedVersion: fx.incident.version, reason: 'Not an incident', duplicateOf: fx.otherIncidentId },
+  }),
   resolveIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, summary: 'Taken down' } }),
-  submitFinalReport: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, result: 'Done', remediation: 'Removed', prevention: 'Training', estimatedDamage: 'None' } }),
+  submitFinalReport: () => ({
+    input: {
+      id: fx.incident.id,
+      expectedVersion: fx.incident.version,
+      result: 'Done',
+      remediation: 'Removed',
+      prevention: 'Training',
+      estimatedDamage: 'None',
+    },
+  }),
   shareIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, organization: 'SECPARTNER' } }),
   unshareIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, organization: 'SECPARTNER' } }),
   referIncident: () => ({ input: { id: fx.incident.id, expectedVersion: fx.incident.version, organization: 'MPS-A05', reason: 'Fraud case' } }),
@@ -117,7 +152,16 @@ const BASE: Record<string, () => Args> = {
   addIndicators: () => ({ input: { incidentId: fx.incident.id, indicators: [{ type: 'IPV4', value: '198.51.100.23' }] } }),
   addNote: () => ({ input: { incidentId: fx.incident.id, body: 'A note\non two lines', visibility: 'INTERNAL' } }),
   redactNote: () => ({ input: { id: fx.noteId, reason: 'Personal data' } }),
-  issueDirective: () => ({ input: { incidentId: fx.incident.id, recipient: 'VNPT', action: 'BLOCK_DOMAIN', instructions: 'Block it', targets: [{ type: 'DOMAIN', value: 'fuzz-case.vn' }], dueAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString() } }),
+  issueDirective: () => ({
+    input: {
+      incidentId: fx.incident.id,
+      recipient: 'VNPT',
+      action: 'BLOCK_DOMAIN',
+      instructions: 'Block it',
+      targets: [{ type: 'DOMAIN', value: 'fuzz-case.vn' }],
+      dueAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
+    },
+  }),
   acknowledgeDirective: () => ({ input: { id: fx.directive.id, expectedVersion: fx.directive.version } }),
   startDirective: () => ({ input: { id: fx.directive.id, expectedVersion: fx.directive.version } }),
   completeDirective: () => ({ input: { id: fx.directive.id, expectedVersion: fx.directive.version, result: 'Blocked' } }),
@@ -126,11 +170,19 @@ const BASE: Record<string, () => Args> = {
   createAccount: () => ({ input: { email: `fuzz-${++unique}@vncert.test`, displayName: 'Fuzz Account', role: 'ANALYST' } }),
   setAccountActive: () => ({ input: { id: fx.accountId, active: true } }),
   setAccountRole: () => ({ input: { id: fx.accountId, role: 'HANDLER' } }),
-  createApiKey: () => ({ input: { name: 'fuzz key', capabilities: ['INCIDENT_READ'], expiresAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString() } }),
+  createApiKey: () => ({
+    input: { name: 'fuzz key', capabilities: ['INCIDENT_READ'], expiresAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString() },
+  }),
   revokeApiKey: () => ({ input: { id: fx.apiKeyId } }),
   createOrganization: () => ({
     input: {
-      code: `FUZZ-${++unique}`, name: 'Fuzz Org', kind: 'RESPONSE_PARTNER', country: 'VN', ipRanges: ['192.0.2.0/24'], asns: ['AS64500'], zones: [`fuzz${unique}.vn`],
+      code: `FUZZ-${++unique}`,
+      name: 'Fuzz Org',
+      kind: 'RESPONSE_PARTNER',
+      country: 'VN',
+      ipRanges: ['192.0.2.0/24'],
+      asns: ['AS64500'],
+      zones: [`fuzz${unique}.vn`],
       admin: { email: `admin@fuzz-${unique}.test`, displayName: 'Fuzz Admin' },
       contact: { email: 'soc@fuzz.test', focalPoint: 'SOC', intakeEmail: 'report@fuzz.test', phone: '+84 912345678' },
     },
@@ -163,15 +215,25 @@ function fill(type: GraphQLInputType, coordinate: string): Json {
     return out;
   }
   if (isEnumType(type)) return coordinate === 'IndicatorInput.type' ? 'DOMAIN' : type.getValues()[0]!.value;
-  const FILLED: Record<string, Json> = { 'IndicatorInput.value': 'fuzz-fill.vn', 'OrganizationAdminInput.email': 'admin@fuzz-fill.test', 'ContactInput.name': 'Reporter' };
+  const FILLED: Record<string, Json> = {
+    'IndicatorInput.value': 'fuzz-fill.vn',
+    'OrganizationAdminInput.email': 'admin@fuzz-fill.test',
+    'ContactInput.name': 'Reporter',
+  };
   if (coordinate in FILLED) return FILLED[coordinate];
   switch (type.name) {
-    case 'Int': return 1;
-    case 'Float': return 1;
-    case 'Boolean': return false;
-    case 'ID': return fx.incident.id;
-    case 'DateTime': return recent();
-    default: return 'fuzz';
+    case 'Int':
+      return 1;
+    case 'Float':
+      return 1;
+    case 'Boolean':
+      return false;
+    case 'ID':
+      return fx.incident.id;
+    case 'DateTime':
+      return recent();
+    default:
+      return 'fuzz';
   }
 }
 
@@ -231,18 +293,26 @@ function expectedField(p: Position): string {
 function literal(value: Json, type: GraphQLInputType | null): string {
   if (value === null || value === undefined) return 'null';
   if (type && isNonNullType(type)) return literal(value, type.ofType);
-  if (type && isListType(type)) return Array.isArray(value) ? `[${value.map((v) => literal(v, type.ofType)).join(', ')}]` : literal(value, type.ofType);
+  if (type && isListType(type))
+    return Array.isArray(value) ? `[${value.map((v) => literal(v, type.ofType)).join(', ')}]` : literal(value, type.ofType);
   if (type && isEnumType(type)) return String(value);
   if (Array.isArray(value)) return `[${value.map((v) => literal(v, null)).join(', ')}]`;
   if (typeof value === 'object') {
     const fields = type && isInputObjectType(type) ? type.getFields() : null;
-    return `{${Object.entries(value as Args).map(([k, v]) => `${k}: ${literal(v, fields?.[k]?.type ?? null)}`).join(', ')}}`;
+    return `{${Object.entries(value as Args)
+      .map(([k, v]) => `${k}: ${literal(v, fields?.[k]?.type ?? null)}`)
+      .join(', ')}}`;
   }
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
 /** One operation calling `field` with `args`, as variables or as literals. */
-function operation(kind: RootKind, field: GraphQLField<unknown, unknown>, args: Args, mode: 'variables' | 'literal'): { query: string; variables: Args } {
+function operation(
+  kind: RootKind,
+  field: GraphQLField<unknown, unknown>,
+  args: Args,
+  mode: 'variables' | 'literal',
+): { query: string; variables: Args } {
   const used = field.args.filter((a) => args[a.name] !== undefined);
   const selection = isCompositeType(getNamedType(field.type)) ? ' { __typename }' : '';
   if (mode === 'literal') {
@@ -260,7 +330,8 @@ function operation(kind: RootKind, field: GraphQLField<unknown, unknown>, args: 
 function baseArgs(kind: RootKind, field: GraphQLField<unknown, unknown>): Args {
   const args = BASE[field.name]?.() ?? {};
   for (const a of field.args) {
-    if (args[a.name] === undefined && isNonNullType(a.type) && a.defaultValue === undefined) args[a.name] = fill(a.type, `${kind}.${field.name}(${a.name}:)`);
+    if (args[a.name] === undefined && isNonNullType(a.type) && a.defaultValue === undefined)
+      args[a.name] = fill(a.type, `${kind}.${field.name}(${a.name}:)`);
   }
   return args;
 }
@@ -274,7 +345,11 @@ function caseArgs(p: Position, bad: string): Args {
 }
 
 async function post(token: string, body: { query: string; variables: Args }): Promise<GqlResult & { status: number }> {
-  const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   try {
     return { ...(JSON.parse(text) as GqlResult), status: res.status };
@@ -285,9 +360,11 @@ async function post(token: string, body: { query: string; variables: Args }): Pr
 
 async function pool<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < items.length) await run(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -296,23 +373,47 @@ beforeAll(async () => {
   expect(introspection.errors).toBeUndefined();
   schema = buildClientSchema(introspection.data!);
 
-  const incident = await reportIncident<{ id: string; reference: string; version: number }>(t, 'reporter@acme.test',
-    { title: 'Fuzz target', description: 'Target of the fuzz cases', detectedAt: recent(), reporterContact: { name: 'Reporter' }, reportTo: 'VNCERT', indicators: [{ type: 'DOMAIN', value: 'fuzz-target.vn' }] },
-    'id reference version');
-  const directive = await t.as<{ issueDirective: { directive: { id: string; version: number } } }>('handler@vncert.test',
+  const incident = await reportIncident<{ id: string; reference: string; version: number }>(
+    t,
+    'reporter@acme.test',
+    {
+      title: 'Fuzz target',
+      description: 'Target of the fuzz cases',
+      detectedAt: recent(),
+      reporterContact: { name: 'Reporter' },
+      reportTo: 'VNCERT',
+      indicators: [{ type: 'DOMAIN', value: 'fuzz-target.vn' }],
+    },
+    'id reference version',
+  );
+  const directive = await t.as<{ issueDirective: { directive: { id: string; version: number } } }>(
+    'handler@vncert.test',
     'mutation($i: IssueDirectiveInput!) { issueDirective(input: $i) { directive { id version } } }',
-    { i: { incidentId: incident.id, recipient: 'VNPT', action: 'PROVIDE_INFORMATION', instructions: 'Tell us more' } });
+    { i: { incidentId: incident.id, recipient: 'VNPT', action: 'PROVIDE_INFORMATION', instructions: 'Tell us more' } },
+  );
   expect(directive.errors).toBeUndefined();
-  const note = await t.as<{ addNote: { note: { id: string } } }>('handler@vncert.test', 'mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }',
-    { i: { incidentId: incident.id, body: 'A note', visibility: 'INTERNAL' } });
+  const note = await t.as<{ addNote: { note: { id: string } } }>(
+    'handler@vncert.test',
+    'mutation($i: AddNoteInput!) { addNote(input: $i) { note { id } } }',
+    { i: { incidentId: incident.id, body: 'A note', visibility: 'INTERNAL' } },
+  );
   expect(note.errors).toBeUndefined();
-  const account = await t.as<{ createAccount: { account: { id: string } } }>('admin@vncert.test', 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }',
-    { i: { email: 'fuzz-target@vncert.test', displayName: 'Fuzz Target', role: 'ANALYST' } });
+  const account = await t.as<{ createAccount: { account: { id: string } } }>(
+    'admin@vncert.test',
+    'mutation($i: CreateAccountInput!) { createAccount(input: $i) { account { id } } }',
+    { i: { email: 'fuzz-target@vncert.test', displayName: 'Fuzz Target', role: 'ANALYST' } },
+  );
   expect(account.errors).toBeUndefined();
-  const key = await t.as<{ createApiKey: { apiKey: { id: string } } }>('admin@vncert.test', 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }',
-    { i: { name: 'fuzz target', capabilities: ['INCIDENT_READ'] } });
+  const key = await t.as<{ createApiKey: { apiKey: { id: string } } }>(
+    'admin@vncert.test',
+    'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }',
+    { i: { name: 'fuzz target', capabilities: ['INCIDENT_READ'] } },
+  );
   expect(key.errors).toBeUndefined();
-  const other = await t.as<{ incidents: { edges: { node: { id: string } }[] } }>('admin@vncert.test', 'query { incidents(first: 1) { edges { node { id } } } }');
+  const other = await t.as<{ incidents: { edges: { node: { id: string } }[] } }>(
+    'admin@vncert.test',
+    'query { incidents(first: 1) { edges { node { id } } } }',
+  );
   fx = {
     incident: { id: incident.id, reference: incident.reference, version: 0 },
     otherIncidentId: other.data!.incidents.edges.find((e) => e.node.id !== incident.id)?.node.id ?? '',
@@ -329,8 +430,11 @@ afterAll(async () => {
 });
 
 async function refreshVersions(): Promise<void> {
-  const res = await t.as<{ incident: { version: number }; node: { version: number } }>('admin@vncert.test',
-    'query($i: ID!, $d: ID!) { incident(id: $i) { version } node(id: $d) { ... on Directive { version } } }', { i: fx.incident.id, d: fx.directive.id });
+  const res = await t.as<{ incident: { version: number }; node: { version: number } }>(
+    'admin@vncert.test',
+    'query($i: ID!, $d: ID!) { incident(id: $i) { version } node(id: $d) { ... on Directive { version } } }',
+    { i: fx.incident.id, d: fx.directive.id },
+  );
   fx.incident.version = res.data!.incident.version;
   fx.directive.version = res.data!.node.version;
 }
@@ -362,24 +466,49 @@ test('every string argument and input field of every Query and Mutation field: b
     const code = String(first?.extensions?.code ?? (res.errors?.length ? 'no code' : 'OK'));
     const parseRefusal = mode === 'literal' && LONE_SURROGATE_CASES.has(value);
     let outcome: string;
-    if (mode === 'literal' && PARSES_LITERALS(p.leaf) && code === 'GRAPHQL_VALIDATION_FAILED' && res.status === 400) outcome = `GRAPHQL_VALIDATION_FAILED, 400 (the ${p.leaf} scalar refuses the literal during validation)`;
-    else if (parseRefusal) outcome = code === 'GRAPHQL_PARSE_FAILED' && res.status === 400 ? 'GRAPHQL_PARSE_FAILED, 400 (a lone surrogate cannot be written in a literal)' : `unexpected ${code} ${res.status}`;
-    else outcome = code === 'BAD_USER_INPUT' && first?.extensions?.field === want && res.status === 400 && res.data == null ? 'BAD_USER_INPUT naming the field, 400' : `unexpected ${code} ${res.status}`;
+    if (mode === 'literal' && PARSES_LITERALS(p.leaf) && code === 'GRAPHQL_VALIDATION_FAILED' && res.status === 400)
+      outcome = `GRAPHQL_VALIDATION_FAILED, 400 (the ${p.leaf} scalar refuses the literal during validation)`;
+    else if (parseRefusal)
+      outcome =
+        code === 'GRAPHQL_PARSE_FAILED' && res.status === 400
+          ? 'GRAPHQL_PARSE_FAILED, 400 (a lone surrogate cannot be written in a literal)'
+          : `unexpected ${code} ${res.status}`;
+    else
+      outcome =
+        code === 'BAD_USER_INPUT' && first?.extensions?.field === want && res.status === 400 && res.data == null
+          ? 'BAD_USER_INPUT naming the field, 400'
+          : `unexpected ${code} ${res.status}`;
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     if (outcome.startsWith('unexpected')) {
-      failures.push(`${p.kind}.${p.field.name} ${want} ${value} (${mode}): HTTP ${res.status} ${code} field=${String(first?.extensions?.field)} ${first?.message.slice(0, 120) ?? ''}`);
+      failures.push(
+        `${p.kind}.${p.field.name} ${want} ${value} (${mode}): HTTP ${res.status} ${code} field=${String(first?.extensions?.field)} ${first?.message.slice(0, 120) ?? ''}`,
+      );
     }
   });
   const after = await tableSnapshot(t);
   const seconds = (Date.now() - started) / 1000;
   console.log(
     `input-fuzz: ${fieldsWalked.size} root fields, ${all.length} string positions, ${cases.length} HTTP cases in ${seconds.toFixed(1)} s\n` +
-      Object.entries(outcomes).map(([o, n]) => `  ${n}\t${o}`).join('\n'),
+      Object.entries(outcomes)
+        .map(([o, n]) => `  ${n}\t${o}`)
+        .join('\n'),
   );
   expect(failures).toEqual([]);
   expect(after).toEqual(before);
   // The walk reached the fields of finding 10 (a schema walk that found nothing would prove nothing).
-  for (const f of ['query.incidents', 'query.incidentByReference', 'query.periodicSummary', 'query._entities', 'mutation.reportIncident', 'mutation.updateIncident', 'mutation.addNote', 'mutation.createOrganization', 'mutation.createApiKey', 'mutation.createAccount', 'mutation.completeDirective']) {
+  for (const f of [
+    'query.incidents',
+    'query.incidentByReference',
+    'query.periodicSummary',
+    'query._entities',
+    'mutation.reportIncident',
+    'mutation.updateIncident',
+    'mutation.addNote',
+    'mutation.createOrganization',
+    'mutation.createApiKey',
+    'mutation.createAccount',
+    'mutation.completeDirective',
+  ]) {
     expect(fieldsWalked).toContain(f);
   }
 });
@@ -392,13 +521,23 @@ test('the subscription arguments over WebSocket: bad text is BAD_USER_INPUT nami
     const all = rootFields('subscription').flatMap((f) => positions('subscription', f));
     expect(all.map(expectedField).sort()).toEqual(['after', 'after', 'incidentId']);
     for (const p of all) {
-      for (const [mode, values] of [['variables', Object.keys(BAD_VALUES)], ['literal', LITERAL_VALUES]] as const) {
+      for (const [mode, values] of [
+        ['variables', Object.keys(BAD_VALUES)],
+        ['literal', LITERAL_VALUES],
+      ] as const) {
         for (const value of values) {
           const res = await ws.run(operation('subscription', p.field, caseArgs(p, BAD_VALUES[value]!), mode));
           const first = res.errors?.[0];
           const code = String(first?.extensions?.code ?? (res.started ? 'subscription started' : 'no code'));
-          const expected = mode === 'literal' && LONE_SURROGATE_CASES.has(value) ? code === 'GRAPHQL_PARSE_FAILED' || /Syntax Error/.test(first?.message ?? '') : code === 'BAD_USER_INPUT' && first?.extensions?.field === expectedField(p);
-          const outcome = expected ? (code === 'BAD_USER_INPUT' ? 'BAD_USER_INPUT naming the argument' : 'syntax error (a lone surrogate cannot be written in a literal)') : `unexpected ${code}`;
+          const expected =
+            mode === 'literal' && LONE_SURROGATE_CASES.has(value)
+              ? code === 'GRAPHQL_PARSE_FAILED' || /Syntax Error/.test(first?.message ?? '')
+              : code === 'BAD_USER_INPUT' && first?.extensions?.field === expectedField(p);
+          const outcome = expected
+            ? code === 'BAD_USER_INPUT'
+              ? 'BAD_USER_INPUT naming the argument'
+              : 'syntax error (a lone surrogate cannot be written in a literal)'
+            : `unexpected ${code}`;
           outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
           if (!expected) failures.push(`${p.field.name} ${expectedField(p)} ${value} (${mode}): ${code} ${first?.message.slice(0, 120) ?? ''}`);
         }
@@ -410,7 +549,11 @@ test('the subscription arguments over WebSocket: bad text is BAD_USER_INPUT nami
   } finally {
     await ws.dispose();
   }
-  console.log(`input-fuzz: WebSocket subscription cases\n${Object.entries(outcomes).map(([o, n]) => `  ${n}\t${o}`).join('\n')}`);
+  console.log(
+    `input-fuzz: WebSocket subscription cases\n${Object.entries(outcomes)
+      .map(([o, n]) => `  ${n}\t${o}`)
+      .join('\n')}`,
+  );
   expect(failures).toEqual([]);
 });
 
@@ -426,9 +569,14 @@ test('the valid base arguments reach every resolver (so the cases above would ha
       (outcomes[code] ??= []).push(field.name);
       // An error without a path was raised before any resolver ran (validation, variable coercion, a plugin).
       const beforeResolver = first !== undefined && !first.path;
-      if (beforeResolver || code === 'INTERNAL_SERVER_ERROR' || res.status >= 500) failures.push(`${kind}.${field.name}: HTTP ${res.status} ${code} ${first?.message.slice(0, 160) ?? ''}`);
+      if (beforeResolver || code === 'INTERNAL_SERVER_ERROR' || res.status >= 500)
+        failures.push(`${kind}.${field.name}: HTTP ${res.status} ${code} ${first?.message.slice(0, 160) ?? ''}`);
     }
   }
-  console.log(`input-fuzz: base arguments, outcome by root field\n${Object.entries(outcomes).map(([c, fs]) => `  ${c} (${fs.length}): ${fs.join(', ')}`).join('\n')}`);
+  console.log(
+    `input-fuzz: base arguments, outcome by root field\n${Object.entries(outcomes)
+      .map(([c, fs]) => `  ${c} (${fs.length}): ${fs.join(', ')}`)
+      .join('\n')}`,
+  );
   expect(failures).toEqual([]);
 });

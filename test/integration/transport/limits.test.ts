@@ -51,7 +51,11 @@ test('automatic persisted queries: a hash alone works once the query was registe
   const query = '{ viewer { organization { code } } }';
   const sha256Hash = crypto.createHash('sha256').update(query).digest('hex');
   const send = async (body: Record<string, unknown>) => {
-    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token('handler@vnpt.test')}` }, body: JSON.stringify(body) });
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token('handler@vnpt.test')}` },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as { data?: { viewer: { organization: { code: string } } }; errors?: { extensions?: { code?: string } }[] };
   };
   const ext = { persistedQuery: { version: 1, sha256Hash } };
@@ -61,9 +65,12 @@ test('automatic persisted queries: a hash alone works once the query was registe
 });
 
 test('the same limits apply over WebSocket', async () => {
-  const s = subscribe(t.url, await t.token('handler@vncert.test'),
+  const s = subscribe(
+    t.url,
+    await t.token('handler@vncert.test'),
     `subscription { incidentEvents { incident { directives(first: 1) { edges { node { incident { directives(first: 1) { edges { node { incident {
-      directives(first: 1) { edges { node { incident { id } } } } } } } } } } } } } } }`);
+      directives(first: 1) { edges { node { incident { id } } } } } } } } } } } } } } }`,
+  );
   await s.waitFor(() => s.errors.length > 0);
   expect(JSON.stringify(s.errors)).toContain('QUERY_TOO_COMPLEX');
   await s.dispose();
