@@ -73,9 +73,13 @@ export type Account = (typeof ACCOUNTS)[number];
  * API keys the matrix acts as besides the accounts, each with the capabilities it is created with (a key
  * holds any subset of its kind's key role, §2). `issuer-key@vncert.test` holds DIRECTIVE_ISSUE without
  * INCIDENT_COORDINATE or INCIDENT_HANDLE: it may issue and cancel directives and nothing else.
+ * `handler-key@vncert.test` holds INCIDENT_HANDLE and DIRECTIVE_ISSUE without INCIDENT_COORDINATE: on an
+ * incident VNCERT handles it is the handling organization, not the coordinator (§3: the coordinator's
+ * any-state edits and TLP lowering are not the handler's).
  */
 export const KEY_PRINCIPALS = {
   'issuer-key@vncert.test': ['INCIDENT_READ', 'DIRECTIVE_ISSUE'],
+  'handler-key@vncert.test': ['INCIDENT_READ', 'INCIDENT_HANDLE', 'DIRECTIVE_ISSUE'],
 } as const satisfies Record<string, readonly string[]>;
 export type KeyPrincipal = keyof typeof KEY_PRINCIPALS;
 /** Who a matrix case acts as: a demo account or one of the keys above. */

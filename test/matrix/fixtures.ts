@@ -46,6 +46,7 @@ export type Fx = IncidentFx | DirectiveFx | NoteFx | AccountFx | KeyFx | OrgFx |
 export const INCIDENT_FIXTURES = [
   'REP',
   'REP_VNCERT',
+  'RES_VNCERT',
   'REP_NETREP',
   'SHR',
   'TRI',
@@ -222,6 +223,12 @@ export class Factory {
         return this.share(await acme({ tlp: 'GREEN' }), 'FPT');
       case 'REP_VNCERT':
         return this.report('reporter@person-0001.test', { scope: 'WIDESPREAD' });
+      case 'RES_VNCERT': {
+        // Handled by VNCERT (WIDESPREAD), triaged, responded to and resolved by its handler.
+        const tri = await this.triage(await this.incident('REP_VNCERT'), COORDINATOR_HANDLER);
+        const rsp = await this.move(tri, COORDINATOR_HANDLER, 'startResponse', 'IncidentActionInput', {});
+        return this.move(rsp, COORDINATOR_HANDLER, 'resolveIncident', 'ResolveIncidentInput', { summary: 'Mitigated' });
+      }
       case 'REP_NETREP':
         return this.report('handler@hanoi-dic.test', { reportTo: 'VNPT' });
       case 'SHR': {

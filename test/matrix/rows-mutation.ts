@@ -1452,6 +1452,23 @@ export const MUTATION_TABLES: readonly MutationTable[] = [
  */
 const F = 'FORBIDDEN' as const;
 const forbidden = (n: number): MutationOutcome[] => Array.from({ length: n }, () => F);
+/**
+ * Single cases of a key on fixtures no table has a column for: [principal, op, fixture column, outcome].
+ * `handler-key@vncert.test` (INCIDENT_HANDLE and DIRECTIVE_ISSUE, no INCIDENT_COORDINATE) on incidents VNCERT
+ * handles (REP_VNCERT: reported, AMBER; RES_VNCERT: resolved) is the handling organization and not the
+ * coordinator: it edits while the incident is open (§2: `updateIncident` "handling org while open, coordinator
+ * always"; `addIndicators` the same actors), and
+ * may not lower the TLP (§3, read as for the handling organizations above: only the coordinator lowers).
+ */
+export const KEY_SINGLE_CASES: readonly (readonly [KeyPrincipal, MutationOp, string, MutationOutcome])[] = [
+  ['handler-key@vncert.test', 'updateIncident', 'REP_VNCERT', 'OK'],
+  ['handler-key@vncert.test', 'updateIncident', 'RES_VNCERT', 'INVALID_TRANSITION'],
+  ['handler-key@vncert.test', 'addIndicators', 'REP_VNCERT', 'OK'],
+  ['handler-key@vncert.test', 'addIndicators', 'RES_VNCERT', 'INVALID_TRANSITION'],
+  ['handler-key@vncert.test', 'setIncidentTlp', 'REP_VNCERT:RED', 'OK'],
+  ['handler-key@vncert.test', 'setIncidentTlp', 'REP_VNCERT:CLEAR', 'FORBIDDEN'],
+];
+
 export const KEY_MUTATION_ROWS: readonly (readonly [KeyPrincipal, MutationOp, ...MutationOutcome[]])[] = [
   ['issuer-key@vncert.test', 'triageIncident', ...forbidden(11)],
   ['issuer-key@vncert.test', 'startResponse', ...forbidden(8)],

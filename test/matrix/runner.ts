@@ -15,7 +15,7 @@ import {
   type DirectiveFixture,
   type NoteFixture,
 } from './fixtures';
-import { MUTATION_TABLES, KEY_MUTATION_ROWS, type MutationOp } from './rows-mutation';
+import { MUTATION_TABLES, KEY_MUTATION_ROWS, KEY_SINGLE_CASES, type MutationOp } from './rows-mutation';
 import {
   VIEW_TABLE,
   WORLD_INCIDENTS,
@@ -202,6 +202,10 @@ export function allCases(): CaseSpec[] {
     const table = MUTATION_TABLES.find((t) => t.op === op);
     table?.columns.forEach((column, i) => cases.push({ group: 'mutation', account, op, fixture: column, expected: cells[i], rule: table.rule }));
   }
+  for (const [account, op, fixture, expected] of KEY_SINGLE_CASES) {
+    const table = MUTATION_TABLES.find((t) => t.op === op);
+    if (table) cases.push({ group: 'mutation', account, op, fixture, expected, rule: table.rule });
+  }
   return cases;
 }
 
@@ -252,6 +256,9 @@ export function tableShapeProblems(): string[] {
       t.rows.map((r) => r.length - 1),
       t.columns.length,
     );
+  for (const [account, op] of KEY_SINGLE_CASES) {
+    if (!MUTATION_TABLES.some((t) => t.op === op)) problems.push(`KEY_SINGLE_CASES ${account}: no table ${op}`);
+  }
   for (const [account, op, ...cells] of KEY_MUTATION_ROWS) {
     const table = MUTATION_TABLES.find((t) => t.op === op);
     if (!table) problems.push(`KEY_MUTATION_ROWS: no table ${op}`);
