@@ -130,7 +130,8 @@ process.on('message', (m: ToSubscribers) => {
     const cpu = process.cpuUsage(cpuAtStart);
     const wallMs = Date.now() - startedAt;
     void Promise.all(clients.map((c) => c.dispose())).then(() => {
-      send({
+      // Disconnect once the report is written to the channel, not while it may still be queued.
+      const report: FromSubscribers = {
         kind: 'done',
         latencies,
         deliveries,
@@ -139,8 +140,8 @@ process.on('message', (m: ToSubscribers) => {
         lagMaxMs: Number((lag.max / 1e6).toFixed(1)),
         cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         wallMs,
-      });
-      process.disconnect();
+      };
+      process.send?.(report, () => process.disconnect());
     });
   }
 });

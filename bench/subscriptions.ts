@@ -118,12 +118,14 @@ function nextMessage<K extends FromSubscribers['kind']>(child: ChildProcess, kin
     const onMessage = (m: FromSubscribers) => {
       if (m.kind !== kind) return;
       child.off('message', onMessage);
-      child.off('exit', onExit);
+      child.off('close', onExit);
       resolve(m as Extract<FromSubscribers, { kind: K }>);
     };
+    // 'close', not 'exit': 'exit' can come before the last messages of the IPC channel are read (a large
+    // 'done' report sent just before the child disconnects), 'close' only after the channel closed.
     const onExit = (code: number | null) => reject(new Error(`subscriber process exited with ${code} before '${kind}'`));
     child.on('message', onMessage);
-    child.once('exit', onExit);
+    child.once('close', onExit);
   });
 }
 
