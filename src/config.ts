@@ -45,11 +45,21 @@ export interface Config {
     maxCost: number;
     maxAliases: number;
     maxRootFields: number;
+    /** Characters of the document. */
     maxLength: number;
+    /** graphql-js tokens (its parser's `maxTokens`; comments do not count). */
     maxTokens: number;
+    /** Operations in one document (validation visits each once more for its variables: a fixed cost per operation). */
     maxOperations: number;
+    /** Fields, fragment spreads and inline fragments, each fragment counted at every spread of it, over every definition. */
     maxSelections: number;
+    /**
+     * Pairs of fields sharing a response name in one selection set (fragments expanded, same-named
+     * fields' sub-selections merged), each pair weighted by the argument values both carry: what
+     * OverlappingFieldsCanBeMerged compares.
+     */
     maxFieldComparisons: number;
+    /** Nesting of selection sets, each inline fragment and fragment spread counting as a level, and of list and object values in arguments below them. */
     maxNesting: number;
   };
 }

@@ -21,6 +21,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { representationCost } from './federation';
 import { HubError } from '../graphql/errors';
 import { DEFAULT_PAGE_SIZE } from '../graphql/relay';
+import type { Config } from '../config';
 
 /**
  * Query limits (DESIGN.md §4: QUERY_TOO_COMPLEX), in the order they hold: the document's size and
@@ -30,28 +31,8 @@ import { DEFAULT_PAGE_SIZE } from '../graphql/relay';
  * after validation and before execution, depth, cost, aliases and root fields. Costs live in this
  * registry, not in field `extensions`, because the federation rebuild of the schema drops those.
  */
-export interface QueryLimits {
-  maxDepth: number;
-  maxCost: number;
-  maxAliases: number;
-  maxRootFields: number;
-  /** Characters of the document. */
-  maxLength: number;
-  /** graphql-js tokens (its parser's `maxTokens`; comments do not count). */
-  maxTokens: number;
-  /** Operations in one document (validation visits each once more for its variables: a fixed cost per operation). */
-  maxOperations: number;
-  /** Fields, fragment spreads and inline fragments, each fragment counted at every spread of it, over every definition. */
-  maxSelections: number;
-  /**
-   * Pairs of fields sharing a response name in one selection set (fragments expanded, same-named
-   * fields' sub-selections merged), each pair weighted by the argument values both carry: what
-   * OverlappingFieldsCanBeMerged compares.
-   */
-  maxFieldComparisons: number;
-  /** Nesting of selection sets, each inline fragment and fragment spread counting as a level, and of list and object values in arguments below them. */
-  maxNesting: number;
-}
+/** The settings (src/config.ts `limits`, each documented there). */
+export type QueryLimits = Config['limits'];
 
 export const DEFAULT_LIMITS: QueryLimits = {
   maxDepth: 12,

@@ -1,23 +1,13 @@
 import type { Queryable } from '../../db/db';
+import { STATUS_EVENT_TYPES } from '../../auth/views';
 import type { NotificationKind } from './notification.entity';
 import { incidentFactsOf, insertIntents, type Facts, type Intent, type WrittenEvent } from './outbox.repo';
 
 // The event writer (incidents/events.repo.ts) may import this file only (eslint.config.mjs `outbox`).
 export type { WrittenEvent } from './outbox.repo';
 
-/** Status changes the REPORTER view shows (DESIGN.md §3 row 3), other than the report itself. */
-const REPORTER_STATUS_EVENTS = new Set([
-  'TRIAGED',
-  'RESPONSE_STARTED',
-  'ESCALATED',
-  'COORDINATION_STARTED',
-  'RETURNED',
-  'REJECTED',
-  'WITHDRAWN',
-  'REOPENED',
-  'RESOLVED',
-  'CLOSED',
-]);
+/** Status changes the REPORTER view shows (DESIGN.md §3 row 3; the rulebook's event classes), other than the report itself. */
+const REPORTER_STATUS_EVENTS: ReadonlySet<string> = new Set(STATUS_EVENT_TYPES.filter((t) => t !== 'REPORTED'));
 const DIRECTIVE_ANSWERS = new Set(['DIRECTIVE_ACKNOWLEDGED', 'DIRECTIVE_COMPLETED', 'DIRECTIVE_DECLINED']);
 
 /**
