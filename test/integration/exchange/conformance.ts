@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { ROOT } from '../../harness/hub';
+import { SHARED_DIR } from '../../harness/shared';
 
 /**
  * OASIS's STIX 2.1 conformance material, read where the project's shared folder keeps it (never copied
- * into the project): `../shared/conformance/stix2-json-schemas/` beside the repository.
+ * into the project): `conformance/stix2-json-schemas/` of the shared folder (harness `SHARED_DIR`).
  */
-export const STIX_DIR = path.resolve(ROOT, '..', 'shared', 'conformance', 'stix2-json-schemas');
+export const STIX_DIR = path.join(SHARED_DIR, 'conformance', 'stix2-json-schemas');
 const SCHEMAS = path.join(STIX_DIR, 'schemas');
 const BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
 

@@ -8,10 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { startTestHub, ROOT, type TestHub } from '../../harness/hub';
+import { startTestHub, type TestHub } from '../../harness/hub';
 import { ACCOUNTS } from '../../matrix/accounts';
 import { DEMO_NETWORK, worldArb } from '../../differential/world';
 import { insertWorld, deleteWorld, referenceOf } from '../../differential/store';
+import { SHARED_DIR } from '../../harness/shared';
 import { bundleErrors } from './conformance';
 
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : Date.now() % 2 ** 31;
@@ -27,7 +28,7 @@ afterAll(async () => t?.close());
 /** The official TLP 2.0 marking definitions, read from the reference the hub embeds them from. */
 const TLP_MARKINGS: Record<string, { id: string; name: string }> = Object.fromEntries(
   fs
-    .readFileSync(path.resolve(ROOT, '..', 'shared', 'reference', 'stix-tlp2.md'), 'utf8')
+    .readFileSync(path.join(SHARED_DIR, 'reference', 'stix-tlp2.md'), 'utf8')
     .split('\n')
     .map((l) => /^\| (CLEAR|GREEN|AMBER|AMBER\+STRICT|RED) \| `(marking-definition--[0-9a-f-]+)` \| `([^`]+)` \|/.exec(l))
     .filter((m): m is RegExpExecArray => !!m)
