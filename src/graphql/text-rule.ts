@@ -21,6 +21,10 @@
  * - other control characters (C0, DEL, C1): in free-text fields tab and line breaks are allowed;
  * - more characters (code points) than TEXT_LIMITS: a one-line value is at most `line` long, free
  *   text at most `freeText`. The modules' class-validator constraints may be narrower; none is wider.
+ *
+ * The same walk holds DateTime values to the instants PostgreSQL is given faithfully (STORABLE_DATES):
+ * RFC 3339 admits the year 0000 and offsets that carry 9999-12-31 into the year 10000, which the
+ * scalar accepts and the database refuses (an internal error after the request had begun to run).
  */
 import {
   BREAK,
@@ -43,6 +47,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLDateTime } from 'graphql-scalars';
 import { HubError } from './errors';
 
 export const TEXT_LIMITS = {
@@ -113,6 +118,25 @@ export function textProblem(value: string, freeText: boolean): string | null {
 export function textError(field: string, problem: string): HubError {
   return new HubError('BAD_USER_INPUT', `${field} ${problem}`, { field, http: { status: 400 } });
 }
+
+/** UTC instants a DateTime may name: the four-digit years, as ISO 8601 writes them and PostgreSQL reads them. */
+export const STORABLE_DATES = { from: '0001-01-01T00:00:00.000Z', to: '9999-12-31T23:59:59.999Z' } as const;
+const DATE_FROM = Date.parse(STORABLE_DATES.from);
+const DATE_TO = Date.parse(STORABLE_DATES.to);
+
+/** What is wrong with a DateTime's text, or null; text the scalar refuses is left to the scalar's own message. */
+export function dateProblem(value: string): string | null {
+  let at: Date;
+  try {
+    at = GraphQLDateTime.parseValue(value) as Date;
+  } catch {
+    return null;
+  }
+  const t = at.getTime();
+  return t < DATE_FROM || t > DATE_TO ? `is outside the dates the hub stores (${STORABLE_DATES.from} to ${STORABLE_DATES.to})` : null;
+}
+
+const DATE_TIME = GraphQLDateTime.name;
 
 type Variables = Readonly<Record<string, unknown>>;
 type Problem = { field: string; problem: string };
@@ -190,6 +214,10 @@ export function inputTextRule(schema: GraphQLSchema, freeTextFields: readonly st
       }
       return null;
     }
+    if (typeof value === 'string' && type.name === DATE_TIME) {
+      const problem = dateProblem(value);
+      if (problem) return { field, problem };
+    }
     return checkAny(value, field, coordinate);
   };
 
@@ -224,6 +252,10 @@ export function inputTextRule(schema: GraphQLSchema, freeTextFields: readonly st
             if (found) return found;
           }
           return null;
+        }
+        if (node.kind === Kind.STRING && type.name === DATE_TIME) {
+          const problem = dateProblem(node.value);
+          if (problem) return { field, problem };
         }
         return checkAnyLiteral(node, field, coordinate);
       };

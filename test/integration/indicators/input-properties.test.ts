@@ -761,6 +761,8 @@ describe('reportIncident over HTTP, for any input', () => {
     ['NUL in reportTo', { reportTo: 'VNPT\u0000' }, 'input.reportTo'],
     ['NUL in the connectivity provider', { affectedSystem: { connectivityProvider: 'VN\u0000PT' } }, 'input.affectedSystem.connectivityProvider'],
     ['a scoped IPv6 public address', { affectedSystem: { publicIps: ['fe80::1%eth0'] } }, 'input.affectedSystem.publicIps[0]'],
+    // RFC 3339 and the DateTime scalar take the year 0000; PostgreSQL does not (the text rule's STORABLE_DATES).
+    ['a detection time in the year 0000 (found by the property below)', { detectedAt: '0000-01-01T00:00:00Z' }, 'input.detectedAt'],
     // Variable coercion (the DateTime scalar) refuses these: BAD_USER_INPUT, with graphql-js's message and no field.
     ['a detection time before the year 0', { detectedAt: '-271821-04-20T00:00:00.000Z' }, undefined],
     ['an occurrence time of another shape', { occurredAt: '+275760-09-13T00:00:00.000Z' }, undefined],

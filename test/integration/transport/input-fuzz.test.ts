@@ -513,6 +513,55 @@ test('every string argument and input field of every Query and Mutation field: b
   }
 });
 
+/**
+ * Instants RFC 3339 writes and the DateTime scalar accepts but PostgreSQL does not store (the year 0000;
+ * offsets that carry a four-digit year past either end): the review's property test found the first one
+ * as an internal error of reportIncident.
+ */
+const UNSTORABLE_DATES: Record<string, string> = {
+  'the year 0000': '0000-01-01T00:00:00Z',
+  'the year 0001 carried into 0000 by its offset': '0001-01-01T00:30:00+01:00',
+  'the year 9999 carried into 10000 by its offset': '9999-12-31T23:00:00-05:00',
+};
+
+test('every DateTime argument and input field: an instant outside the years 0001–9999 (UTC) is BAD_USER_INPUT naming it, never a 5xx, nothing stored', async () => {
+  const all = (['query', 'mutation'] as const)
+    .flatMap((kind) => rootFields(kind).flatMap((f) => positions(kind, f)))
+    .filter((p) => p.leaf === 'DateTime');
+  const tokens = new Map<string, string>();
+  for (const email of new Set(all.map((p) => accountOf(p.field.name)))) tokens.set(email, await t.token(email));
+  const before = await tableSnapshot(t);
+  const failures: string[] = [];
+  let cases = 0;
+  await pool(
+    all.flatMap((p) =>
+      Object.entries(UNSTORABLE_DATES).flatMap(([what, value]) => (['variables', 'literal'] as const).map((mode) => ({ p, what, value, mode }))),
+    ),
+    async ({ p, what, value, mode }) => {
+      cases++;
+      const res = await post(tokens.get(accountOf(p.field.name))!, operation(p.kind, p.field, caseArgs(p, value), mode));
+      const first = res.errors?.[0];
+      const code = String(first?.extensions?.code ?? (res.errors?.length ? 'no code' : 'OK'));
+      if (!(code === 'BAD_USER_INPUT' && first?.extensions?.field === expectedField(p) && res.status === 400 && res.data == null))
+        failures.push(
+          `${p.kind}.${p.field.name} ${expectedField(p)} ${what} (${mode}): HTTP ${res.status} ${code} field=${String(first?.extensions?.field)} ${first?.message.slice(0, 120) ?? ''}`,
+        );
+    },
+  );
+  console.log(`input-fuzz: ${all.length} DateTime positions, ${cases} cases`);
+  expect(failures).toEqual([]);
+  expect(await tableSnapshot(t)).toEqual(before);
+  // The walk found the positions of the finding and the others that reach the database.
+  expect(all.map((p) => `${p.field.name} ${expectedField(p)}`)).toEqual(
+    expect.arrayContaining([
+      'reportIncident input.detectedAt',
+      'reportIncident input.occurredAt',
+      'issueDirective input.dueAt',
+      'incidentStatistics from',
+    ]),
+  );
+});
+
 test('the subscription arguments over WebSocket: bad text is BAD_USER_INPUT naming the argument, the socket stays usable', async () => {
   const ws = wsSession(t.url, await t.token('admin@vncert.test'));
   const outcomes: Record<string, number> = {};
