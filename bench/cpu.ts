@@ -21,6 +21,27 @@ export function processCpuMs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/** Resident set size of a process now, in MiB (VmRSS of /proc/<pid>/status; 0 when it is gone). */
+export function processRssMb(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The live child processes of a process (the hub's workers under HUB_WORKERS). */
+function childPids(parentPid: number): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const f = statFields(Number(name));
+    if (f && Number(f[1]) === parentPid) out.push(Number(name));
+  }
+  return out;
+}
+
 /**
  * CPU time used so far by the children of a postmaster (its backends and workers), in ms: the live
  * ones, plus those that exited (the postmaster's cutime and cstime), so closed connections count too.
@@ -38,11 +59,15 @@ export function childrenCpuMs(parentPid: number): number {
 
 /**
  * CPU spent by the process under test and by the database between `start()` and `stop()`: per
- * request, this does not depend on how busy the rest of the machine is, as throughput does.
+ * request, this does not depend on how busy the rest of the machine is, as throughput does. It also
+ * samples the app's resident memory (with its children's under `withChildren`) every 250 ms in
+ * between: the peak is the memory the load cost.
  */
 export class CpuMeter {
   private app0 = 0;
   private db0 = 0;
+  private rssPeak = 0;
+  private sampler: NodeJS.Timeout | null = null;
   /** `withChildren`: the app's child processes count as the app (the hub's workers under HUB_WORKERS). */
   constructor(
     private readonly appPid: number | null,
@@ -53,14 +78,25 @@ export class CpuMeter {
     if (!this.appPid) return 0;
     return processCpuMs(this.appPid) + (this.withChildren ? childrenCpuMs(this.appPid) : 0);
   }
+  private appRssMb(): number {
+    if (!this.appPid) return 0;
+    const pids = [this.appPid, ...(this.withChildren ? childPids(this.appPid) : [])];
+    return pids.reduce((sum, pid) => sum + processRssMb(pid), 0);
+  }
   start(): void {
     this.app0 = this.appCpuMs();
     this.db0 = this.postmasterPid ? childrenCpuMs(this.postmasterPid) : 0;
+    this.rssPeak = this.appRssMb();
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = setInterval(() => (this.rssPeak = Math.max(this.rssPeak, this.appRssMb())), 250);
   }
-  stop(): { appMs: number; dbMs: number | null } {
+  stop(): { appMs: number; dbMs: number | null; appRssPeakMb: number } {
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = null;
     return {
       appMs: this.appCpuMs() - this.app0,
       dbMs: this.postmasterPid ? childrenCpuMs(this.postmasterPid) - this.db0 : null,
+      appRssPeakMb: Math.round(Math.max(this.rssPeak, this.appRssMb())),
     };
   }
 }

@@ -12,6 +12,8 @@ export interface Stats {
   errors: number;
   /** CPU per request: the hub process (or the floor's client), and PostgreSQL's backends (null when not measurable). */
   cpuMs: { app: number; db: number | null };
+  /** Peak resident memory of the process under test during the load, MiB (the hub and its workers; the floor's client). */
+  rssPeakMb: number;
 }
 
 function perRequest(cpu: { appMs: number; dbMs: number | null }, requests: number): Stats['cpuMs'] {
@@ -52,6 +54,7 @@ export async function hubLoad(url: string, token: string, bodies: string[], conn
     requests: total,
     errors: result.non2xx + result.errors + result.timeouts + graphqlErrors,
     cpuMs: perRequest(cpu, total),
+    rssPeakMb: cpu.appRssPeakMb,
   };
 }
 
@@ -102,5 +105,6 @@ export async function floorLoad(url: string, queries: FloorQuery[], connections:
     requests: latencies.length,
     errors,
     cpuMs: perRequest(cpu, latencies.length),
+    rssPeakMb: cpu.appRssPeakMb,
   };
 }

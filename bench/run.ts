@@ -103,7 +103,8 @@ interface OperationResult {
   name: string;
   viewer: string;
   concurrency: number;
-  hub: { rps: number; p50Ms: number; p99Ms: number; cpuMsPerRequest: Stats['cpuMs'] };
+  /** rssPeakMb: the hub's resident memory (its workers' included) at its highest during this load. */
+  hub: { rps: number; p50Ms: number; p99Ms: number; cpuMsPerRequest: Stats['cpuMs']; rssPeakMb: number };
   sqlFloor: { rps: number; p50Ms: number; p99Ms: number; cpuMsPerRequest: Stats['cpuMs'] };
   ratio: number;
   /** CPU per request, hub (process + database) / floor (client + database): independent of the machine's other load. */
@@ -233,7 +234,7 @@ async function main(): Promise<void> {
           `  c=${String(c).padStart(2)}  hub ${fmt(h)}  floor ${fmt(f)}  ratio ${r.ratio.toFixed(2)}${h.errors || f.errors ? `  (errors: hub ${h.errors}, floor ${f.errors})` : ''}`,
         );
         log(
-          `        CPU ms per request: hub node ${h.cpuMs.app} + db ${h.cpuMs.db ?? '?'}; floor client ${f.cpuMs.app} + db ${f.cpuMs.db ?? '?'}; CPU ratio ${r.cpuRatio ?? '?'}`,
+          `        CPU ms per request: hub node ${h.cpuMs.app} + db ${h.cpuMs.db ?? '?'}; floor client ${f.cpuMs.app} + db ${f.cpuMs.db ?? '?'}; CPU ratio ${r.cpuRatio ?? '?'}; hub RSS peak ${h.rssPeakMb} MiB`,
         );
       }
     }
@@ -382,7 +383,7 @@ function row(op: Operation, c: number, h: Stats, f: Stats): OperationResult {
     name: op.name,
     viewer: op.viewer,
     concurrency: c,
-    hub: strip(h),
+    hub: { ...strip(h), rssPeakMb: h.rssPeakMb },
     sqlFloor: strip(f),
     ratio: Number((f.rps / Math.max(0.001, h.rps)).toFixed(2)),
     cpuRatio:
@@ -395,8 +396,9 @@ function row(op: Operation, c: number, h: Stats, f: Stats): OperationResult {
 /** The README table: per operation and viewer, hub and floor throughput at each concurrency. */
 export function markdownTable(results: OperationResult[], subs: SubscriptionResult | null): string {
   const levels = [...new Set(results.map((r) => r.concurrency))];
-  const head = `| operation | viewer | ${levels.map((c) => `c=${c}: hub / floor rps (ratio)`).join(' | ')} | hub p50 / p99 ms at c=${levels[Math.floor(levels.length / 2)]} |`;
-  const sep = `|---|---|${levels.map(() => '---|').join('')}---|`;
+  const top = Math.max(...levels);
+  const head = `| operation | viewer | ${levels.map((c) => `c=${c}: hub / floor rps (ratio)`).join(' | ')} | hub p50 / p99 ms at c=${levels[Math.floor(levels.length / 2)]} | hub RSS peak MiB at c=${top} |`;
+  const sep = `|---|---|${levels.map(() => '---|').join('')}---|---|`;
   const keys = [...new Set(results.map((r) => `${r.name}|${r.viewer}`))];
   const lines = keys.map((k) => {
     const [name, viewer] = k.split('|');
@@ -405,7 +407,8 @@ export function markdownTable(results: OperationResult[], subs: SubscriptionResu
       return r ? `${Math.round(r.hub.rps)} / ${Math.round(r.sqlFloor.rps)} (${r.ratio.toFixed(2)})` : '';
     });
     const mid = results.find((x) => x.name === name && x.viewer === viewer && x.concurrency === levels[Math.floor(levels.length / 2)]);
-    return `| ${name} | ${viewer} | ${cells.join(' | ')} | ${mid ? `${mid.hub.p50Ms} / ${mid.hub.p99Ms}` : ''} |`;
+    const most = results.find((x) => x.name === name && x.viewer === viewer && x.concurrency === top);
+    return `| ${name} | ${viewer} | ${cells.join(' | ')} | ${mid ? `${mid.hub.p50Ms} / ${mid.hub.p99Ms}` : ''} | ${most?.hub.rssPeakMb ?? ''} |`;
   });
   const subLine = subs
     ? `\nSubscriptions: ${subs.subscribers} subscribers, ${subs.eventsPerSecond} reports/s → delivery p50 ${subs.p50Ms} ms, p99 ${subs.p99Ms} ms; ${(subs.bytesPerSubscriber / 1024).toFixed(1)} KiB RSS per subscriber.`
