@@ -1,5 +1,5 @@
 import type { Queryable, Row } from '../../db/db';
-import { PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
+import { ORGANIZATION_CHANGED_CHANNEL, PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
 import { sql, and, TRUE, type Sql } from '../../db/sql';
 import type { OrganizationKind, OrganizationContact } from './organization.entity';
 import type { Viewer } from '../../auth/viewer';
@@ -90,6 +90,11 @@ export async function activeAccountsWithoutRoles(
 
 export async function hasActiveAdmin(q: Queryable, orgId: string): Promise<boolean> {
   return !!(await q.one(sql`select 1 from account where organization_id = ${orgId} and member_role = 'ADMIN' and active`));
+}
+
+/** Every instance's cache of the network organizations is emptied when this transaction commits. */
+export async function notifyOrganizationChanged(q: Queryable): Promise<void> {
+  await q.query(sql`select pg_notify(${ORGANIZATION_CHANGED_CHANNEL}, '')`);
 }
 
 /** Every principal of the organization (accounts, unrevoked keys): their open WebSockets re-authenticate after commit. */

@@ -10,6 +10,7 @@ import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
 import { normalizeZone, normalizeIndicator, normalizedInput } from '../indicators/normalize';
 import { OrganizationEntity, type OrganizationContact, type OrganizationKind } from './organization.entity';
 import { AccountEntity } from '../accounts/account.entity';
+import { organizationsChanged } from './organization.loaders';
 import { isIsoCountryCode } from './countries';
 import {
   activeAccountsWithoutRoles,
@@ -19,6 +20,7 @@ import {
   hasActiveAdmin,
   listVisibleOrganizations,
   notifyOrganizationPrincipals,
+  notifyOrganizationChanged,
   organizationByCode,
 } from './organization.repo';
 import {
@@ -207,8 +209,10 @@ export async function createOrganization(ctx: Context, input: OrganizationInput)
     });
     if (c.admin) await addAdmin(em, org.id, c.admin, now);
     await flush(em, c.admin);
+    await notifyOrganizationChanged(q);
     return org.id;
   });
+  organizationsChanged(ctx.db.url);
   return organizationPayload(ctx, id);
 }
 
@@ -269,7 +273,9 @@ export async function updateOrganization(ctx: Context, input: OrganizationInput)
     if (kind !== stored.kind || person !== stored.person || (c.active !== undefined && c.active !== stored.active) || zonesChanged) {
       await notifyOrganizationPrincipals(q, org.id);
     }
+    await notifyOrganizationChanged(q);
     return org.id;
   });
+  organizationsChanged(ctx.db.url);
   return organizationPayload(ctx, id);
 }

@@ -1,11 +1,13 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/db';
-import { EVENT_CHANNEL, PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
+import { EVENT_CHANNEL, ORGANIZATION_CHANGED_CHANNEL, PRINCIPAL_CHANGED_CHANNEL } from '../../db/channels';
 import { committedEventPosition, eventsAfter, listen, EVENT_PAGE, type HubEvent } from './subscription.repo';
 
 export type BatchListener = (events: HubEvent[]) => Promise<void> | void;
 export type PrincipalListener = (principalId: string) => void;
+/** `listening`: subscribed to the channels (true), or the connection is lost (false); `changed`: an organization NOTIFY. */
+export type OrganizationListener = (event: 'listening' | 'lost' | 'changed') => void;
 
 /**
  * One per server instance. A dedicated connection LISTENs (outside the pool: LISTEN needs a session),
@@ -18,6 +20,7 @@ export class EventHub {
   private lastPosition = '0';
   private readonly batchListeners = new Set<BatchListener>();
   private readonly principalListeners = new Set<PrincipalListener>();
+  private readonly organizationListeners = new Set<OrganizationListener>();
   private fetching: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -47,6 +50,10 @@ export class EventHub {
     this.pollTimer.unref();
   }
 
+  private organizationEvent(event: Parameters<OrganizationListener>[0]): void {
+    for (const l of this.organizationListeners) l(event);
+  }
+
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.db.url, application_name: 'incident-hub-listener' });
@@ -58,11 +65,13 @@ export class EventHub {
     client.on('notification', (msg) => {
       if (msg.channel === EVENT_CHANNEL) this.poke();
       else if (msg.channel === PRINCIPAL_CHANGED_CHANNEL && msg.payload) for (const l of this.principalListeners) l(msg.payload);
+      else if (msg.channel === ORGANIZATION_CHANGED_CHANNEL) this.organizationEvent('changed');
     });
     try {
       await client.connect();
-      await listen(client, [EVENT_CHANNEL, PRINCIPAL_CHANGED_CHANNEL]);
+      await listen(client, [EVENT_CHANNEL, PRINCIPAL_CHANGED_CHANNEL, ORGANIZATION_CHANGED_CHANNEL]);
       this.client = client;
+      this.organizationEvent('listening');
       this.poke(); // catch up on whatever committed while we were not listening
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'event listener could not connect; retrying');
@@ -73,6 +82,8 @@ export class EventHub {
   }
 
   private scheduleReconnect(): void {
+    // Whatever NOTIFY is sent from now until listening again is missed: say so before anything else.
+    this.organizationEvent('lost');
     if (this.stopped || this.reconnectTimer) return;
     this.client = null;
     this.reconnectTimer = setTimeout(() => {
@@ -123,8 +134,15 @@ export class EventHub {
     return () => this.principalListeners.delete(l);
   }
 
+  /** Organization changes and whether they are being heard (src/app/bootstrap.ts keeps the organization cache by them). */
+  onOrganizations(l: OrganizationListener): () => void {
+    this.organizationListeners.add(l);
+    return () => this.organizationListeners.delete(l);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.organizationEvent('lost');
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const c = this.client;

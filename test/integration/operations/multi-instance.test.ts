@@ -159,3 +159,38 @@ test('a deactivated account’s socket is closed on another instance (4401)', as
   });
   expect(await s.closed).toBe(4401);
 });
+
+test('an organization changed on instance B reads changed on instance A, whose cache of organizations heard the NOTIFY', async () => {
+  const reported = await reportVia(a.url, 'reporter@acme.test', { reportTo: 'FPT' });
+  const id = reported.data!.reportIncident.incident.id;
+  const token = await t.token('handler@fpt.test');
+  const handlerName = async (url: string) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'query($id: ID!) { incident(id: $id) { handler { code name } } }', variables: { id } }),
+    });
+    const body = (await res.json()) as { data: { incident: { handler: { name: string } } } };
+    return body.data.incident.handler.name;
+  };
+  // Read twice on A: its cache now holds FPT.
+  const before = await handlerName(a.url);
+  expect(await handlerName(a.url)).toBe(before);
+  const adminToken = await t.token('admin@vncert.test');
+  const res = await fetch(b.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({
+      query: 'mutation($i: OrganizationInput!) { updateOrganization(input: $i) { organization { name } } }',
+      variables: { i: { code: 'FPT', name: 'FPT Telecom (renamed on B)' } },
+    }),
+  });
+  expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+  // The NOTIFY arrives within milliseconds; without it A would answer the old name for as long as it runs.
+  let seen = before;
+  for (let i = 0; i < 50 && seen !== 'FPT Telecom (renamed on B)'; i++) {
+    await sleep(100);
+    seen = await handlerName(a.url);
+  }
+  expect(seen).toBe('FPT Telecom (renamed on B)');
+});
