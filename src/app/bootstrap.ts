@@ -7,7 +7,7 @@ import { buildHubSchema } from './schema';
 import { startHub, type Hub } from '../server/app';
 import type { Services } from '../graphql/context';
 import { EventHub } from '../modules/subscriptions/event-hub';
-import { organizationCacheListening, organizationsChanged } from '../modules/organizations/organization.loaders';
+import { organizationCacheListening, organizationsChangedBy } from '../modules/organizations/organization.loaders';
 import { SubscriptionManager } from '../modules/subscriptions/manager';
 import { startNotifications } from '../modules/notifications/notifications.service';
 import { NotificationAttemptMetrics } from '../modules/notifications/notifications.metrics';
@@ -57,8 +57,8 @@ export async function bootHub(opts: { config: Config; databaseUrl: string; clock
   const background = new Db(opts.databaseUrl, log, { max: 5, statementTimeoutMs: opts.config.dbStatementTimeoutMs });
   const events = new EventHub(background, log);
   // The network organizations are cached between requests only while this hub hears their changes.
-  events.onOrganizations((event) =>
-    event === 'changed' ? organizationsChanged(opts.databaseUrl) : organizationCacheListening(opts.databaseUrl, event === 'listening'),
+  events.onOrganizations((event, from) =>
+    event === 'changed' ? organizationsChangedBy(opts.databaseUrl, from ?? '') : organizationCacheListening(opts.databaseUrl, event === 'listening'),
   );
   try {
     const { seeded } = await prepareDatabase(services, { demoData: opts.config.loadDemoData });

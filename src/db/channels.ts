@@ -11,7 +11,8 @@ export const EVENT_CHANNEL = 'hub_incident_events';
  */
 export const PRINCIPAL_CHANGED_CHANNEL = 'hub_principal_changed';
 /**
- * An organization was created or changed (no payload): every instance empties its cache of the network
- * organizations (src/modules/organizations/organization.loaders.ts). Sent inside the changing transaction.
+ * An organization was created or changed (payload: the id of the process that changed it): every other
+ * process empties its cache of organizations (src/modules/organizations/organization.loaders.ts). Sent
+ * inside the changing transaction.
  */
 export const ORGANIZATION_CHANGED_CHANNEL = 'hub_organization_changed';

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/db';
 import { defineLoader } from '../../graphql/loaders';
@@ -67,6 +68,13 @@ class OrganizationCache {
   }
 }
 
+/**
+ * This process, as the NOTIFY of its own changes names it: it empties its caches itself right after
+ * its commit, so its listener skips them (their arrival, later, would otherwise empty a cache already
+ * filled again with the changed rows, at a moment no request can predict).
+ */
+export const CACHE_PROCESS = crypto.randomUUID();
+
 const CACHES = new Map<string, OrganizationCache>();
 function cacheFor(url: string): OrganizationCache {
   let cache = CACHES.get(url);
@@ -79,9 +87,14 @@ export function organizationCacheListening(url: string, on: boolean): void {
   cacheFor(url).listening(on);
 }
 
-/** An organization of this database changed (this process committed it, or another's NOTIFY said so). */
+/** This process committed a change to an organization of this database. */
 export function organizationsChanged(url: string): void {
   cacheFor(url).changed();
+}
+
+/** A NOTIFY said an organization changed; `from` is the process that changed it (its own are already handled). */
+export function organizationsChangedBy(url: string, from: string): void {
+  if (from !== CACHE_PROCESS) cacheFor(url).changed();
 }
 
 /**

@@ -92,9 +92,9 @@ export async function hasActiveAdmin(q: Queryable, orgId: string): Promise<boole
   return !!(await q.one(sql`select 1 from account where organization_id = ${orgId} and member_role = 'ADMIN' and active`));
 }
 
-/** Every instance's cache of the network organizations is emptied when this transaction commits. */
-export async function notifyOrganizationChanged(q: Queryable): Promise<void> {
-  await q.query(sql`select pg_notify(${ORGANIZATION_CHANGED_CHANNEL}, '')`);
+/** Every other process's cache of organizations is emptied when this transaction commits (`from`: this process). */
+export async function notifyOrganizationChanged(q: Queryable, from: string): Promise<void> {
+  await q.query(sql`select pg_notify(${ORGANIZATION_CHANGED_CHANNEL}, ${from})`);
 }
 
 /** Every principal of the organization (accounts, unrevoked keys): their open WebSockets re-authenticate after commit. */

@@ -10,7 +10,7 @@ import { MEMBER_ROLES_BY_KIND } from '../../auth/capabilities';
 import { normalizeZone, normalizeIndicator, normalizedInput } from '../indicators/normalize';
 import { OrganizationEntity, type OrganizationContact, type OrganizationKind } from './organization.entity';
 import { AccountEntity } from '../accounts/account.entity';
-import { organizationsChanged } from './organization.loaders';
+import { CACHE_PROCESS, organizationsChanged } from './organization.loaders';
 import { isIsoCountryCode } from './countries';
 import {
   activeAccountsWithoutRoles,
@@ -209,7 +209,7 @@ export async function createOrganization(ctx: Context, input: OrganizationInput)
     });
     if (c.admin) await addAdmin(em, org.id, c.admin, now);
     await flush(em, c.admin);
-    await notifyOrganizationChanged(q);
+    await notifyOrganizationChanged(q, CACHE_PROCESS);
     return org.id;
   });
   organizationsChanged(ctx.db.url);
@@ -273,7 +273,7 @@ export async function updateOrganization(ctx: Context, input: OrganizationInput)
     if (kind !== stored.kind || person !== stored.person || (c.active !== undefined && c.active !== stored.active) || zonesChanged) {
       await notifyOrganizationPrincipals(q, org.id);
     }
-    await notifyOrganizationChanged(q);
+    await notifyOrganizationChanged(q, CACHE_PROCESS);
     return org.id;
   });
   organizationsChanged(ctx.db.url);

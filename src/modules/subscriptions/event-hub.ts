@@ -6,8 +6,11 @@ import { committedEventPosition, eventsAfter, listen, EVENT_PAGE, type HubEvent 
 
 export type BatchListener = (events: HubEvent[]) => Promise<void> | void;
 export type PrincipalListener = (principalId: string) => void;
-/** `listening`: subscribed to the channels (true), or the connection is lost (false); `changed`: an organization NOTIFY. */
-export type OrganizationListener = (event: 'listening' | 'lost' | 'changed') => void;
+/**
+ * `listening`: subscribed to the channels; `lost`: the connection is lost (notifications may be missed);
+ * `changed`: an organization NOTIFY, with its payload (the process that sent it).
+ */
+export type OrganizationListener = (event: 'listening' | 'lost' | 'changed', from?: string) => void;
 
 /**
  * One per server instance. A dedicated connection LISTENs (outside the pool: LISTEN needs a session),
@@ -50,8 +53,8 @@ export class EventHub {
     this.pollTimer.unref();
   }
 
-  private organizationEvent(event: Parameters<OrganizationListener>[0]): void {
-    for (const l of this.organizationListeners) l(event);
+  private organizationEvent(event: Parameters<OrganizationListener>[0], from?: string): void {
+    for (const l of this.organizationListeners) l(event, from);
   }
 
   private async connect(): Promise<void> {
@@ -65,7 +68,7 @@ export class EventHub {
     client.on('notification', (msg) => {
       if (msg.channel === EVENT_CHANNEL) this.poke();
       else if (msg.channel === PRINCIPAL_CHANGED_CHANNEL && msg.payload) for (const l of this.principalListeners) l(msg.payload);
-      else if (msg.channel === ORGANIZATION_CHANGED_CHANNEL) this.organizationEvent('changed');
+      else if (msg.channel === ORGANIZATION_CHANGED_CHANNEL) this.organizationEvent('changed', msg.payload ?? '');
     });
     try {
       await client.connect();
