@@ -220,16 +220,63 @@ const FIELD_RULES: Record<FieldRule, (s: ProjectionSubject) => boolean> = {
   INCIDENT_VIEW: (s) => s.view !== null,
 };
 
-/** The fields of `type` the viewer may read, by the table above. */
-export function shownFields(type: ProtectedType, subject: ProjectionSubject): Set<string> {
+/**
+ * What one type's table decides, worked out once per combination of view and field-rule outcomes (a
+ * page of 50 incidents has a handful): the table's entries as they were when it was worked out, and
+ * the distinct rules they use. Checked against the table on every call — an entry replaced (as the
+ * mutation check flips them, in the running hub) starts a new one — so the table stays the data that
+ * decides; entries are frozen, so none can change in place.
+ */
+interface WorkedTable {
+  entries: readonly (readonly [string, FieldEntry])[];
+  rules: readonly FieldRule[];
+  shown: Map<string, ReadonlySet<string>>;
+}
+const WORKED = new Map<ProtectedType, WorkedTable>();
+
+function workedTable(type: ProtectedType): WorkedTable {
   const table: Record<string, FieldEntry> = PROJECTIONS[type];
+  const known = WORKED.get(type);
+  if (known) {
+    let same = true;
+    let fields = 0;
+    for (const field in table) {
+      fields++;
+      if (fields > known.entries.length || known.entries[fields - 1]![0] !== field || known.entries[fields - 1]![1] !== table[field]) {
+        same = false;
+        break;
+      }
+    }
+    if (same && fields === known.entries.length) return known;
+  }
+  const entries = Object.entries(table);
+  for (const [, entry] of entries) Object.freeze(entry);
+  const worked: WorkedTable = {
+    entries,
+    rules: [...new Set(entries.flatMap(([, e]) => (e.rule ? [e.rule] : [])))],
+    shown: new Map(),
+  };
+  WORKED.set(type, worked);
+  return worked;
+}
+
+/** The fields of `type` the viewer may read, by the table above (a shared set: read it, never change it). */
+export function shownFields(type: ProtectedType, subject: ProjectionSubject): ReadonlySet<string> {
+  const worked = workedTable(type);
+  let key = subject.view ?? '';
+  for (const rule of worked.rules) key += FIELD_RULES[rule](subject) ? '+' : '-';
+  const known = worked.shown.get(key);
+  if (known) return known;
+  const outcomes = key.slice(key.length - worked.rules.length);
+  const admitted = new Set(worked.rules.filter((_, i) => outcomes[i] === '+'));
   const shown = new Set<string>();
-  for (const [field, entry] of Object.entries(table)) {
+  for (const [field, entry] of worked.entries) {
     // Without a view of the incident, only what goes wherever the object goes (a directive's history).
     if (subject.view === null ? entry.views.length < ACCESS_LEVELS.length : !entry.views.includes(subject.view)) continue;
-    if (entry.rule && !FIELD_RULES[entry.rule](subject)) continue;
+    if (entry.rule && !admitted.has(entry.rule)) continue;
     shown.add(field);
   }
+  worked.shown.set(key, shown);
   return shown;
 }
 
@@ -247,15 +294,18 @@ export function project<T extends Record<string, unknown>>(
   subject: ProjectionSubject,
   record: T,
   hidden: Partial<Record<keyof T, unknown>> = {},
+  /** The object to fill (a GraphQL type's instance), instead of a new one. */
+  into: object = {},
 ): Projected<T> {
   const shown = shownFields(type, subject);
   const table: Record<string, FieldEntry> = PROJECTIONS[type];
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) {
-    if (!(key in table)) continue;
+  const out = into as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key) || !(key in table)) continue;
     out[key] = shown.has(key) ? record[key] : (hidden[key as keyof T] ?? null);
   }
-  return Object.assign(out as T, { shown });
+  out.shown = shown;
+  return out as Projected<T>;
 }
 
 /**

@@ -162,8 +162,9 @@ export function toIncident(viewer: Viewer, row: IncidentRow, lateNotificationHou
       lateNotification: row.reported_at.getTime() - row.detected_at.getTime() > lateNotificationHours * 3_600_000,
     },
     { serious: false, lateNotification: false },
+    new Incident(),
   );
-  return Object.assign(new Incident(), projected, { row });
+  return Object.assign(projected, { row });
 }
 
 // ---- inputs ----
