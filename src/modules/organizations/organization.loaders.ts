@@ -17,9 +17,9 @@ declare module '../../graphql/loaders' {
  * composition root calls `listening(true)` once the event listener has subscribed, and `false` when
  * its connection is lost (the cache is then emptied and unused until it listens again, so a change
  * committed while nobody listened is never served from it). Emptied by `changed()` — at once by
- * this process after its own commit, and on every instance by the NOTIFY the writing transaction
- * sends; a read that a change overtook answers its request but is not kept. Rows are frozen: one
- * request cannot change what the next one reads.
+ * this process after its own commit, and in every other process by the NOTIFY the writing
+ * transaction sends; a read that a change overtook answers its request but is not kept. Rows are
+ * frozen: one request cannot change what the next one reads.
  */
 const MAX_CACHED = 20_000;
 
