@@ -7,7 +7,7 @@ import { HubError, unauthenticated } from '../graphql/errors';
 import { EXTRA_ROOT_RULES } from '../auth/rules';
 import { ENTITY_TYPES } from '../auth/dispatch';
 import { decideSubgraphSdl, enforce } from '../auth/decide';
-import { Domain } from '../modules/incidents/incident.resolver';
+import { Domain } from '../modules/incidents/incident.types';
 import { normalizeDomain, IndicatorError } from '../modules/indicators/normalize';
 import { resolveNode } from './node';
 

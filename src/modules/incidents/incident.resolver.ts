@@ -1,18 +1,4 @@
-import {
-  Resolver,
-  Query,
-  Mutation,
-  Arg,
-  Ctx,
-  Info,
-  FieldResolver,
-  Root,
-  Int,
-  ID,
-  ObjectType,
-  Field,
-  Directive as SchemaDirective,
-} from 'type-graphql';
+import { Resolver, Query, Mutation, Arg, Ctx, Info, FieldResolver, Root, Int, ID } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
@@ -20,19 +6,12 @@ import { Rule } from '../../auth/rules';
 import { projectItems } from '../../auth/projection';
 import { incidentFacts, IncidentOrderEnum } from './incident.types';
 import { Organization, toOrganization } from '../organizations/organization.types';
-import { Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload } from './incident.types';
+import { Domain, Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload } from './incident.types';
 import { incidentById, incidentByReference, listIncidents, presentIncident } from './incident.service';
 import { reportIncident } from './report.service';
 import type { IncidentOrder } from './incident.repo';
 import { notFound } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/relay';
-
-@SchemaDirective('@key(fields: "name")')
-@ObjectType({ description: 'A DOMAIN indicator as an entity a registry subgraph can extend.' })
-export class Domain {
-  @Field({ description: 'ASCII (punycode) name' }) name!: string;
-  @Field({ description: 'Unicode name for display' }) unicodeName!: string;
-}
 
 @Resolver(() => Incident)
 export class IncidentResolver {

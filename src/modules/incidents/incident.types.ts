@@ -103,6 +103,13 @@ export class Incident extends Node {
 
 export const IncidentConnection = ConnectionType('Incident', Incident);
 
+@SchemaDirective('@key(fields: "name")')
+@ObjectType({ description: 'A DOMAIN indicator as an entity a registry subgraph can extend.' })
+export class Domain {
+  @Field({ description: 'ASCII (punycode) name' }) name!: string;
+  @Field({ description: 'Unicode name for display' }) unicodeName!: string;
+}
+
 export function incidentFacts(row: IncidentRow): IncidentFacts {
   return {
     handlerOrgId: row.handler_org_id,

@@ -4,7 +4,7 @@ import type { Context } from '../../graphql/context';
 import { Rule } from '../../auth/rules';
 import type { Connection } from '../../graphql/relay';
 import { Incident, IncidentConnection } from '../incidents/incident.types';
-import { Domain } from '../incidents/incident.resolver';
+import { Domain } from '../incidents/incident.types';
 import * as registry from './registry.service';
 import { DomainCase, DomainCaseConnection, DomainCaseFilter } from './registry.types';
 

@@ -6,7 +6,7 @@ import { project, projectItems } from '../../auth/projection';
 import { normalizeDomain, normalizeZone, normalizedInput } from '../indicators/normalize';
 import { planForDomainCases } from '../incidents/incident.read';
 import type { Incident } from '../incidents/incident.types';
-import { Domain } from '../incidents/incident.resolver';
+import { Domain } from '../incidents/incident.types';
 import { cursorKeyOf } from '../incidents/incident.repo';
 import { presentIncident } from '../incidents/incident.service';
 import { feedEntries, casesOfDomain } from './registry.repo';
