@@ -17,6 +17,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { representationCost } from './federation';
 import { HubError } from '../graphql/errors';
@@ -158,7 +159,7 @@ export function measure(
  * the same query (its document cache), and the complexity walk is a visit of the whole selection.
  * Only small variables are keys; a document keeps its last few variable sets.
  */
-const MEASURED = new WeakMap<DocumentNode, Map<string, Measured>>();
+const MEASURED = new WeakMap<DocumentNode, LRUCache<string, Measured>>();
 const MEASURED_PER_DOCUMENT = 16;
 const MAX_VARIABLES_KEY = 2000;
 
@@ -175,8 +176,7 @@ function measureCached(
   const hit = known?.get(key);
   if (hit) return hit;
   const measured = measure(schema, document, operation, variables, limits);
-  if (!known) MEASURED.set(document, (known = new Map()));
-  if (known.size >= MEASURED_PER_DOCUMENT) known.delete(known.keys().next().value as string);
+  if (!known) MEASURED.set(document, (known = new LRUCache({ max: MEASURED_PER_DOCUMENT })));
   known.set(key, measured);
   return measured;
 }
@@ -362,8 +362,8 @@ export function requestDocument(method: string, body: unknown, url: string): str
   return typeof query === 'string' ? query : null;
 }
 
-/** Documents that passed `preValidate`, per limits (oldest first, bounded in number and size). */
-const PASSED = new WeakMap<QueryLimits, Set<string>>();
+/** Documents that passed `preValidate`, per limits (least recently used dropped first, bounded in number and size). */
+const PASSED = new WeakMap<QueryLimits, LRUCache<string, true>>();
 const MAX_REMEMBERED = 500;
 const MAX_REMEMBERED_LENGTH = 20_000;
 
@@ -375,14 +375,13 @@ const MAX_REMEMBERED_LENGTH = 20_000;
 export function preValidate(source: string | null, limits: QueryLimits): HubError | null {
   if (source === null) return null; // an automatic persisted query's hash: its document passed when it was registered
   let passed = PASSED.get(limits);
-  if (passed?.has(source)) return null;
+  if (passed?.get(source)) return null;
   try {
     checkShape(parseLimited(source, limits), limits);
     // Clients send the same few documents again and again: one that passed is not parsed again here.
     if (source.length <= MAX_REMEMBERED_LENGTH) {
-      if (!passed) PASSED.set(limits, (passed = new Set()));
-      if (passed.size >= MAX_REMEMBERED) passed.delete(passed.values().next().value as string);
-      passed.add(source);
+      if (!passed) PASSED.set(limits, (passed = new LRUCache({ max: MAX_REMEMBERED })));
+      passed.set(source, true);
     }
     return null;
   } catch (err) {

@@ -1,6 +1,7 @@
 import { execute, GraphQLError, type ExecutionResult, type GraphQLSchema, type SourceLocation } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
+import { LRUCache } from 'lru-cache';
 
 type Gateway = ApolloServerOptionsWithGateway<Record<string, unknown>>['gateway'];
 type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
@@ -32,13 +33,15 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
  * BAD_USER_INPUT (graphql-jit's carry no AST nodes).
  */
 export class CompiledExecution {
-  /** Query hash + operation name → how often it ran (not yet compiled) or its compiled function; oldest first. */
-  private readonly cache = new Map<string, number | CompiledQuery | null>();
+  /** Query hash + operation name → how often it ran (not yet compiled) or its compiled function ('none': it cannot be compiled). */
+  private readonly cache: LRUCache<string, number | CompiledQuery | 'none'>;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly opts: { maxEntries: number; compileAfter: number } = { maxEntries: 1000, compileAfter: 1 },
-  ) {}
+  ) {
+    this.cache = new LRUCache({ max: opts.maxEntries });
+  }
 
   /** For `new ApolloServer({ gateway })`: the schema once, and this executor. */
   gateway(): Gateway {
@@ -80,22 +83,14 @@ export class CompiledExecution {
     if (entry === undefined || typeof entry === 'number') {
       const runs = entry ?? 0;
       if (runs < this.opts.compileAfter) {
-        this.remember(key, runs + 1);
+        this.cache.set(key, runs + 1);
         return null;
       }
       const result = compileQuery(this.schema, rc.document, rc.request.operationName ?? undefined);
       const compiled = isCompiledQuery(result) ? result : null;
-      this.remember(key, compiled);
+      this.cache.set(key, compiled ?? 'none');
       return compiled;
     }
-    this.remember(key, entry);
-    return entry;
-  }
-
-  /** Most recently used last (a Map keeps insertion order), so the first key is the one to evict. */
-  private remember(key: string, value: number | CompiledQuery | null): void {
-    this.cache.delete(key);
-    this.cache.set(key, value);
-    if (this.cache.size > this.opts.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+    return entry === 'none' ? null : entry;
   }
 }

@@ -25,8 +25,8 @@ const MAX_CACHED = 20_000;
 
 class OrganizationCache {
   private readonly rows = new Map<string, OrganizationRow>();
-  /** Every network organization (all kinds but constituents) is in `rows`. */
-  private network = false;
+  /** Every network organization (all kinds but constituents), once read: kept apart so a request does not walk the constituents. */
+  private network: readonly OrganizationRow[] | null = null;
   private generation = 0;
   private trusted = false;
 
@@ -38,7 +38,7 @@ class OrganizationCache {
   changed(): void {
     this.generation++;
     this.rows.clear();
-    this.network = false;
+    this.network = null;
   }
 
   /**
@@ -55,14 +55,14 @@ class OrganizationCache {
       else missing.push(id);
     }
     const readNetwork = withNetwork && !this.network;
-    if (withNetwork && this.network) for (const row of this.rows.values()) if (row.kind !== 'CONSTITUENT') known.push(row);
+    if (withNetwork && this.network) known.push(...this.network);
     if (!missing.length && !readNetwork) return known;
     const generation = this.generation;
     const fresh = readNetwork ? await organizationsWithNetwork(db, missing) : await organizationsByIds(db, missing);
     if (generation === this.generation && this.trusted) {
       if (this.rows.size + fresh.length > MAX_CACHED) this.changed();
       for (const row of fresh) this.rows.set(row.id, Object.freeze(row));
-      if (readNetwork) this.network = true;
+      if (readNetwork) this.network = fresh.filter((row) => row.kind !== 'CONSTITUENT');
     }
     return [...known, ...fresh];
   }
