@@ -6,7 +6,10 @@ import {
   TokenKind,
   parse,
   validate,
+  visit,
   getOperationAST,
+  type ArgumentNode,
+  type DirectiveNode,
   type DocumentNode,
   type ExecutionArgs,
   type FieldNode,
@@ -155,9 +158,42 @@ export function measure(
 }
 
 /**
- * `measure` once per document, operation and variables: Apollo hands the same parsed document for
- * the same query (its document cache), and the complexity walk is a visit of the whole selection.
- * Only small variables are keys; a document keeps its last few variable sets.
+ * The variables that can change a document's measure: those inside the arguments the estimator reads
+ * (`first`, `representations`) and inside directives (`@skip`/`@include` decide what is counted).
+ * Found once per document (all its operations and fragments: a superset is only a longer key).
+ */
+const COST_ARGUMENTS = new Set(['first', 'representations']);
+const COST_VARIABLES = new WeakMap<DocumentNode, readonly string[]>();
+
+function costVariables(document: DocumentNode): readonly string[] {
+  const known = COST_VARIABLES.get(document);
+  if (known) return known;
+  const names = new Set<string>();
+  const collect = (node: ArgumentNode | DirectiveNode) =>
+    visit(node, {
+      Variable: (v) => {
+        names.add(v.name.value);
+      },
+    });
+  visit(document, {
+    Argument: (a) => {
+      if (COST_ARGUMENTS.has(a.name.value)) collect(a);
+    },
+    Directive: (d) => {
+      collect(d);
+    },
+  });
+  const list = [...names].sort();
+  COST_VARIABLES.set(document, list);
+  return list;
+}
+
+/**
+ * `measure` once per document, operation and the values of its cost variables: Apollo hands the same
+ * parsed document for the same query (its document cache), and the complexity walk is a visit of the
+ * whole selection. Keyed on the cost variables only, so `node(id: $id)` with a new id each time (a
+ * client walking a list) does not walk the selection again. Only small keys are kept; a document keeps
+ * its last few.
  */
 const MEASURED = new WeakMap<DocumentNode, LRUCache<string, Measured>>();
 const MEASURED_PER_DOCUMENT = 16;
@@ -170,7 +206,10 @@ function measureCached(
   variables: Record<string, unknown>,
   limits: QueryLimits,
 ): Measured {
-  const key = `${operation.name?.value ?? ''}\u0000${JSON.stringify(variables)}`;
+  // Absent and null are different values here (an absent variable takes its default).
+  const values: Record<string, unknown> = {};
+  for (const name of costVariables(document)) if (Object.prototype.hasOwnProperty.call(variables, name)) values[name] = variables[name];
+  const key = `${operation.name?.value ?? ''}\u0000${JSON.stringify(values)}`;
   if (key.length > MAX_VARIABLES_KEY) return measure(schema, document, operation, variables, limits);
   let known = MEASURED.get(document);
   const hit = known?.get(key);

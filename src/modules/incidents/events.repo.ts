@@ -8,11 +8,6 @@ import type { WrittenEvent } from '../notifications/outbox';
 /** Arbitrary constant key of the transaction-level advisory lock that orders event positions. */
 const EVENT_ORDER_LOCK = 0x1ec1de17;
 
-/** Takes the event-order lock, held until the transaction ends (see appendEvents). */
-export async function lockEventOrder(q: Queryable): Promise<void> {
-  await q.query(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`);
-}
-
 export interface NewEvent {
   incidentId: string;
   type: string;
@@ -27,18 +22,30 @@ export interface EventActor {
   orgId: string | null;
 }
 
-/** Inserts the events in one statement, each with the next position; returns them in insertion order. */
-export async function insertEvents(q: Queryable, actor: EventActor, at: Date, events: readonly NewEvent[]): Promise<WrittenEvent[]> {
+/**
+ * Takes the event-order lock (held until the transaction ends, see appendEvents), inserts the events
+ * with the next positions in list order, and queues the NOTIFY of the last position (delivered at
+ * commit; payloads must stay under 8000 bytes, listeners read the rows): one statement, one round trip
+ * under the lock instead of three. Positions are taken after the lock: `nextval` is in the insert's
+ * select list, computed once the join with the lock's row produced the row and after the sort (volatile
+ * functions are evaluated after ORDER BY). Returns the events in list order.
+ */
+export async function insertEventsInOrder(q: Queryable, actor: EventActor, at: Date, events: readonly NewEvent[]): Promise<WrittenEvent[]> {
   const rows = events.map(
-    (e) => sql`(nextval('incident_event_position'), ${e.incidentId}, ${e.directiveId ?? null}, ${e.noteId ?? null}, ${e.type},
-      ${actor.accountId}, ${actor.apiKeyId}, ${actor.orgId}, ${at}, ${JSON.stringify(e.data ?? {})}::jsonb)`,
+    (e, i) => sql`(${i}::int, ${e.incidentId}::uuid, ${e.directiveId ?? null}::uuid, ${e.noteId ?? null}::uuid, ${e.type}::text,
+      ${JSON.stringify(e.data ?? {})}::jsonb)`,
   );
-  return q.query<WrittenEvent>(sql`insert into incident_event
-      (position, incident_id, directive_id, note_id, type, actor_account_id, actor_api_key_id, actor_org_id, occurred_at, data)
-    values ${join(rows)} returning position, incident_id, directive_id, type, data, actor_org_id`);
-}
-
-/** NOTIFY of the last position, delivered at commit (payloads must stay under 8000 bytes; listeners read the rows). */
-export async function notifyEventsCommitted(q: Queryable, lastPosition: string): Promise<void> {
-  await q.query(sql`select pg_notify(${EVENT_CHANNEL}, ${lastPosition})`);
+  return q.query<WrittenEvent>(sql`with lock as materialized (select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint)),
+    written as (
+      insert into incident_event
+        (position, incident_id, directive_id, note_id, type, actor_account_id, actor_api_key_id, actor_org_id, occurred_at, data)
+      select nextval('incident_event_position'), e.incident_id, e.directive_id, e.note_id, e.type,
+        ${actor.accountId}::uuid, ${actor.apiKeyId}::uuid, ${actor.orgId}::uuid, ${at}::timestamptz, e.data
+      from lock cross join (values ${join(rows)}) e(n, incident_id, directive_id, note_id, type, data)
+      order by e.n
+      returning position, incident_id, directive_id, type, data, actor_org_id),
+    notified as (select pg_notify(${EVENT_CHANNEL}, max(position)::text) from written)
+    select w.position, w.incident_id, w.directive_id, w.type, w.data, w.actor_org_id
+    from written w cross join notified
+    order by w.position`);
 }

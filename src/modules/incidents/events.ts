@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/db';
 import type { Viewer } from '../../auth/viewer';
 import { actorColumns } from '../../auth/viewer';
 import { refreshDomainFeeds } from './domain-feed';
-import { insertEvents, lockEventOrder, notifyEventsCommitted, type NewEvent } from './events.repo';
+import { insertEventsInOrder, type NewEvent } from './events.repo';
 import { recordNotifications } from '../notifications/outbox';
 
 export type { NewEvent } from './events.repo';
@@ -17,9 +17,8 @@ export type { NewEvent } from './events.repo';
 export async function appendEvents(q: Queryable, viewer: Viewer | null, at: Date, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   const actor = viewer ? actorColumns(viewer) : { accountId: null, apiKeyId: null, orgId: null };
-  await lockEventOrder(q);
-  const inserted = await insertEvents(q, actor, at, events);
-  const last = inserted[inserted.length - 1].position;
+  // The lock, the positions and the NOTIFY of the last one, in one statement (events.repo.ts).
+  const inserted = await insertEventsInOrder(q, actor, at, events);
   const lastByIncident = new Map<string, string>();
   for (const r of inserted) {
     const seen = lastByIncident.get(r.incident_id);
@@ -28,5 +27,4 @@ export async function appendEvents(q: Queryable, viewer: Viewer | null, at: Date
   await refreshDomainFeeds(q, lastByIncident);
   // The outbox (DESIGN.md §7): notification intents commit with the events that cause them.
   await recordNotifications(q, at, inserted);
-  await notifyEventsCommitted(q, last);
 }

@@ -67,6 +67,21 @@ test('a client that disconnects, misses changes and resumes with after gets exac
   await resumed.dispose();
 });
 
+/** Transaction A appends an UPDATED event titled 'A' and holds its position lock until `releaseA`. */
+async function appendAndHold(db: Db, incidentId: string): Promise<{ txA: Promise<void>; releaseA: () => void }> {
+  let releaseA: () => void = () => undefined;
+  const aHolds = new Promise<void>((r) => (releaseA = r));
+  let aHasPosition: () => void = () => undefined;
+  const aTook = new Promise<void>((r) => (aHasPosition = r));
+  const txA = db.tx(async (q) => {
+    await appendEvents(q, null, new Date(), [{ incidentId: uuidOf(incidentId), type: 'UPDATED', data: { title: 'A' } }]);
+    aHasPosition();
+    await aHolds;
+  });
+  await aTook;
+  return { txA, releaseA };
+}
+
 test('commit order: A takes its position and waits, B tries to commit, the subscriber reads, A commits: A’s event arrives exactly once', async () => {
   const token = await t.token('handler@vncert.test');
   const sub = subscribe(t.url, token, INCIDENT_EVENTS);
@@ -76,16 +91,7 @@ test('commit order: A takes its position and waits, B tries to commit, the subsc
   await sub.waitFor((e) => e.some((x) => x.reference === incB.reference));
   const before = sub.events.length;
   const db = new Db(t.databaseUrl);
-  let releaseA: () => void = () => undefined;
-  const aHolds = new Promise<void>((r) => (releaseA = r));
-  let aHasPosition: () => void = () => undefined;
-  const aTook = new Promise<void>((r) => (aHasPosition = r));
-  const txA = db.tx(async (q) => {
-    await appendEvents(q, null, new Date(), [{ incidentId: uuidOf(incA.id), type: 'UPDATED', data: { title: 'A' } }]);
-    aHasPosition();
-    await aHolds;
-  });
-  await aTook;
+  const { txA, releaseA } = await appendAndHold(db, incA.id);
   const txB = db.tx((q) => appendEvents(q, null, new Date(), [{ incidentId: uuidOf(incB.id), type: 'UPDATED', data: { title: 'B' } }]));
   await sleep(500); // B waits for A's position lock; the subscriber's reader runs meanwhile and finds nothing new
   expect(sub.events.length).toBe(before);
@@ -99,6 +105,37 @@ test('commit order: A takes its position and waits, B tries to commit, the subsc
     ['UPDATED', incB.reference],
   ]);
   await sub.dispose();
+  await db.close();
+});
+
+test('positions are taken after the position lock: a writer waiting for it takes no number before it has it', async () => {
+  // appendEvents takes the lock and its positions in one statement (events.repo.ts); a position taken
+  // before the lock would be below one another connection takes while the writer waits.
+  const inc = await report('reporter@acme.test');
+  const db = new Db(t.databaseUrl);
+  const { txA, releaseA } = await appendAndHold(db, inc.id);
+  let bPositions: string[] = [];
+  const txB = db.tx(async (q) => {
+    await appendEvents(q, null, new Date(), [
+      { incidentId: uuidOf(inc.id), type: 'UPDATED', data: { title: 'B1' } },
+      { incidentId: uuidOf(inc.id), type: 'UPDATED', data: { title: 'B2' } },
+    ]);
+    bPositions = (
+      await q.query<{ position: string }>(sql`select position::text from incident_event where incident_id = ${uuidOf(inc.id)}
+        and data->>'title' in ('B1', 'B2') order by position`)
+    ).map((r) => r.position);
+  });
+  await sleep(300); // B now waits for the lock
+  const [{ position: taken }] = await db.query<{ position: string }>(sql`select nextval('incident_event_position')::text as position`);
+  releaseA();
+  await Promise.all([txA, txB]);
+  expect(bPositions).toHaveLength(2);
+  for (const p of bPositions) expect(BigInt(p) > BigInt(taken)).toBe(true);
+  // In the order they were given.
+  const titles = await db.query<{ title: string }>(
+    sql`select data->>'title' as title from incident_event where incident_id = ${uuidOf(inc.id)} and data ? 'title' order by position`,
+  );
+  expect(titles.map((r) => r.title)).toEqual(['A', 'B1', 'B2']);
   await db.close();
 });
 

@@ -31,6 +31,29 @@ test('cost: first multiplies; an expensive query is refused with its computed co
   expect(cheap.errors).toBeUndefined();
 });
 
+test('a measure is remembered per document and cost variables only: other values of them are measured again', async () => {
+  // Expensive with first 100, cheap with 5; $id never changes the cost (a new id each time reuses the measure).
+  const query = `query Pages($n: Int = 100, $id: ID!, $deep: Boolean! = false) {
+    node(id: $id) { id }
+    incidents(first: $n) { edges { node { directives(first: $n) { edges { node { history { type } targets { value } } } } } } }
+    more: incidents(first: 100) @include(if: $deep) { edges { node { timeline(first: 100) { edges { node { type } } }
+      directives(first: 100) { edges { node { history { type } } } } } } } }`;
+  const as = (variables: Record<string, unknown>) => t.as('handler@vncert.test', query, variables);
+  expect(codes(await as({ n: 5, id: 'a' }))).toEqual([]);
+  expect(codes(await as({ n: 5, id: 'b' }))).toEqual([]);
+  // The same document, a cost variable changed: refused, whatever was remembered for the other values.
+  const big = await as({ n: 100, id: 'a' });
+  expect(codes(big)).toEqual(['QUERY_TOO_COMPLEX']);
+  // Absent is not null: the default (100) applies when $n is absent, the default page size when it is null.
+  expect(codes(await as({ id: 'a' }))).toEqual(['QUERY_TOO_COMPLEX']);
+  expect(codes(await as({ n: null, id: 'a' }))).toEqual([]);
+  // A directive's variable decides what is counted.
+  expect(codes(await as({ n: 5, id: 'c', deep: false }))).toEqual([]);
+  const deep = await as({ n: 5, id: 'c', deep: true });
+  expect(codes(deep)).toEqual(['QUERY_TOO_COMPLEX']);
+  expect(deep.errors![0].extensions!.cost as number).toBeGreaterThan(25_000);
+});
+
 test('alias and root-field limits', async () => {
   const aliases = `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: viewer { capabilities }`).join(' ')} }`;
   const res = await t.as('handler@vncert.test', aliases);
