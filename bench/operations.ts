@@ -218,6 +218,17 @@ export const NODE_BY_ID = `query NodeById($id: ID!) {
   node(id: $id) { id ... on Incident { reference title status severity tlp accessLevel reportedAt handler { code } } }
 }`;
 
+/**
+ * What every request costs before it reads anything: authentication (its principal read), HTTP and
+ * Apollo's pipeline around an answer that needs no resolver. Its floor is a statement that returns the
+ * same JSON, so the ratio is the stack's fixed cost, the part of `nodeById`'s no read plan can remove.
+ */
+export const TYPENAME = `query Typename { __typename }`;
+
+export function typenameFloor(): FloorQuery {
+  return q(sql`select json_build_object('__typename', 'Query') as data`);
+}
+
 export function nodeByIdFloor(viewer: Viewer, incidentId: string): FloorQuery {
   return q(sql`select json_build_object('node', (select json_build_object('id', ${gid('Incident', 'v.id')}, 'reference', v.reference,
       'title', v.title, 'status', v.status, 'severity', case when v.access_level <> 'REPORTER' then v.severity end, 'tlp', v.tlp,

@@ -9,6 +9,8 @@ import {
   INCIDENTS_PAGE,
   INCIDENT_DETAIL,
   NODE_BY_ID,
+  TYPENAME,
+  typenameFloor,
   DOMAIN_CASES_PAGE,
   REPORT_INCIDENT,
   incidentsPageFloor,
@@ -604,6 +606,10 @@ async function buildOperations(client: pg.Client, personas: Persona[]): Promise<
         variants: ids.map((id) => ({ variables: { id: toGlobalId('Incident', id) }, floor: nodeByIdFloor(p.viewer, id) })),
       });
     }
+  }
+  if (want('typename')) {
+    for (const p of personas)
+      ops.push({ name: 'typename', viewer: p.key, query: TYPENAME, write: false, variants: [{ variables: {}, floor: typenameFloor() }] });
   }
   if (want('reportIncident')) {
     const now = new Date();

@@ -200,9 +200,15 @@ export function planIncidentRead(
   };
 }
 
-/** The plan for a field returning one incident (`incident`, `node`, `incidentByReference`, `_entities`). */
-export function planForIncidentField(ctx: Context, info: GraphQLResolveInfo | undefined): IncidentReadPlan {
-  return info ? planIncidentRead(ctx, info, rootSelections(info)) : NO_PLAN;
+/**
+ * The plan for a field returning one incident (`incident`, `node`, `incidentByReference`, `_entities`),
+ * or for the incident a payload returns (`within`: the payload type and the field, as `reportIncident`'s).
+ */
+export function planForIncidentField(ctx: Context, info: GraphQLResolveInfo | undefined, within?: { type: string; field: string }): IncidentReadPlan {
+  if (!info) return NO_PLAN;
+  if (!within) return planIncidentRead(ctx, info, rootSelections(info));
+  const payload = objectType(info, within.type);
+  return payload ? planIncidentRead(ctx, info, selectionsAt(info, rootSelections(info), payload, [within.field])) : NO_PLAN;
 }
 
 /** The plan for a connection of incidents (`incidents`): the selection under `edges.node`. */

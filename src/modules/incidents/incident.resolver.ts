@@ -7,7 +7,8 @@ import { projectItems } from '../../auth/projection';
 import { incidentFacts, IncidentOrderEnum } from './incident.types';
 import { Organization, toOrganization } from '../organizations/organization.types';
 import { Domain, Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload } from './incident.types';
-import { incidentById, incidentByReference, listIncidents, presentIncident } from './incident.service';
+import { incidentById, incidentByReference, listIncidents, visibleIncident } from './incident.service';
+import { planForIncidentField } from './incident.read';
 import { reportIncident } from './report.service';
 import type { IncidentOrder } from './incident.repo';
 import { notFound } from '../../graphql/errors';
@@ -42,7 +43,11 @@ export class IncidentResolver {
 
   @Mutation(() => ReportIncidentPayload, { description: 'Report an incident; the receipt reference is returned at once.' })
   @Rule({ capability: 'INCIDENT_REPORT' })
-  async reportIncident(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: Context): Promise<ReportIncidentPayload> {
+  async reportIncident(
+    @Arg('input', () => ReportIncidentInput) input: ReportIncidentInput,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ReportIncidentPayload> {
     const result = await reportIncident(ctx, input);
     const receipt = {
       incidentId: toGlobalId('Incident', result.incidentId),
@@ -52,10 +57,15 @@ export class IncidentResolver {
     };
     // Reporting is not reading (DESIGN.md §3): without INCIDENT_READ the receipt is all, on replays too.
     if (!ctx.authz.has('INCIDENT_READ')) return { ...receipt, incident: null };
-    const row = await ctx.loaders.incident.load(result.incidentId);
+    // The relations `incident` asks for (indicators, …) in the statement that reads it back (incident.read.ts).
+    const incident = await visibleIncident(
+      ctx,
+      result.incidentId,
+      planForIncidentField(ctx, info, { type: 'ReportIncidentPayload', field: 'incident' }),
+    );
     // The reporting organization always sees its own report; anything else is a bug, not a leak to paper over.
-    if (!row) throw notFound('Incident');
-    return { ...receipt, incident: presentIncident(ctx, row) };
+    if (!incident) throw notFound('Incident');
+    return { ...receipt, incident };
   }
 
   @FieldResolver(() => Organization, { description: 'The handling organization' })

@@ -6,7 +6,13 @@ import { organizationByCode } from '../organizations/organization.repo';
 import { listVisibleIncidents, visibleIncidentByReference, cursorKeyOf, type IncidentOrder, type IncidentRow } from './incident.repo';
 import { toIncident, type Incident, type IncidentFilter } from './incident.types';
 import type { GraphQLResolveInfo } from 'graphql';
-import { planForIncidentConnection, planForIncidentField, loadIncidentWithPlan, incidentByReferenceWithPlan } from './incident.read';
+import {
+  planForIncidentConnection,
+  planForIncidentField,
+  loadIncidentWithPlan,
+  incidentByReferenceWithPlan,
+  type IncidentReadPlan,
+} from './incident.read';
 
 export function presentIncident(ctx: Context, row: IncidentRow): Incident {
   return toIncident(viewerOf(ctx), row, ctx.config.deadlines.lateNotificationHours);
@@ -20,7 +26,11 @@ export async function incidentById(ctx: Context, globalId: string, info?: GraphQ
   ctx.authz.require('INCIDENT_READ', 'reading incidents');
   const id = decodeId(globalId, 'Incident');
   if (!id) return null;
-  const plan = planForIncidentField(ctx, info);
+  return visibleIncident(ctx, id, planForIncidentField(ctx, info));
+}
+
+/** One incident by its database id in the viewer's view, with a plan's relations in the same statement; null when invisible. */
+export async function visibleIncident(ctx: Context, id: string, plan: IncidentReadPlan): Promise<Incident | null> {
   const row = plan.columns.length ? await loadIncidentWithPlan(ctx, plan, id) : await ctx.loaders.incident.load(id);
   return row ? presentIncident(ctx, row) : null;
 }

@@ -197,3 +197,47 @@ test("the registry feed with its cases' domains and incidents costs the same few
   expect(counts[1]).toBe(counts[0]);
   expect(counts[1]).toBeLessThanOrEqual(2);
 });
+
+test('a report, its timeline event and the incident it returns with indicators cost a fixed number of statements', async () => {
+  // Counted at the driver: authentication, the addressee, the command's transaction (BEGIN, the coordinator,
+  // the receipt number, the incident, its indicators, the event with its position lock and NOTIFY in one
+  // statement, the active registries and their feed, the incidents' facts and the notification intents,
+  // COMMIT), then the incident read back with its indicators in one statement: 14.
+  const token = await t.token('reporter@acme.test');
+  const REPORT = `mutation($input: ReportIncidentInput!) {
+    reportIncident(input: $input) { reference incident { id status handler { code } indicators { type value } } }
+  }`;
+  // The process's event listener reads the committed event when its NOTIFY arrives, at a moment of its
+  // own: that read is the subscriptions' (subscription.repo.ts), not the request's, and is not counted.
+  const pool = t.hub.services.db.pool as unknown as { query: (...a: unknown[]) => unknown };
+  const original = pool.query;
+  let listenerReads = 0;
+  pool.query = (...a: unknown[]) => {
+    if (/^select e\.id, e\.position::text as position/.test(String(a[0]).trim())) listenerReads++;
+    return original.apply(pool, a);
+  };
+  const count = async (i: number): Promise<number> => {
+    const before = t.hub.services.db.statements.count - listenerReads;
+    const res = await t.gql<{ reportIncident: { incident: { indicators: unknown[] } } }>(token, REPORT, {
+      input: {
+        title: `Counted report ${i}`,
+        description: 'd',
+        detectedAt: new Date(Date.now() - 60_000).toISOString(),
+        reporterContact: { name: 'R' },
+        reportTo: 'VNPT',
+        indicators: [
+          { type: 'DOMAIN', value: `counted-${i}.example.vn` },
+          { type: 'IPV4', value: `198.51.100.${i + 1}` },
+        ],
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.reportIncident.incident.indicators).toHaveLength(2);
+    return t.hub.services.db.statements.count - listenerReads - before;
+  };
+  await count(0);
+  const counted = await count(1);
+  pool.query = original;
+  console.log(`statements: reportIncident with its incident and indicators → ${counted}`);
+  expect(counted).toBe(14);
+});
