@@ -15,6 +15,7 @@ import type * as ContextModule from '../src/graphql/context';
 import type * as Authenticate from '../src/auth/authenticate';
 import type * as Limits from '../src/app/limits';
 import type * as Notifier from '../src/modules/notifications/notifier';
+import type * as Compiled from '../src/graphql/compiled';
 
 /**
  * The benchmark runs against the compiled hub (`dist/`, what `node dist/main.js` runs) and reuses its
@@ -45,6 +46,8 @@ export const schemaModule = (): typeof Schema => {
 };
 export const contextModule = (): typeof ContextModule => load<typeof ContextModule>('graphql/context.js');
 export const authenticate = (): typeof Authenticate => load<typeof Authenticate>('auth/authenticate.js');
+/** Lazily, after the schema (its modules register the compiled roots). */
+export const compiledModule = (): typeof Compiled => load<typeof Compiled>('graphql/compiled.js');
 /** Lazily, like the schema: the limits module pulls in the federation types. */
 export const limitsModule = (): typeof Limits => {
   require('reflect-metadata');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
-import { parse, execute, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { ROOT, dbModule, configModule, bootstrap, clockModule, schemaModule, contextModule, authenticate, type Db } from './dist';
+import { parse, execute, getOperationAST, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { ROOT, dbModule, configModule, bootstrap, clockModule, schemaModule, contextModule, authenticate, compiledModule, type Db } from './dist';
 import type { FloorQuery } from './operations';
 import type { Config } from '../src/config';
 import type { Logger } from 'pino';
@@ -42,7 +42,8 @@ export interface ExplainResult {
   statements: PlannedStatement[];
 }
 
-type QueryFn = (text: string, values?: unknown[]) => Promise<unknown>;
+/** pg's `query(text, values)`, or `query({ name, text, values })` for a prepared statement (db.ts). */
+type QueryFn = (query: string | { text: string; values?: unknown[] }, values?: unknown[]) => Promise<unknown>;
 
 /**
  * The hub's own SQL for an operation: the compiled schema executes it in this process on a Db whose
@@ -75,9 +76,10 @@ export class StatementCapture {
     const capture = new StatementCapture(db, config, log, schema, explainer);
     const pool = db.pool as unknown as { query: QueryFn };
     const original = pool.query.bind(db.pool);
-    pool.query = (text: string, values?: unknown[]) => {
-      capture.captured.push({ text, values: values ?? [] });
-      return original(text, values);
+    pool.query = (query, values) => {
+      if (typeof query === 'string') capture.captured.push({ text: query, values: values ?? [] });
+      else capture.captured.push({ text: query.text, values: query.values ?? [] });
+      return original(query, values);
     };
     return capture;
   }
@@ -92,12 +94,19 @@ export class StatementCapture {
       viewer,
       'bench-explain',
     );
-    const result = (await execute({
-      schema: this.schema,
-      document: parse(r.query),
-      contextValue: ctx,
-      variableValues: r.variables,
-    })) as ExecutionResult;
+    // As the hub's executor does (server/executor.ts): the compiled answer where the compilers cover the query.
+    const document = parse(r.query);
+    const operation = getOperationAST(document);
+    const compiled =
+      operation && this.config.compiledAnswers ? await compiledModule().executeCompiled(ctx, this.schema, document, operation, r.variables) : null;
+    const result: ExecutionResult =
+      compiled ??
+      ((await execute({
+        schema: this.schema,
+        document,
+        contextValue: ctx,
+        variableValues: r.variables,
+      })) as ExecutionResult);
     if (result.errors?.length) throw new Error(`${r.name} as ${r.viewer}: ${JSON.stringify(result.errors)}`);
     const statements: PlannedStatement[] = [];
     const all = [...this.captured.map((c) => ({ ...c, source: 'hub' as const })), ...(r.floor ? [{ ...r.floor, source: 'floor' as const }] : [])];

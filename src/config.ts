@@ -37,6 +37,8 @@ export interface Config {
   deadlines: DeadlineConfig;
   loadDemoData: boolean;
   maxPageSize: number;
+  /** COMPILED_ANSWERS (on/off, default on): queries the compilers cover answered by one statement per root field (src/graphql/compiled.ts). */
+  compiledAnswers: boolean;
   /** Query limits (QUERY_TOO_COMPLEX): at parse time, before validation, before execution (src/app/limits.ts). */
   /** Notifications (DESIGN.md §7): e-mail and signed webhooks, delivered by a job queue on the same PostgreSQL. */
   notifications: NotificationConfig;
@@ -271,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deadlines: deadlines(env),
     loadDemoData: bool(env.LOAD_DEMO_DATA, !production),
     maxPageSize: 100,
+    compiledAnswers: bool(env.COMPILED_ANSWERS, true),
     notifications: {
       enabled: notificationsOn,
       smtpUrl: env.SMTP_URL || null,

@@ -226,8 +226,14 @@ export function inExchangeCollectionSql(): Sql {
   return raw(`v.access_level <> 'SUMMARY'`);
 }
 
-/** The same rule over an indicator row `x` of an incident row `v` (with access_level), for searches on indicators. */
-export const INDICATOR_SHOWN_SQL = raw(`(v.access_level in ('FULL','DOMAIN_FEED') or (v.access_level = 'REPORTER' and x.reported))`);
+/**
+ * The indicators rule (projection.ts `indicatorShown`) over an indicator row `x` of an incident row `v`
+ * (with access_level): FULL all, REPORTER those of its report, DOMAIN_FEED the DOMAIN ones. For searches
+ * on indicators and the compiled answers.
+ */
+export const INDICATOR_SHOWN_SQL = raw(
+  `(v.access_level = 'FULL' or (v.access_level = 'REPORTER' and x.reported) or (v.access_level = 'DOMAIN_FEED' and x.type = 'DOMAIN'))`,
+);
 
 /**
  * The view an organization's readers have, without a particular account: views depend only on the

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { MikroORM, type EntityManager, type Knex } from '@mikro-orm/postgresql';
@@ -117,6 +118,22 @@ class TransactionQueryable implements Queryable {
   }
 }
 
+/**
+ * Names of the prepared statements (`Sql.prepared`), by text: each connection parses and plans a named
+ * statement once and keeps it while it lives. At most MAX_PREPARED texts get a name, so a stream of
+ * distinct texts cannot grow every backend's memory without bound; beyond that they run unnamed.
+ */
+const PREPARED = new Map<string, string>();
+const MAX_PREPARED = 64;
+
+function preparedName(text: string): string | undefined {
+  const known = PREPARED.get(text);
+  if (known || PREPARED.size >= MAX_PREPARED) return known;
+  const name = `hub_${crypto.createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+  PREPARED.set(text, name);
+  return name;
+}
+
 class ClientQueryable implements Queryable {
   constructor(
     private readonly client: pg.PoolClient | pg.Pool,
@@ -126,7 +143,8 @@ class ClientQueryable implements Queryable {
     const { text, values } = q.toQuery();
     this.counter.count++;
     try {
-      const res = await this.client.query<T>(text, values);
+      const name = q.prepared ? preparedName(text) : undefined;
+      const res = name ? await this.client.query<T>({ name, text, values }) : await this.client.query<T>(text, values);
       return res.rows;
     } catch (err) {
       if (isConnectionError(err)) throw new DatabaseUnavailableError((err as Error).message);

@@ -7,7 +7,14 @@ export class Sql {
   constructor(
     readonly strings: readonly string[],
     readonly values: readonly unknown[],
+    /** Sent as a named prepared statement (db.ts): for statements whose text repeats, so PostgreSQL parses and plans it once per connection. */
+    readonly prepared = false,
   ) {}
+
+  /** The same statement, prepared (see `prepared`). */
+  asPrepared(): Sql {
+    return new Sql(this.strings, this.values, true);
+  }
 
   /** Text with `$1…$n` placeholders, and the flat parameter list. */
   toQuery(): { text: string; values: unknown[] } {

@@ -30,6 +30,9 @@ export interface SelectedField {
 
 type Variables = GraphQLResolveInfo['variableValues'];
 
+/** What look-ahead reads of a request: a resolver's info, or the same parts of an operation before execution (compiled.ts). */
+export type LookaheadEnv = Pick<GraphQLResolveInfo, 'schema' | 'fragments' | 'variableValues'>;
+
 function included(node: { directives?: FieldNode['directives'] }, variables: Variables): boolean {
   if (!node.directives?.length) return true;
   const skip = getDirectiveValues(GraphQLSkipDirective, node, variables);
@@ -39,7 +42,7 @@ function included(node: { directives?: FieldNode['directives'] }, variables: Var
 }
 
 /** Whether a fragment with type condition `condition` applies to objects of `type`. */
-function applies(info: GraphQLResolveInfo, condition: string | undefined, type: GraphQLObjectType): boolean {
+function applies(info: LookaheadEnv, condition: string | undefined, type: GraphQLObjectType): boolean {
   if (!condition || condition === type.name) return true;
   const abstract = info.schema.getType(condition);
   if (!abstract || isObjectType(abstract)) return false;
@@ -47,7 +50,15 @@ function applies(info: GraphQLResolveInfo, condition: string | undefined, type: 
 }
 
 /** The fields selected on `type` by `sets`, grouped by response key, in first-seen order. */
-export function selectedFields(info: GraphQLResolveInfo, sets: readonly SelectionSetNode[], type: GraphQLObjectType): SelectedField[] {
+export function selectedFields(info: LookaheadEnv, sets: readonly SelectionSetNode[], type: GraphQLObjectType): SelectedField[] {
+  return responseFields(info, sets, type).filter((f) => !f.name.startsWith('__'));
+}
+
+/**
+ * Every response key of the selection in response order, meta fields included (`__typename`, and
+ * `__schema`/`__type` at the root, with no arguments): what a compiled read must answer, key for key.
+ */
+export function responseFields(info: LookaheadEnv, sets: readonly SelectionSetNode[], type: GraphQLObjectType): SelectedField[] {
   const byKey = new Map<string, FieldNode[]>();
   const visitedFragments = new Set<string>();
   const walk = (set: SelectionSetNode): void => {
@@ -74,8 +85,11 @@ export function selectedFields(info: GraphQLResolveInfo, sets: readonly Selectio
   const out: SelectedField[] = [];
   for (const [key, nodes] of byKey) {
     const name = nodes[0].name.value;
+    if (name.startsWith('__')) {
+      out.push({ name, key, args: {}, nodes });
+      continue;
+    }
     const def = fields[name];
-    // __typename and other meta fields have no definition here and need no data.
     if (!def) continue;
     out.push({ name, key, args: getArgumentValues(def, nodes[0], info.variableValues), nodes });
   }
@@ -95,12 +109,7 @@ export function rootSelections(info: GraphQLResolveInfo): SelectionSetNode[] {
 }
 
 /** Follows a path of field names through object types (e.g. `edges` → `node` of a connection). */
-export function selectionsAt(
-  info: GraphQLResolveInfo,
-  sets: SelectionSetNode[],
-  type: GraphQLObjectType,
-  path: readonly string[],
-): SelectionSetNode[] {
+export function selectionsAt(info: LookaheadEnv, sets: SelectionSetNode[], type: GraphQLObjectType, path: readonly string[]): SelectionSetNode[] {
   let current = sets;
   let currentType = type;
   for (const name of path) {
@@ -121,7 +130,7 @@ function namedObjectType(type: unknown): GraphQLObjectType | null {
 }
 
 /** The object type `name` of the schema the request runs on. */
-export function objectType(info: GraphQLResolveInfo, name: string): GraphQLObjectType | null {
+export function objectType(info: LookaheadEnv, name: string): GraphQLObjectType | null {
   const t = info.schema.getType(name);
   return t && isObjectType(t) ? t : null;
 }

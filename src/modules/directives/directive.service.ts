@@ -19,6 +19,8 @@ import {
   type IncidentDirectivesKey,
 } from './directive.repo';
 import { toDirective, type Directive, type DirectiveFilter } from './directive.types';
+// Registers Incident.directives with the compiled answers of incidents.
+import './directive.compiled';
 
 interface DirectiveLoaders {
   /** Visible directives by id (invisible or missing → null). */

@@ -125,11 +125,19 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function listVisibleIncidents(
-  db: Queryable,
-  viewer: Viewer,
-  opts: { filter: IncidentListFilter; order: IncidentOrder; after: unknown[] | null; limit: number; relations?: readonly Sql[] },
-): Promise<(IncidentRow & { sort_severity: number })[]> {
+export interface IncidentPageOptions {
+  filter: IncidentListFilter;
+  order: IncidentOrder;
+  after: unknown[] | null;
+  limit: number;
+}
+
+/**
+ * A page of the incidents the viewer may see (rows aliased `v`: the incident columns, `access_level`,
+ * `sort_severity`), and its order over `v` forwards and backwards: listVisibleIncidents runs it, the
+ * compiled answer (incident.compiled.ts) builds its JSON from it.
+ */
+export function visibleIncidentsPageSql(viewer: Viewer, opts: IncidentPageOptions): { page: Sql; order: string; reverse: string } {
   const f = opts.filter;
   const conds: Sql[] = [];
   // Filters only use what the row's view shows: classification and severity are not in the REPORTER view.
@@ -161,17 +169,32 @@ export async function listVisibleIncidents(
     const tuple = params.reduce((acc, p, i) => (i === 0 ? p : sql`${acc}, ${p}`), raw(''));
     conds.push(keys.dir === 'desc' ? sql`(${cols}) < (${tuple})` : sql`(${cols}) > (${tuple})`);
   }
-  const orderBy = raw(keys.columns.map((c) => `${column(c)} ${keys.dir}`).join(', '));
+  const order = keys.columns.map((c) => `${column(c)} ${keys.dir}`).join(', ');
+  const reverse = keys.columns.map((c) => `${column(c)} ${keys.dir === 'desc' ? 'asc' : 'desc'}`).join(', ');
   const page = sql`select v.* from (
       select v.*, case when ${shown} then v.severity_rank else 0 end::int as sort_severity
       from (${visibleIncidentsSql(viewer)}) v
     ) v
     where ${and(conds)}
-    order by ${orderBy}
+    order by ${raw(order)}
     limit ${opts.limit}`;
+  return { page, order, reverse };
+}
+
+/** The sort key columns of an order, as cursors encode them (cursorKeyOf). */
+export function orderKeyColumns(order: IncidentOrder): readonly string[] {
+  return ORDER_KEYS[order].columns;
+}
+
+export async function listVisibleIncidents(
+  db: Queryable,
+  viewer: Viewer,
+  opts: IncidentPageOptions & { relations?: readonly Sql[] },
+): Promise<(IncidentRow & { sort_severity: number })[]> {
+  const { page, order } = visibleIncidentsPageSql(viewer, opts);
   if (!opts.relations?.length) return db.query(page);
   // The relations the selection asks for, read per row of the page only (after the limit), in the same statement.
-  return db.query(sql`select v.*, ${join(opts.relations)} from (${page}) v order by ${orderBy}`);
+  return db.query(sql`select v.*, ${join(opts.relations)} from (${page}) v order by ${raw(order)}`);
 }
 
 /** Visible incidents by id or by reference with the relations the selection asks for (incident.read.ts), in one statement. */

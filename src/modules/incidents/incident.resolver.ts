@@ -9,6 +9,8 @@ import { Organization, toOrganization } from '../organizations/organization.type
 import { Domain, Incident, IncidentConnection, IncidentFilter, Indicator, ReportIncidentInput, ReportIncidentPayload } from './incident.types';
 import { incidentById, incidentByReference, listIncidents, visibleIncident } from './incident.service';
 import { planForIncidentField } from './incident.read';
+// Registers `incidents` with the compiled answers (graphql/compiled.ts).
+import './incident.compiled';
 import { reportIncident } from './report.service';
 import type { IncidentOrder } from './incident.repo';
 import { notFound } from '../../graphql/errors';

@@ -1,0 +1,169 @@
+import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import type { Context } from '../../graphql/context';
+import { viewerOf } from '../../graphql/context';
+import { sql, raw, type Sql } from '../../db/sql';
+import { PROJECTIONS, type FieldEntry } from '../../auth/projection';
+import { ACCESS_LEVELS, INDICATOR_SHOWN_SQL } from '../../auth/views';
+import {
+  NotCompiled,
+  connectionSql,
+  cursorSql,
+  fieldsBelow,
+  globalIdSql,
+  isoSql,
+  jsonObjectSql,
+  registerCompiledRoot,
+  shownSql,
+  typenameSql,
+} from '../../graphql/compiled';
+import { objectType, type LookaheadEnv, type SelectedField } from '../../graphql/lookahead';
+import { clampFirst, decodeKeyset } from '../../graphql/relay';
+import { organizationJsonSql } from '../organizations/organization.compiled';
+import { orderKeyColumns, visibleIncidentsPageSql, type IncidentOrder } from './incident.repo';
+
+/**
+ * `incidents` compiled into one statement (graphql/compiled.ts): the page of visibleIncidentsPageSql,
+ * and for each incident the JSON the resolvers would answer — toIncident's fields, each shown by the
+ * projection table's views (`case when v.access_level = any(views)`, hidden as project() hides it),
+ * the organizations toOrganization presents, the indicators by the indicators rule, and the relations
+ * other modules compile (directives). Fields under a rule of their own (reporter contact, reporting
+ * organization), `viewerCan` and the other relations are not compiled: the resolvers answer those queries.
+ */
+
+/** toIncident's scalar fields over an incident row `v`, and the value project() gives a hidden one (null unless listed). */
+const SCALARS: Record<string, { value: Sql; hidden?: Sql }> = {
+  id: { value: globalIdSql('Incident', raw('v.id')) },
+  reference: { value: raw('v.reference') },
+  title: { value: raw('v.title') },
+  description: { value: raw('v.description') },
+  status: { value: raw('v.status') },
+  severity: { value: raw('v.severity') },
+  scope: { value: raw('v.scope') },
+  serious: { value: raw('v.serious'), hidden: raw('false') },
+  tlp: { value: raw('v.tlp') },
+  pap: { value: raw('v.pap') },
+  confidential: { value: raw('v.confidential') },
+  accessLevel: { value: raw('v.access_level') },
+  detectedAt: { value: isoSql(raw('v.detected_at')) },
+  occurredAt: { value: isoSql(raw('v.occurred_at')) },
+  reportedAt: { value: isoSql(raw('v.reported_at')) },
+  updatedAt: { value: isoSql(raw('v.updated_at')) },
+  version: { value: raw('v.version') },
+};
+
+/** A relation of an incident that a later module compiles (`directives`), as registerPagedRelation hands reads over. */
+export type CompiledRelation = (ctx: Context, env: LookaheadEnv, field: SelectedField, type: GraphQLObjectType) => Sql;
+const RELATIONS = new Map<string, CompiledRelation>();
+export function registerCompiledRelation(field: 'directives', compile: CompiledRelation): void {
+  RELATIONS.set(field, compile);
+}
+
+const VIEW = raw('v.access_level');
+
+function entryOf(field: string): FieldEntry {
+  const entry = (PROJECTIONS.Incident as Record<string, FieldEntry>)[field];
+  if (!entry) throw new NotCompiled(`Incident.${field}`);
+  return entry;
+}
+
+/** The JSON of incident row `v` for the selected fields. */
+export function incidentJsonSql(ctx: Context, env: LookaheadEnv, fields: readonly SelectedField[], type: GraphQLObjectType): Sql {
+  return jsonObjectSql(
+    fields.map((f): [string, Sql] => {
+      if (f.name === '__typename') return [f.key, typenameSql(type)];
+      const entry = entryOf(f.name);
+      const child = (name: string) => {
+        const t = objectType(env, name);
+        if (!t) throw new NotCompiled(name);
+        return fieldsBelow(env, f, t);
+      };
+      const scalar = SCALARS[f.name];
+      if (scalar) {
+        if (entry.rule || entry.items) throw new NotCompiled(`Incident.${f.name}`);
+        return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, scalar.value, scalar.hidden ?? null)];
+      }
+      if (f.name === 'handler' || f.name === 'coordinator') {
+        if (entry.rule) throw new NotCompiled(`Incident.${f.name}`);
+        const org = objectType(env, 'Organization')!;
+        const column = raw(f.name === 'handler' ? 'v.handler_org_id' : 'v.coordinator_org_id');
+        return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, organizationJsonSql(child('Organization'), org, column))];
+      }
+      if (f.name === 'indicators') {
+        const indicator = objectType(env, 'Indicator')!;
+        const item = jsonObjectSql(
+          child('Indicator').map((i): [string, Sql] => {
+            if (i.name === '__typename') return [i.key, typenameSql(indicator)];
+            const column = { type: 'x.type', value: 'x.value', displayValue: 'x.display_value' }[i.name];
+            if (!column) throw new NotCompiled(`Indicator.${i.name}`);
+            return [i.key, raw(column)];
+          }),
+        );
+        // The indicators rule (items) in SQL, in the order the loader reads them (by id).
+        const list = sql`(select coalesce(json_agg(${item} order by x.id), '[]'::json) from indicator x
+          where x.incident_id = v.id and ${INDICATOR_SHOWN_SQL})`;
+        return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, list, raw(`'[]'::json`))];
+      }
+      const relation = RELATIONS.get(f.name);
+      if (relation) {
+        const t = getNamedType(type.getFields()[f.name]?.type);
+        if (!t || !isObjectType(t)) throw new NotCompiled(`Incident.${f.name}`);
+        return [f.key, relation(ctx, env, f, t)];
+      }
+      throw new NotCompiled(`Incident.${f.name}`);
+    }),
+  );
+}
+
+/** Column and cursor kind of each sort key (cursorKeyOf: dates as ISO strings, the severity rank as a number). */
+const KEY_KINDS: Record<string, 'timestamp' | 'uuid' | 'int'> = {
+  reported_at: 'timestamp',
+  updated_at: 'timestamp',
+  sort_severity: 'int',
+  id: 'uuid',
+};
+
+const COMPILED_FILTERS = ['status', 'severity', 'tlp', 'reportedFrom', 'reportedTo'];
+
+registerCompiledRoot('incidents', (ctx, env, field) => {
+  if (!ctx.authz.has('INCIDENT_READ')) return null;
+  const args = field.args as {
+    filter?: Record<string, unknown> | null;
+    first?: number | null;
+    after?: string | null;
+    orderBy?: IncidentOrder | null;
+  };
+  const connection = objectType(env, 'IncidentConnection');
+  // Filters without validators of their own only: a handler is looked up first, and the text filters'
+  // lengths are checked by the input type's validators, which only the resolver runs.
+  const filter = args.filter ?? {};
+  if (!connection || Object.keys(filter).some((k) => filter[k] != null && !COMPILED_FILTERS.includes(k))) return null;
+  let first: number;
+  let after: unknown[] | null;
+  const order = args.orderBy ?? 'REPORTED_AT_DESC';
+  try {
+    first = clampFirst(ctx, args.first);
+    after = decodeKeyset(args.after, order === 'SEVERITY_DESC' ? ['int', 'timestamp', 'uuid'] : ['timestamp', 'uuid']);
+  } catch {
+    return null; // the resolver reports it
+  }
+  const {
+    page,
+    order: orderBy,
+    reverse,
+  } = visibleIncidentsPageSql(viewerOf(ctx), {
+    filter: { ...filter, handlerOrgId: null },
+    order,
+    after,
+    limit: first + 1,
+  });
+  const cursor = cursorSql(orderKeyColumns(order).map((c) => ({ kind: KEY_KINDS[c]!, column: raw(`v.${c}`) })));
+  return sql`select ${connectionSql(env, field, connection, {
+    rows: page,
+    alias: 'v',
+    order: orderBy,
+    reverse,
+    first,
+    cursor,
+    node: (fields, type) => incidentJsonSql(ctx, env, fields, type),
+  })} as data`;
+});
