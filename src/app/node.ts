@@ -5,6 +5,8 @@ import { Node, fromGlobalId } from '../graphql/relay';
 import { Rule } from '../auth/rules';
 import { NODE_TYPES, nodeRule } from '../auth/dispatch';
 import { incidentById } from '../modules/incidents/incident.service';
+import { incidentByIdJsonSql } from '../modules/incidents/incident.compiled';
+import { registerCompiledRoot } from '../graphql/compiled';
 import { directiveNode } from '../modules/directives/directive.service';
 import { organizationNode } from '../modules/organizations/organization.service';
 import { accountNode } from '../modules/accounts/account.service';
@@ -47,3 +49,12 @@ export class NodeResolver {
     return resolveNode(ctx, id, undefined, info);
   }
 }
+
+// `node(id)` of an Incident id, compiled as `incident(id)` is (graphql/compiled.ts); other types run through resolveNode.
+registerCompiledRoot('node', (ctx, env, field) => {
+  const decoded = fromGlobalId(String(field.args.id));
+  if (decoded?.type !== 'Incident') return null;
+  const rule = nodeRule(decoded.type);
+  if (!rule || (rule.capability && !ctx.authz.has(rule.capability))) return null;
+  return incidentByIdJsonSql(ctx, env, field, decoded.id);
+});

@@ -17,9 +17,9 @@ import {
   typenameSql,
 } from '../../graphql/compiled';
 import { objectType, type LookaheadEnv, type SelectedField } from '../../graphql/lookahead';
-import { clampFirst, decodeKeyset } from '../../graphql/relay';
+import { clampFirst, decodeId, decodeKeyset } from '../../graphql/relay';
 import { organizationJsonSql } from '../organizations/organization.compiled';
-import { orderKeyColumns, visibleIncidentsPageSql, type IncidentOrder } from './incident.repo';
+import { orderKeyColumns, visibleIncidentsPageSql, visibleIncidentsSql, type IncidentOrder } from './incident.repo';
 
 /**
  * `incidents` compiled into one statement (graphql/compiled.ts): the page of visibleIncidentsPageSql,
@@ -166,4 +166,23 @@ registerCompiledRoot('incidents', (ctx, env, field) => {
     cursor,
     node: (fields, type) => incidentJsonSql(ctx, env, fields, type),
   })} as data`;
+});
+
+/**
+ * One incident by its uuid as `field` selects it (`incident(id)`, `node(id)` of an Incident id): its
+ * JSON, or null when it is missing or not visible (the visibility condition of visibleIncidentsSql).
+ */
+export function incidentByIdJsonSql(ctx: Context, env: LookaheadEnv, field: SelectedField, id: string): Sql {
+  const type = objectType(env, 'Incident');
+  if (!type) throw new NotCompiled('Incident');
+  const node = incidentJsonSql(ctx, env, fieldsBelow(env, field, type), type);
+  // `offset 0` keeps the visible row a subquery of its own (see visibleIncidentsWithRelations).
+  return sql`select (select ${node} from (${visibleIncidentsSql(viewerOf(ctx))} and i.id = ${id}::uuid offset 0) v) as data`;
+}
+
+registerCompiledRoot('incident', (ctx, env, field) => {
+  if (!ctx.authz.has('INCIDENT_READ')) return null;
+  const id = decodeId(String(field.args.id), 'Incident');
+  // Undecodable: null, as incidentById answers.
+  return id ? incidentByIdJsonSql(ctx, env, field, id) : sql`select null::json as data`;
 });

@@ -8,6 +8,7 @@
  *
  * Reproduce a run: FC_SEED=<seed> [FC_NUM_RUNS=<n>] npx jest test/integration/incidents/compiled-answers.test.ts
  */
+import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { startTestHub, type TestHub } from '../../harness/hub';
 import { DEMO_NETWORK, worldArb } from '../../differential/world';
@@ -30,8 +31,8 @@ beforeAll(async () => {
   const pool = compiled.hub.services.db.pool as unknown as { query: (...a: unknown[]) => unknown };
   const original = pool.query;
   pool.query = (...a: unknown[]) => {
-    // Text, or a prepared statement's { name, text, values } (the compiled answers are prepared).
-    sent.push(typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: unknown }).text));
+    // Text, or a prepared statement's { name, text, values }: the compiled answers are prepared.
+    sent.push(typeof a[0] === 'string' ? a[0] : `PREPARED ${String((a[0] as { text?: unknown }).text)}`);
     return original.apply(pool, a);
   };
   const emails = await compiled.sql<{ code: string; email: string }>(
@@ -48,6 +49,8 @@ afterAll(async () => {
 });
 
 const ORG = `fragment Org on Organization { __typename id code name kind country active person ipRanges asns zones }`;
+const SCALARS = `fragment Scalars on Incident { id reference title description status severity scope serious tlp pap confidential accessLevel
+  detectedAt occurredAt reportedAt updatedAt version }`;
 const PAGE = `query Page($first: Int, $after: String, $order: IncidentOrder, $filter: IncidentFilter, $directives: Boolean = true, $skipCoordinator: Boolean = false) {
   __typename
   list: incidents(first: $first, after: $after, orderBy: $order, filter: $filter) {
@@ -75,8 +78,7 @@ const PAGE = `query Page($first: Int, $after: String, $order: IncidentOrder, $fi
     pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
   }
 }
-fragment Scalars on Incident { id reference title description status severity scope serious tlp pap confidential accessLevel
-  detectedAt occurredAt reportedAt updatedAt version }
+${SCALARS}
 ${ORG}`;
 
 const ORDERS = ['REPORTED_AT_DESC', 'REPORTED_AT_ASC', 'UPDATED_AT_DESC', 'SEVERITY_DESC'] as const;
@@ -93,6 +95,12 @@ test('the compiled answer is the resolvers’ answer, for every view, order, pag
     const prefix = `CA-${++run}-`;
     await insertWorld(compiled, prefix, world);
     try {
+      // The ids of every incident (the coordinator sees them all), and one that is no incident's.
+      const listed = await compiled.as<{ incidents: { edges: { node: { id: string } }[] } }>(
+        'handler@vncert.test',
+        `{ incidents(first: 100) { edges { node { id } } } }`,
+      );
+      const ids = [...listed.data!.incidents.edges.map((e) => e.node.id), Buffer.from(`Incident:${crypto.randomUUID()}`).toString('base64url')];
       for (const email of viewers) {
         for (const order of ORDERS) {
           let after: string | null = null;
@@ -104,12 +112,35 @@ test('the compiled answer is the resolvers’ answer, for every view, order, pag
             expect({ email, order, page, answer: a }).toEqual({ email, order, page, answer: b });
             expect(a).not.toContain('"errors":[');
             // The compiled path answered it (its statement), in one statement besides authentication.
-            expect(sent.filter((s) => s.includes('v_page')).length).toBe(1);
+            expect(sent.filter((s) => s.startsWith('PREPARED') && s.includes('v_page')).length).toBe(1);
             compared++;
             const data = JSON.parse(a) as { data: { list: { pageInfo: { endCursor: string | null; hasNextPage: boolean } } } };
             if (!data.data.list.pageInfo.hasNextPage) break;
             after = data.data.list.pageInfo.endCursor;
           }
+        }
+        // Every incident by id, through incident(id) and node(id), five at a time (the root field limit).
+        for (let k = 0; k < ids.length; k += 5) {
+          const batch = ids.slice(k, k + 5);
+          const query = `query(${batch.map((_, n) => `$i${n}: ID!`).join(', ')}) {
+            ${batch
+              .map(
+                (
+                  _,
+                  n,
+                ) => `a${n}: incident(id: $i${n}) { ...Scalars handler { ...Org } indicators { type value } directives(first: 3) { edges { cursor node { id status recipient { code } } } pageInfo { hasNextPage endCursor } } }
+              b${n}: node(id: $i${n}) { __typename id ... on Incident { reference accessLevel severity description coordinator { code } } }`,
+              )
+              .join('\n')}
+          }
+          ${SCALARS}
+          ${ORG}`;
+          sent.length = 0;
+          const [a, b] = await both(email, query, Object.fromEntries(batch.map((id, n) => [`i${n}`, id])));
+          expect({ email, batch, answer: a }).toEqual({ email, batch, answer: b });
+          expect(a).not.toContain('"errors":[');
+          expect(sent.filter((s) => s.startsWith('PREPARED')).length).toBe(batch.length * 2);
+          compared++;
         }
         const filter = { status: ['REPORTED', 'TRIAGED', 'RESPONDING'], tlp: ['CLEAR', 'GREEN', 'AMBER'], severity: null };
         const [a, b] = await both(email, PAGE, { first: 20, filter });
@@ -134,11 +165,20 @@ test('a query the compilers do not cover is answered by the resolvers, with thei
     [`{ incidents(first: 2, after: "bm90IGEgY3Vyc29y") { edges { node { reference } } } }`, {}],
     [`{ incidents(first: 2) { totalCount edges { node { reference } } } }`, {}],
     [`{ incidents(first: 2) { edges { node { reference directives(first: 1000) { edges { cursor } } } } } }`, {}],
+    [`{ viewer { organization { id } } }`, {}],
+    [
+      `query($id: ID!) { node(id: $id) { id ... on Organization { code } } }`,
+      { id: Buffer.from(`Organization:${crypto.randomUUID()}`).toString('base64url') },
+    ],
+    [
+      `query($id: ID!) { incident(id: $id) { reference reporterContact { name } } }`,
+      { id: Buffer.from(`Incident:${crypto.randomUUID()}`).toString('base64url') },
+    ],
   ] as const) {
     sent.length = 0;
     const [a, b] = await both(email, query, variables);
     expect(a).toEqual(b);
-    expect(sent.filter((s) => s.includes('v_page'))).toEqual([]);
+    expect(sent.filter((s) => s.startsWith('PREPARED'))).toEqual([]);
   }
   // The refusals are the resolvers' own.
   const [tooMany] = await both(email, `{ incidents(first: 101) { edges { node { reference } } } }`, {});
