@@ -98,7 +98,8 @@ export function isoSql(column: Sql): Sql {
 }
 
 /** A keyset cursor (relay.ts encodeCursor): base64url of the JSON array of the sort key, as JSON.stringify writes it. */
-export function cursorSql(parts: readonly { kind: 'timestamp' | 'uuid' | 'int'; column: Sql }[]): Sql {
+export function cursorSql(parts: readonly { kind: 'timestamp' | 'string' | 'int'; column: Sql }[]): Sql {
+  // Strings here are uuids and digits (positions): nothing JSON would escape.
   const items = parts.map((p) =>
     p.kind === 'int'
       ? sql`(${p.column})::text`

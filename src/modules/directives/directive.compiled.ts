@@ -6,7 +6,7 @@ import { NotCompiled, connectionSql, cursorSql, fieldsBelow, globalIdSql, isoSql
 import { objectType, type LookaheadEnv, type SelectedField } from '../../graphql/lookahead';
 import { clampFirst, decodeKeyset } from '../../graphql/relay';
 import { organizationJsonSql } from '../organizations/organization.compiled';
-import { registerCompiledRelation } from '../incidents/incident.compiled';
+import { indicatorJsonSql, registerCompiledRelation } from '../incidents/incident.compiled';
 import { incidentDirectivesPageAfterSql } from './directive.repo';
 
 /** toDirective's fields over a directive row `c` of visibleDirectivesSql. */
@@ -48,14 +48,11 @@ function directiveJsonSql(env: LookaheadEnv, fields: readonly SelectedField[], t
         return [f.key, organizationJsonSql(fieldsBelow(env, f, org), org, raw(f.name === 'issuer' ? 'c.issuer_org_id' : 'c.recipient_org_id'))];
       }
       if (f.name === 'targets') {
-        const indicator = objectType(env, 'Indicator')!;
-        const item = jsonObjectSql(
-          fieldsBelow(env, f, indicator).map((i): [string, Sql] => {
-            if (i.name === '__typename') return [i.key, typenameSql(indicator)];
-            if (!['type', 'value', 'displayValue'].includes(i.name)) throw new NotCompiled(`Indicator.${i.name}`);
-            return [i.key, sql`t.target->>${i.name}`];
-          }),
-        );
+        const item = indicatorJsonSql(env, f, {
+          type: raw(`t.target->>'type'`),
+          value: raw(`t.target->>'value'`),
+          displayValue: raw(`t.target->>'displayValue'`),
+        });
         return [
           f.key,
           sql`(select coalesce(json_agg(${item} order by t.n), '[]'::json) from json_array_elements(c.targets) with ordinality t(target, n))`,
@@ -94,7 +91,7 @@ registerCompiledRelation('directives', (ctx, env, field, connection) => {
     first,
     cursor: cursorSql([
       { kind: 'timestamp', column: raw('c.due_at') },
-      { kind: 'uuid', column: raw('c.id') },
+      { kind: 'string', column: raw('c.id') },
     ]),
     node: (fields, type) => directiveJsonSql(env, fields, type),
   });

@@ -51,6 +51,24 @@ const SCALARS: Record<string, { value: Sql; hidden?: Sql }> = {
   version: { value: raw('v.version') },
 };
 
+/** An indicator row `x`'s columns, as the Indicator type presents them. */
+export const INDICATOR_ROW: IndicatorColumns = { type: raw('x.type'), value: raw('x.value'), displayValue: raw('x.display_value') };
+export type IndicatorColumns = Record<'type' | 'value' | 'displayValue', Sql>;
+
+/** The JSON of one Indicator as `field` selects it, from the given columns. */
+export function indicatorJsonSql(env: LookaheadEnv, field: SelectedField, columns: IndicatorColumns): Sql {
+  const indicator = objectType(env, 'Indicator');
+  if (!indicator) throw new NotCompiled('Indicator');
+  return jsonObjectSql(
+    fieldsBelow(env, field, indicator).map((i): [string, Sql] => {
+      if (i.name === '__typename') return [i.key, typenameSql(indicator)];
+      const column = columns[i.name as keyof IndicatorColumns];
+      if (!column) throw new NotCompiled(`Indicator.${i.name}`);
+      return [i.key, column];
+    }),
+  );
+}
+
 /** A relation of an incident that a later module compiles (`directives`), as registerPagedRelation hands reads over. */
 export type CompiledRelation = (ctx: Context, env: LookaheadEnv, field: SelectedField, type: GraphQLObjectType) => Sql;
 const RELATIONS = new Map<string, CompiledRelation>();
@@ -89,15 +107,7 @@ export function incidentJsonSql(ctx: Context, env: LookaheadEnv, fields: readonl
         return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, organizationJsonSql(child('Organization'), org, column))];
       }
       if (f.name === 'indicators') {
-        const indicator = objectType(env, 'Indicator')!;
-        const item = jsonObjectSql(
-          child('Indicator').map((i): [string, Sql] => {
-            if (i.name === '__typename') return [i.key, typenameSql(indicator)];
-            const column = { type: 'x.type', value: 'x.value', displayValue: 'x.display_value' }[i.name];
-            if (!column) throw new NotCompiled(`Indicator.${i.name}`);
-            return [i.key, raw(column)];
-          }),
-        );
+        const item = indicatorJsonSql(env, f, INDICATOR_ROW);
         // The indicators rule (items) in SQL, in the order the loader reads them (by id).
         const list = sql`(select coalesce(json_agg(${item} order by x.id), '[]'::json) from indicator x
           where x.incident_id = v.id and ${INDICATOR_SHOWN_SQL})`;
@@ -115,11 +125,11 @@ export function incidentJsonSql(ctx: Context, env: LookaheadEnv, fields: readonl
 }
 
 /** Column and cursor kind of each sort key (cursorKeyOf: dates as ISO strings, the severity rank as a number). */
-const KEY_KINDS: Record<string, 'timestamp' | 'uuid' | 'int'> = {
+const KEY_KINDS: Record<string, 'timestamp' | 'string' | 'int'> = {
   reported_at: 'timestamp',
   updated_at: 'timestamp',
   sort_severity: 'int',
-  id: 'uuid',
+  id: 'string',
 };
 
 const COMPILED_FILTERS = ['status', 'severity', 'tlp', 'reportedFrom', 'reportedTo'];

@@ -19,14 +19,26 @@ export interface FeedRow extends IncidentRow {
 export async function feedEntries(
   db: Queryable,
   viewer: Viewer,
-  page: { zone: string | null; status: readonly IncidentStatus[] | null; afterPosition: string | null; limit: number },
+  page: FeedPage,
   /** Columns the selection asks for, read in this statement (incidents/incident.read.ts `planForDomainCases`). */
   columns: readonly Sql[] = [],
 ): Promise<FeedRow[]> {
+  return db.query<FeedRow>(feedEntriesSql(viewer, page, columns));
+}
+
+export interface FeedPage {
+  zone: string | null;
+  status: readonly IncidentStatus[] | null;
+  afterPosition: string | null;
+  limit: number;
+}
+
+/** The statement of feedEntries (also the rows of the compiled `domainCases`, registry.compiled.ts), in position order. */
+export function feedEntriesSql(viewer: Viewer, page: FeedPage, columns: readonly Sql[] = []): Sql {
   const live: Sql[] = [sql`v.id is not null`];
   if (page.zone) live.push(domainInZonesSql([page.zone], sql`e.incident_id`));
   if (page.status?.length) live.push(sql`v.status = any(${page.status}::text[])`);
-  return db.query<FeedRow>(sql`
+  return sql`
     select v.*, e.incident_id as entry_incident_id, e.position::text as entry_position, e.removed as entry_removed
       ${columns.length ? sql`, ${join(columns)}` : sql``}
     from domain_feed_entry e
@@ -34,7 +46,7 @@ export async function feedEntries(
     where e.registry_org_id = ${viewer.organization.id}
       ${page.afterPosition !== null ? sql`and e.position > ${page.afterPosition}::bigint` : sql``}
       and (e.removed or ${and(live)})
-    order by e.position limit ${page.limit}`);
+    order by e.position limit ${page.limit}`;
 }
 
 /**

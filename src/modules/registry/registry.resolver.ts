@@ -7,6 +7,8 @@ import { Incident, IncidentConnection } from '../incidents/incident.types';
 import { Domain } from '../incidents/incident.types';
 import * as registry from './registry.service';
 import { DomainCase, DomainCaseConnection, DomainCaseFilter } from './registry.types';
+// Registers `domainCases` with the compiled answers (graphql/compiled.ts).
+import './registry.compiled';
 
 @Resolver(() => Domain)
 export class RegistryResolver {
