@@ -86,7 +86,10 @@ export class Authenticator {
     return this.accountViewer(payload.sub, payload.exp ? new Date(payload.exp * 1000) : null);
   }
 
-  /** The viewer of an account, checked active (also used by the demo-data loader, which acts as demo accounts). */
+  /**
+   * The viewer of an account, checked active (also used by the demo-data loader, which acts as demo accounts).
+   * Every request runs this statement: prepared, PostgreSQL parses and plans it once per connection.
+   */
   async accountViewer(sub: string, expiresAt: Date | null = null): Promise<Viewer> {
     if (!UUID.test(sub)) throw new AuthenticationError('UNKNOWN_PRINCIPAL');
     const row = await this.db.one<PrincipalRow>(sql`
@@ -96,7 +99,7 @@ export class Authenticator {
              o.id as org_id, o.code as org_code, o.name as org_name, o.kind as org_kind, o.person as org_person,
              o.zones as org_zones, o.active as org_active
       from account a join organization o on o.id = a.organization_id
-      where a.id = ${sub}`);
+      where a.id = ${sub}`.asPrepared());
     if (!row) throw new AuthenticationError('UNKNOWN_PRINCIPAL');
     if (!row.active || !row.org_active) throw new AuthenticationError('INACTIVE');
     const role = row.member_role as MemberRole;
@@ -118,7 +121,7 @@ export class Authenticator {
              o.id as org_id, o.code as org_code, o.name as org_name, o.kind as org_kind, o.person as org_person,
              o.zones as org_zones, o.active as org_active
       from api_key k join organization o on o.id = k.organization_id
-      where k.secret_hash = ${hashApiKey(token)}`);
+      where k.secret_hash = ${hashApiKey(token)}`.asPrepared());
     if (!row) throw new AuthenticationError('UNKNOWN_PRINCIPAL');
     if (row.revoked_at) throw new AuthenticationError('REVOKED');
     if (row.expires_at && row.expires_at.getTime() <= now.getTime()) throw new AuthenticationError('EXPIRED');
