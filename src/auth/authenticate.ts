@@ -92,14 +92,16 @@ export class Authenticator {
    */
   async accountViewer(sub: string, expiresAt: Date | null = null): Promise<Viewer> {
     if (!UUID.test(sub)) throw new AuthenticationError('UNKNOWN_PRINCIPAL');
-    const row = await this.db.one<PrincipalRow>(sql`
+    const row = await this.db.one<PrincipalRow>(
+      sql`
       select a.id as principal_id, a.email, a.display_name, a.member_role, a.active,
              null::text as key_name, null::text[] as capabilities, null::timestamptz as expires_at,
              null::timestamptz as revoked_at, null::timestamptz as last_used_at,
              o.id as org_id, o.code as org_code, o.name as org_name, o.kind as org_kind, o.person as org_person,
              o.zones as org_zones, o.active as org_active
       from account a join organization o on o.id = a.organization_id
-      where a.id = ${sub}`.asPrepared());
+      where a.id = ${sub}`.asPrepared(),
+    );
     if (!row) throw new AuthenticationError('UNKNOWN_PRINCIPAL');
     if (!row.active || !row.org_active) throw new AuthenticationError('INACTIVE');
     const role = row.member_role as MemberRole;
@@ -115,13 +117,15 @@ export class Authenticator {
   private async fromApiKey(token: string): Promise<Viewer> {
     if (!apiKeyChecksumValid(token)) throw new AuthenticationError('INVALID');
     const now = this.clock.now();
-    const row = await this.db.one<PrincipalRow>(sql`
+    const row = await this.db.one<PrincipalRow>(
+      sql`
       select k.id as principal_id, null::text as email, null::text as display_name, null::text as member_role, true as active,
              k.name as key_name, k.capabilities, k.expires_at, k.revoked_at, k.last_used_at,
              o.id as org_id, o.code as org_code, o.name as org_name, o.kind as org_kind, o.person as org_person,
              o.zones as org_zones, o.active as org_active
       from api_key k join organization o on o.id = k.organization_id
-      where k.secret_hash = ${hashApiKey(token)}`.asPrepared());
+      where k.secret_hash = ${hashApiKey(token)}`.asPrepared(),
+    );
     if (!row) throw new AuthenticationError('UNKNOWN_PRINCIPAL');
     if (row.revoked_at) throw new AuthenticationError('REVOKED');
     if (row.expires_at && row.expires_at.getTime() <= now.getTime()) throw new AuthenticationError('EXPIRED');
