@@ -1,4 +1,4 @@
-import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { getNamedType, isNonNullType, isObjectType, type GraphQLObjectType } from 'graphql';
 import type { Context } from '../../graphql/context';
 import { viewerOf } from '../../graphql/context';
 import { sql, raw, type Sql } from '../../db/sql';
@@ -98,10 +98,14 @@ export function incidentJsonSql(ctx: Context, env: LookaheadEnv, fields: readonl
       const scalar = SCALARS[f.name];
       if (scalar) {
         if (entry.rule || entry.items) throw new NotCompiled(`Incident.${f.name}`);
+        // A non-null field some view hides with no stand-in: the resolvers' path answers (with its error).
+        const nonNull = isNonNullType(type.getFields()[f.name]?.type);
+        if (nonNull && !scalar.hidden && ACCESS_LEVELS.some((v) => !entry.views.includes(v))) throw new NotCompiled(`Incident.${f.name}`);
         return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, scalar.value, scalar.hidden ?? null)];
       }
       if (f.name === 'handler' || f.name === 'coordinator') {
-        if (entry.rule) throw new NotCompiled(`Incident.${f.name}`);
+        const nonNull = isNonNullType(type.getFields()[f.name]?.type);
+        if (entry.rule || (nonNull && ACCESS_LEVELS.some((v) => !entry.views.includes(v)))) throw new NotCompiled(`Incident.${f.name}`);
         const org = objectType(env, 'Organization')!;
         const column = raw(f.name === 'handler' ? 'v.handler_org_id' : 'v.coordinator_org_id');
         return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, organizationJsonSql(child('Organization'), org, column))];
