@@ -31,14 +31,20 @@ const FETCH: Record<string, (ctx: Context, globalId: string, uuid: string, info?
 const missing = Object.keys(NODE_TYPES).filter((t) => !FETCH[t]);
 if (missing.length) throw new Error(`node types without a loader: ${missing.join(', ')}`);
 
-/** `expectedType`: a federation representation names its type, and an id of another type is null. */
-export async function resolveNode(ctx: Context, globalId: string, expectedType?: string, info?: GraphQLResolveInfo): Promise<Node | null> {
+/** The type and uuid a global id names, if the rulebook lets the viewer look it up by id (null: answer null). */
+function nodeTarget(ctx: Context, globalId: string, expectedType?: string): { type: string; id: string } | null {
   const decoded = fromGlobalId(globalId);
   if (!decoded || (expectedType && decoded.type !== expectedType)) return null;
   const rule = nodeRule(decoded.type);
   if (!rule) return null;
   if (rule.capability && !ctx.authz.has(rule.capability)) return null;
-  return FETCH[decoded.type](ctx, globalId, decoded.id, info);
+  return decoded;
+}
+
+/** `expectedType`: a federation representation names its type, and an id of another type is null. */
+export async function resolveNode(ctx: Context, globalId: string, expectedType?: string, info?: GraphQLResolveInfo): Promise<Node | null> {
+  const target = nodeTarget(ctx, globalId, expectedType);
+  return target ? FETCH[target.type](ctx, globalId, target.id, info) : null;
 }
 
 @Resolver()
@@ -52,9 +58,6 @@ export class NodeResolver {
 
 // `node(id)` of an Incident id, compiled as `incident(id)` is (graphql/compiled.ts); other types run through resolveNode.
 registerCompiledRoot('node', (ctx, env, field) => {
-  const decoded = fromGlobalId(String(field.args.id));
-  if (decoded?.type !== 'Incident') return null;
-  const rule = nodeRule(decoded.type);
-  if (!rule || (rule.capability && !ctx.authz.has(rule.capability))) return null;
-  return incidentByIdJsonSql(ctx, env, field, decoded.id);
+  const target = nodeTarget(ctx, String(field.args.id), 'Incident');
+  return target ? incidentByIdJsonSql(ctx, env, field, target.id) : null;
 });

@@ -1,4 +1,5 @@
 import {
+  GraphQLError,
   Kind,
   getNamedType,
   isObjectType,
@@ -12,6 +13,8 @@ import { getVariableValues } from 'graphql/execution/values';
 import { sql, raw, join, type Sql } from '../db/sql';
 import type { Context } from './context';
 import { responseFields, subSelections, type LookaheadEnv, type SelectedField } from './lookahead';
+import { declaredRootRules, type RuleSpec } from '../auth/rules';
+import { ACCESS_LEVELS } from '../auth/views';
 
 /**
  * Answers compiled into SQL (DESIGN.md §6 "Reads compiled from the selection", issue 16): for a query
@@ -28,6 +31,9 @@ import { responseFields, subSelections, type LookaheadEnv, type SelectedField } 
 export type CompiledRoot = (ctx: Context, env: LookaheadEnv, field: SelectedField) => Sql | null;
 
 const ROOTS = new Map<string, CompiledRoot>();
+/** The root fields' declared rules, read once (the schema's resolvers are all loaded by then). */
+let ROOT_RULES: Map<string, RuleSpec> | null = null;
+const rootRules = (): Map<string, RuleSpec> => (ROOT_RULES ??= declaredRootRules());
 
 export function registerCompiledRoot(field: string, compile: CompiledRoot): void {
   ROOTS.set(field, compile);
@@ -52,23 +58,31 @@ export async function executeCompiled(
   variables: Record<string, unknown>,
 ): Promise<{ data: Record<string, unknown> } | null> {
   const queryType = schema.getQueryType();
-  if (operation.operation !== 'query' || !queryType || !ctx.viewer || ROOTS.size === 0) return null;
+  if (operation.operation !== 'query' || !queryType || !ctx.viewer) return null;
+  // Most queries name a root field no module compiles: known before coercing anything.
+  const named = operation.selectionSet.selections;
+  if (named.some((s) => s.kind === Kind.FIELD && s.name.value !== '__typename' && !ROOTS.has(s.name.value))) return null;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) return null;
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const env: LookaheadEnv = { schema, fragments, variableValues: coerced.coerced };
   let plan: { key: string; value: string | Sql }[];
+  const rules = rootRules();
   try {
     plan = responseFields(env, [operation.selectionSet], queryType).map((field) => {
       if (field.name === '__typename') return { key: field.key, value: queryType.name };
+      // The root field's declared rule (auth/rules.ts), as its rule middleware applies it: without the
+      // capability the resolver answers, with its FORBIDDEN.
+      const rule = rules.get(`Query.${field.name}`);
+      if (!rule || 'object' in rule || ('capability' in rule && !ctx.authz.has(rule.capability))) throw new NotCompiled(`Query.${field.name}`);
       const compiled = ROOTS.get(field.name)?.(ctx, env, field) ?? null;
       if (!compiled) throw new NotCompiled(`Query.${field.name}`);
       return { key: field.key, value: compiled };
     });
   } catch (err) {
     // Arguments that do not coerce, a selection not covered: the resolvers answer (and report the errors).
-    if (err instanceof NotCompiled || (err as { name?: string }).name === 'GraphQLError') return null;
+    if (err instanceof NotCompiled || err instanceof GraphQLError) return null;
     throw err;
   }
   if (!plan.some((p) => typeof p.value !== 'string')) return null;
@@ -110,21 +124,16 @@ export function cursorSql(parts: readonly { kind: 'timestamp' | 'string' | 'int'
   return sql`translate(encode(convert_to('[' || ${join(items, ` || ',' || `)} || ']', 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 }
 
-/** `json_build_object` of response keys and values, in response order (json keeps it; at most 50 pairs per call). */
+/** `json_build_object` of response keys and values, in response order (json keeps it; at most 50 pairs: its 100 arguments). */
 export function jsonObjectSql(entries: readonly (readonly [string, Sql])[]): Sql {
   if (entries.length === 0) return raw(`'{}'::json`);
-  const chunks: Sql[] = [];
-  for (let i = 0; i < entries.length; i += 50) {
-    const pairs = entries.slice(i, i + 50).map(([key, value]) => sql`${raw(`'${key}'`)}, ${value}`);
-    chunks.push(sql`json_build_object(${join(pairs)})`);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  throw new NotCompiled('more than 50 fields in one object');
+  if (entries.length > 50) throw new NotCompiled('more than 50 fields in one object');
+  return sql`json_build_object(${join(entries.map(([key, value]) => sql`${raw(`'${key}'`)}, ${value}`))})`;
 }
 
 /** `case when` the row's view is one of `views` `then` the value (else null, or `hidden`). */
-export function shownSql(viewColumn: Sql, views: readonly string[], all: readonly string[], value: Sql, hidden: Sql | null = null): Sql {
-  if (all.every((v) => views.includes(v))) return value;
+export function shownSql(viewColumn: Sql, views: readonly string[], value: Sql, hidden: Sql | null = null): Sql {
+  if (ACCESS_LEVELS.every((v) => views.includes(v))) return value;
   if (views.length === 0) return hidden ?? raw('null');
   return sql`case when ${viewColumn} = any(${[...views]}::text[]) then ${value} else ${hidden ?? raw('null')} end`;
 }

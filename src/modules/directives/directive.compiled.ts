@@ -3,7 +3,7 @@ import { viewerOf } from '../../graphql/context';
 import { sql, raw, type Sql } from '../../db/sql';
 import { PROJECTIONS, type FieldEntry } from '../../auth/projection';
 import { NotCompiled, connectionSql, cursorSql, fieldsBelow, globalIdSql, isoSql, jsonObjectSql, typenameSql } from '../../graphql/compiled';
-import { objectType, type LookaheadEnv, type SelectedField } from '../../graphql/lookahead';
+import { objectType, selectedFields, selectionsAt, subSelections, type LookaheadEnv, type SelectedField } from '../../graphql/lookahead';
 import { clampFirst, decodeKeyset } from '../../graphql/relay';
 import { organizationJsonSql } from '../organizations/organization.compiled';
 import { indicatorJsonSql, registerCompiledRelation } from '../incidents/incident.compiled';
@@ -77,11 +77,9 @@ registerCompiledRelation('directives', (ctx, env, field, connection) => {
     throw new NotCompiled('Incident.directives arguments'); // the resolver reports them
   }
   if (entry.rule) throw new NotCompiled('Incident.directives');
-  const directive = objectType(env, 'Directive')!;
-  const edges = fieldsBelow(env, field, connection).filter((f) => f.name === 'edges');
-  const edgeType = objectType(env, `${directive.name}Edge`);
-  const nodes = edgeType ? edges.flatMap((e) => fieldsBelow(env, e, edgeType).filter((n) => n.name === 'node')) : [];
-  const targets = !edgeType || nodes.some((n) => fieldsBelow(env, n, directive).some((d) => d.name === 'targets'));
+  // Directive rows compute their targets only where the selection asks for them.
+  const nodes = selectionsAt(env, subSelections([field]), connection, ['edges', 'node']);
+  const targets = selectedFields(env, nodes, objectType(env, 'Directive')!).some((d) => d.name === 'targets');
   const rows = incidentDirectivesPageAfterSql(viewerOf(ctx), ctx.clock.now(), cursor, sql`${first + 1}::int`, targets);
   return connectionSql(env, field, connection, {
     rows: sql`select c.* from (${rows}) c where v.access_level = any(${[...entry.views]}::text[])`,

@@ -19,7 +19,7 @@ import {
 import { objectType, type LookaheadEnv, type SelectedField } from '../../graphql/lookahead';
 import { clampFirst, decodeId, decodeKeyset } from '../../graphql/relay';
 import { organizationJsonSql } from '../organizations/organization.compiled';
-import { orderKeyColumns, visibleIncidentsPageSql, visibleIncidentsSql, type IncidentOrder } from './incident.repo';
+import { incidentIndicatorsSql, orderKeyColumns, visibleIncidentRowsSql, visibleIncidentsPageSql, type IncidentOrder } from './incident.repo';
 
 /**
  * `incidents` compiled into one statement (graphql/compiled.ts): the page of visibleIncidentsPageSql,
@@ -69,6 +69,16 @@ export function indicatorJsonSql(env: LookaheadEnv, field: SelectedField, column
   );
 }
 
+/**
+ * The indicators of incident row `v` its view shows (the indicators rule, INDICATOR_SHOWN_SQL), read by
+ * the loader's SQL (incidentIndicatorsSql) in its order, as `field` selects each; `domains` only the DOMAIN ones.
+ */
+export function shownIndicatorsJsonSql(env: LookaheadEnv, field: SelectedField, opts: { domains?: boolean } = {}): Sql {
+  const item = indicatorJsonSql(env, field, INDICATOR_ROW);
+  return sql`(select coalesce(json_agg(${item} order by x.id), '[]'::json) from (${incidentIndicatorsSql()}) x
+    where ${INDICATOR_SHOWN_SQL}${opts.domains ? sql` and x.type = 'DOMAIN'` : sql``})`;
+}
+
 /** A relation of an incident that a later module compiles (`directives`), as registerPagedRelation hands reads over. */
 export type CompiledRelation = (ctx: Context, env: LookaheadEnv, field: SelectedField, type: GraphQLObjectType) => Sql;
 const RELATIONS = new Map<string, CompiledRelation>();
@@ -101,21 +111,17 @@ export function incidentJsonSql(ctx: Context, env: LookaheadEnv, fields: readonl
         // A non-null field some view hides with no stand-in: the resolvers' path answers (with its error).
         const nonNull = isNonNullType(type.getFields()[f.name]?.type);
         if (nonNull && !scalar.hidden && ACCESS_LEVELS.some((v) => !entry.views.includes(v))) throw new NotCompiled(`Incident.${f.name}`);
-        return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, scalar.value, scalar.hidden ?? null)];
+        return [f.key, shownSql(VIEW, entry.views, scalar.value, scalar.hidden ?? null)];
       }
       if (f.name === 'handler' || f.name === 'coordinator') {
         const nonNull = isNonNullType(type.getFields()[f.name]?.type);
         if (entry.rule || (nonNull && ACCESS_LEVELS.some((v) => !entry.views.includes(v)))) throw new NotCompiled(`Incident.${f.name}`);
         const org = objectType(env, 'Organization')!;
         const column = raw(f.name === 'handler' ? 'v.handler_org_id' : 'v.coordinator_org_id');
-        return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, organizationJsonSql(child('Organization'), org, column))];
+        return [f.key, shownSql(VIEW, entry.views, organizationJsonSql(child('Organization'), org, column))];
       }
       if (f.name === 'indicators') {
-        const item = indicatorJsonSql(env, f, INDICATOR_ROW);
-        // The indicators rule (items) in SQL, in the order the loader reads them (by id).
-        const list = sql`(select coalesce(json_agg(${item} order by x.id), '[]'::json) from indicator x
-          where x.incident_id = v.id and ${INDICATOR_SHOWN_SQL})`;
-        return [f.key, shownSql(VIEW, entry.views, ACCESS_LEVELS, list, raw(`'[]'::json`))];
+        return [f.key, shownSql(VIEW, entry.views, shownIndicatorsJsonSql(env, f), raw(`'[]'::json`))];
       }
       const relation = RELATIONS.get(f.name);
       if (relation) {
@@ -139,7 +145,6 @@ const KEY_KINDS: Record<string, 'timestamp' | 'string' | 'int'> = {
 const COMPILED_FILTERS = ['status', 'severity', 'tlp', 'reportedFrom', 'reportedTo'];
 
 registerCompiledRoot('incidents', (ctx, env, field) => {
-  if (!ctx.authz.has('INCIDENT_READ')) return null;
   const args = field.args as {
     filter?: Record<string, unknown> | null;
     first?: number | null;
@@ -190,12 +195,10 @@ export function incidentByIdJsonSql(ctx: Context, env: LookaheadEnv, field: Sele
   const type = objectType(env, 'Incident');
   if (!type) throw new NotCompiled('Incident');
   const node = incidentJsonSql(ctx, env, fieldsBelow(env, field, type), type);
-  // `offset 0` keeps the visible row a subquery of its own (see visibleIncidentsWithRelations).
-  return sql`select (select ${node} from (${visibleIncidentsSql(viewerOf(ctx))} and i.id = ${id}::uuid offset 0) v) as data`;
+  return sql`select (select ${node} from (${visibleIncidentRowsSql(viewerOf(ctx), { ids: [id] })}) v) as data`;
 }
 
 registerCompiledRoot('incident', (ctx, env, field) => {
-  if (!ctx.authz.has('INCIDENT_READ')) return null;
   const id = decodeId(String(field.args.id), 'Incident');
   // Undecodable: null, as incidentById answers.
   return id ? incidentByIdJsonSql(ctx, env, field, id) : sql`select null::json as data`;

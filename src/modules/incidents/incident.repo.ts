@@ -204,11 +204,18 @@ export async function visibleIncidentsWithRelations(
   by: { ids: readonly string[] } | { reference: string },
   relations: readonly Sql[],
 ): Promise<IncidentRow[]> {
-  const where = 'ids' in by ? sql`i.id = any(${by.ids}::uuid[])` : sql`i.reference = ${by.reference}`;
   const extra = relations.length ? sql`, ${join(relations)}` : sql``;
-  // `offset 0` keeps the rows a subquery of their own: flattened, the view's CASE (with its EXISTS probes)
-  // would be evaluated again wherever a relation's SQL reads `v.access_level`.
-  return db.query<IncidentRow>(sql`select v.*${extra} from (${visibleIncidentsSql(viewer)} and ${where} offset 0) v`);
+  return db.query<IncidentRow>(sql`select v.*${extra} from (${visibleIncidentRowsSql(viewer, by)}) v`);
+}
+
+/**
+ * The visible incidents by id or by reference, as a subquery to alias `v`. `offset 0` keeps the rows a
+ * subquery of their own: flattened, the view's CASE (with its EXISTS probes) would be evaluated again
+ * wherever a relation's SQL (or a compiled answer's) reads `v.access_level`.
+ */
+export function visibleIncidentRowsSql(viewer: Viewer, by: { ids: readonly string[] } | { reference: string }): Sql {
+  const where = 'ids' in by ? sql`i.id = any(${by.ids}::uuid[])` : sql`i.reference = ${by.reference}`;
+  return sql`${visibleIncidentsSql(viewer)} and ${where} offset 0`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql, raw, type Sql } from '../../db/sql';
 import { viewerOf } from '../../graphql/context';
 import { PROJECTIONS, type FieldEntry } from '../../auth/projection';
-import { ACCESS_LEVELS, INDICATOR_SHOWN_SQL } from '../../auth/views';
+import { ACCESS_LEVELS } from '../../auth/views';
 import {
   NotCompiled,
   connectionSql,
@@ -14,7 +14,7 @@ import {
 } from '../../graphql/compiled';
 import { objectType } from '../../graphql/lookahead';
 import { clampFirst, decodeKeyset } from '../../graphql/relay';
-import { INDICATOR_ROW, incidentJsonSql, indicatorJsonSql } from '../incidents/incident.compiled';
+import { incidentJsonSql, shownIndicatorsJsonSql } from '../incidents/incident.compiled';
 import { feedEntriesSql } from './registry.repo';
 import type { IncidentStatus } from '../incidents/incident.entity';
 
@@ -27,7 +27,6 @@ import type { IncidentStatus } from '../incidents/incident.entity';
 const CURSOR = cursorSql([{ kind: 'string', column: raw('v.entry_position') }]);
 
 registerCompiledRoot('domainCases', (ctx, env, field) => {
-  if (!ctx.authz.has('DOMAIN_FEED_READ')) return null;
   const args = field.args as {
     first?: number | null;
     after?: string | null;
@@ -74,12 +73,7 @@ registerCompiledRoot('domainCases', (ctx, env, field) => {
             return [f.key, sql`case when v.entry_removed then null else ${incidentJsonSql(ctx, env, fieldsBelow(env, f, incident), incident)} end`];
           }
           if (f.name === 'domains') {
-            const item = indicatorJsonSql(env, f, INDICATOR_ROW);
-            return [
-              f.key,
-              sql`case when v.entry_removed then '[]'::json else (select coalesce(json_agg(${item} order by x.id), '[]'::json)
-                from indicator x where x.incident_id = v.id and x.type = 'DOMAIN' and ${INDICATOR_SHOWN_SQL}) end`,
-            ];
+            return [f.key, sql`case when v.entry_removed then '[]'::json else ${shownIndicatorsJsonSql(env, f, { domains: true })} end`];
           }
           throw new NotCompiled(`DomainCase.${f.name}`);
         }),

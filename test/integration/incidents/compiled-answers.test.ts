@@ -229,6 +229,8 @@ test('a query the compilers do not cover is answered by the resolvers, with thei
     [`{ incidents(first: 2) { totalCount edges { node { reference } } } }`, {}],
     [`{ incidents(first: 2) { edges { node { reference directives(first: 1000) { edges { cursor } } } } } }`, {}],
     [`{ viewer { organization { id } } }`, {}],
+    // Without the root field's declared capability (DOMAIN_FEED_READ is a registry's): its FORBIDDEN.
+    [`{ domainCases(first: 2) { edges { cursor } } }`, {}],
     [
       `query($id: ID!) { node(id: $id) { id ... on Organization { code } } }`,
       { id: Buffer.from(`Organization:${crypto.randomUUID()}`).toString('base64url') },
@@ -246,6 +248,8 @@ test('a query the compilers do not cover is answered by the resolvers, with thei
   // The refusals are the resolvers' own.
   const [tooMany] = await both(email, `{ incidents(first: 101) { edges { node { reference } } } }`, {});
   expect(tooMany).toContain('BAD_USER_INPUT');
+  const [forbidden] = await both(email, `{ domainCases(first: 2) { edges { cursor } } }`, {});
+  expect(forbidden).toContain('FORBIDDEN');
 });
 
 test('a changed projection table changes both paths alike, a hidden non-null field included', async () => {
